@@ -1,0 +1,161 @@
+# Runnel -- build, run and test.
+#
+#   make            build src/runnel-server (jemalloc, -O2)
+#   make run        build, then start in the foreground on conf/runnel.conf
+#   make test       build and run every suite: unit, integration, compat
+#   make SANITIZE=1 test   the same under AddressSanitizer + UBSan (libc malloc)
+#   make MALLOC=libc       build without jemalloc
+#   make fuzz       libFuzzer run of the request parser (bounded, clang)
+#   make bench      redis-benchmark against Runnel and redis-server side by side
+#
+# Objects live in build/<variant>/ so sanitizer and release builds never mix;
+# src/runnel-server is the binary of the variant built last.
+
+MALLOC   ?= jemalloc
+SANITIZE ?=
+CC       ?= cc
+
+ifeq ($(SANITIZE),1)
+  MALLOC  := libc
+  VARIANT := san
+  OPT     := -O1 -g -fno-omit-frame-pointer
+  SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all
+else
+  VARIANT := rel-$(MALLOC)
+  OPT     := -O2 -g
+  SANFLAGS :=
+endif
+
+B := build/$(VARIANT)
+
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+        -Wformat=2 -Wno-format-nonliteral -Werror
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(SANFLAGS) -MMD -MP
+
+MALLOC_CFLAGS :=
+MALLOC_LIBS   :=
+ifeq ($(MALLOC),jemalloc)
+  MALLOC_CFLAGS := -DUSE_JEMALLOC
+  MALLOC_LIBS   := $(shell pkg-config --libs jemalloc 2>/dev/null || echo -ljemalloc)
+endif
+
+EVENT_CFLAGS := $(shell pkg-config --cflags libevent 2>/dev/null)
+EVENT_LIBS   := $(shell pkg-config --libs libevent 2>/dev/null || echo -levent)
+HIREDIS_CFLAGS := $(shell pkg-config --cflags hiredis 2>/dev/null)
+HIREDIS_LIBS   := $(shell pkg-config --libs hiredis 2>/dev/null || echo -lhiredis)
+CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
+CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lm -pthread)
+
+# The engine is a library of its own: no libevent on its compile line, so
+# the compiler enforces that it never reaches for sockets or the reactor.
+ENGINE_SRC := $(wildcard src/engine/*.c) src/mem.c
+ENGINE_OBJ := $(patsubst src/%.c,$(B)/engine-lib/%.o,$(ENGINE_SRC))
+ENGINE_LIB := $(B)/libengine.a
+ENGINE_CFLAGS := $(BASE_CFLAGS) $(MALLOC_CFLAGS) -Isrc -Isrc/engine
+
+CORE_SRC := $(filter-out src/main.c src/mem.c,$(wildcard src/*.c))
+CORE_OBJ := $(patsubst src/%.c,$(B)/core/%.o,$(CORE_SRC))
+CORE_LIB := $(B)/libcore.a
+CORE_CFLAGS := $(BASE_CFLAGS) $(MALLOC_CFLAGS) $(EVENT_CFLAGS) -Isrc -Isrc/engine
+
+SERVER := $(B)/runnel-server
+LIBS := $(EVENT_LIBS) $(MALLOC_LIBS) -lm
+
+# Unit tests: tests/unit/engine/check_*.c link the engine library alone;
+# tests/unit/check_*.c link the core.
+UNIT_ENGINE_SRC := $(wildcard tests/unit/engine/check_*.c)
+UNIT_CORE_SRC   := $(wildcard tests/unit/check_*.c)
+UNIT_ENGINE_BIN := $(patsubst tests/unit/engine/%.c,$(B)/tests/unit/engine/%,$(UNIT_ENGINE_SRC))
+UNIT_CORE_BIN   := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(UNIT_CORE_SRC))
+TEST_CFLAGS := $(BASE_CFLAGS) -Wno-missing-prototypes $(CHECK_CFLAGS) $(HIREDIS_CFLAGS) -Isrc -Isrc/engine -Itests
+
+# Integration tests: Check suites that drive a real server through hiredis.
+INTEG_SRC := $(wildcard tests/integration/test_*.c)
+INTEG_BIN := $(patsubst tests/integration/%.c,$(B)/tests/integration/%,$(INTEG_SRC))
+HARNESS_OBJ := $(B)/tests/harness.o
+
+COMPAT_RUNNER := $(B)/redis-compat/compat-runner
+
+DEPS_STAMP := build/.deps-ok
+
+.PHONY: all run test unit integration compat fuzz bench clean deps deps-test
+all: $(SERVER) src/runnel-server
+
+deps: $(DEPS_STAMP)
+$(DEPS_STAMP): deps/install.sh
+	@sh deps/install.sh build test
+	@mkdir -p build && touch $@
+
+src/runnel-server: $(SERVER)
+	@cp $(SERVER) $@.tmp && mv -f $@.tmp $@
+
+$(SERVER): $(DEPS_STAMP) $(B)/core/main.o $(CORE_LIB) $(ENGINE_LIB)
+	$(CC) $(BASE_CFLAGS) -o $@ $(B)/core/main.o $(CORE_LIB) $(ENGINE_LIB) $(LIBS)
+
+$(ENGINE_LIB): $(ENGINE_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(CORE_LIB): $(CORE_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/engine-lib/%.o: src/%.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ENGINE_CFLAGS) -c -o $@ $<
+
+$(B)/core/%.o: src/%.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CORE_CFLAGS) -c -o $@ $<
+
+$(B)/tests/unit/engine/%: tests/unit/engine/%.c $(ENGINE_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -Isrc/engine -o $@ $< $(ENGINE_LIB) $(CHECK_LIBS) $(MALLOC_LIBS)
+
+$(B)/tests/unit/%: tests/unit/%.c $(CORE_LIB) $(ENGINE_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) $(EVENT_CFLAGS) -o $@ $< $(CORE_LIB) $(ENGINE_LIB) $(CHECK_LIBS) $(LIBS)
+
+$(HARNESS_OBJ): tests/harness.c tests/harness.h | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -c -o $@ $<
+
+$(B)/tests/integration/%: tests/integration/%.c $(HARNESS_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -o $@ $< $(HARNESS_OBJ) $(HIREDIS_LIBS) $(CHECK_LIBS)
+
+$(COMPAT_RUNNER): $(wildcard redis-compat/*.c) $(wildcard redis-compat/*.h) | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -o $@ $(filter %.c,$^) $(HIREDIS_LIBS)
+
+run: all
+	./src/runnel-server conf/runnel.conf
+
+unit: $(UNIT_ENGINE_BIN) $(UNIT_CORE_BIN)
+	@sh tests/run-suite.sh unit $^
+
+integration: $(SERVER) $(INTEG_BIN)
+	@RUNNEL_SERVER=$(abspath $(SERVER)) sh tests/run-suite.sh integration $(INTEG_BIN)
+
+compat: $(SERVER) $(COMPAT_RUNNER)
+	@RUNNEL_SERVER=$(abspath $(SERVER)) sh redis-compat/run.sh $(COMPAT_RUNNER)
+
+test: $(SERVER) src/runnel-server $(UNIT_ENGINE_BIN) $(UNIT_CORE_BIN) $(INTEG_BIN) $(COMPAT_RUNNER)
+	@RUNNEL_SERVER=$(abspath $(SERVER)) sh tests/run-all.sh "$(B)" \
+	    "$(UNIT_ENGINE_BIN) $(UNIT_CORE_BIN)" "$(INTEG_BIN)" "$(COMPAT_RUNNER)"
+
+FUZZ_TIME ?= 60
+fuzz: $(DEPS_STAMP)
+	@mkdir -p build/fuzz
+	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Isrc \
+	    -o build/fuzz/fuzz_resp tests/fuzz/fuzz_resp.c src/resp.c src/mem.c
+	build/fuzz/fuzz_resp -max_total_time=$(FUZZ_TIME) -max_len=4096 build/fuzz/corpus-resp tests/fuzz/corpus-resp 2>&1 | tail -20 || true
+	@mkdir -p build/fuzz/corpus-resp
+
+bench: all
+	sh utils/bench.sh
+
+clean:
+	rm -rf build src/runnel-server
+
+-include $(wildcard $(B)/*/*.d $(B)/*/*/*.d $(B)/tests/*.d)
