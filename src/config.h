@@ -1,0 +1,218 @@
+/* config.h -- the server's options: one table, one struct, Redis 7.0 rules.
+ *
+ * Every option is one row of CONFIG_OPTIONS below (name, type, default,
+ * bounds, flags); struct config holds one typed field per option and is
+ * embedded in struct server.  The same rows drive the config file reader,
+ * the command line, CONFIG GET, CONFIG SET and CONFIG REWRITE, so an option
+ * added here is handled everywhere at once.
+ *
+ * Errors are the texts Redis 7.0 produces, so that clients and operators see
+ * the same messages: start-up errors are the complete "*** FATAL CONFIG FILE
+ * ERROR ***" report (print it as is), runtime errors are reply texts that
+ * already carry their "ERR " code.
+ *
+ * libc only (plus mem and util). */
+#ifndef RUNNEL_CONFIG_H
+#define RUNNEL_CONFIG_H
+
+#include <limits.h>
+#include <stddef.h>
+
+#define CONFIG_BIND_MAX 16 /* as Redis's CONFIG_BINDADDR_MAX */
+#define CONFIG_HZ_MIN 1    /* hz accepts 0..INT_MAX and is clamped to this range */
+#define CONFIG_HZ_MAX 500
+
+/* loglevel values, in the order of log.h's enum log_level. */
+enum config_loglevel {
+    CONFIG_LOGLEVEL_DEBUG = 0,
+    CONFIG_LOGLEVEL_VERBOSE,
+    CONFIG_LOGLEVEL_NOTICE,
+    CONFIG_LOGLEVEL_WARNING
+};
+
+/* Client classes of client-output-buffer-limit ("slave" is an alias of
+ * "replica"; CONFIG GET calls it "slave", as Redis does). */
+enum config_obuf_class {
+    CONFIG_OBUF_NORMAL = 0,
+    CONFIG_OBUF_REPLICA,
+    CONFIG_OBUF_PUBSUB,
+    CONFIG_OBUF_CLASSES
+};
+
+struct config_obuf_limit {
+    unsigned long long hard_bytes; /* disconnect at once past this; 0 = none */
+    unsigned long long soft_bytes; /* disconnect when past this for ... */
+    long long soft_seconds;        /* ... this many seconds; 0 = none */
+};
+
+/* The bind list.  An address with a leading '-' is optional: the server
+ * skips it when it cannot be bound (the '-' is kept here). */
+struct config_bind {
+    char *addr[CONFIG_BIND_MAX]; /* mem_alloc'd */
+    int count;                   /* 0 = listen on no TCP address */
+};
+
+/* The function the server installs to act on a changed option at runtime
+ * (re-listen on a new port, raise the fd limit for maxclients, ...).  It is
+ * called after the new values are in struct config, once per option whose
+ * value changed.  Return 0, or -1 with a reason in err (may be left empty):
+ * CONFIG SET then restores every option of the command and calls the hook
+ * again for each changed one so the server returns to the old values. */
+typedef int config_apply_fn(void *opaque, const char *name, char *err, size_t errlen);
+
+struct config {
+    struct config_bind bind;
+    int port;
+    char *unixsocket;         /* "" = none */
+    int unixsocketperm;       /* octal in files and CONFIG GET */
+    int tcp_backlog;
+    int tcp_keepalive;        /* seconds, 0 = off */
+    int timeout;              /* idle client timeout in seconds, 0 = never */
+    unsigned int maxclients;
+    int databases;
+    long long proto_max_bulk_len;
+    long long client_query_buffer_limit;
+    struct config_obuf_limit obuf_limits[CONFIG_OBUF_CLASSES];
+    int loglevel;             /* enum config_loglevel */
+    char *logfile;            /* "" = standard output */
+    int daemonize;            /* 0 or 1 */
+    char *pidfile;            /* "" = none */
+    int hz;                   /* always CONFIG_HZ_MIN..CONFIG_HZ_MAX */
+    long long stream_node_max_bytes;
+    long long stream_node_max_entries;
+    char *effect_trace_file;  /* testing hook; "" = none (see conf/runnel.conf) */
+
+    char *config_file;        /* absolute path of the file loaded, or NULL */
+    config_apply_fn *apply;   /* runtime hook, or NULL */
+    void *apply_opaque;
+};
+
+/* Types of option values. */
+enum config_type {
+    CONFIG_TYPE_BOOL,   /* int: yes/no */
+    CONFIG_TYPE_INT,    /* int */
+    CONFIG_TYPE_UINT,   /* unsigned int */
+    CONFIG_TYPE_LL,     /* long long */
+    CONFIG_TYPE_MEMORY, /* long long: 1k 1kb 1m 1mb 1g 1gb, bytes in CONFIG GET */
+    CONFIG_TYPE_OCTAL,  /* int, written in octal */
+    CONFIG_TYPE_ENUM,   /* int: index into the row's name list */
+    CONFIG_TYPE_STRING, /* char *, never NULL */
+    CONFIG_TYPE_BIND,   /* struct config_bind */
+    CONFIG_TYPE_OBUF,   /* struct config_obuf_limit[CONFIG_OBUF_CLASSES] */
+    CONFIG_TYPE_DIR     /* no field: the process's working directory */
+};
+
+/* Row flags. */
+#define CONFIG_MUTABLE 0x1   /* CONFIG SET may change it */
+#define CONFIG_MULTI_ARG 0x2 /* the value is a list of words */
+
+#define CONFIG_OFF(field) offsetof(struct config, field)
+#define CONFIG_NO_FIELD ((size_t)-1)
+
+extern const char *const config_loglevel_names[]; /* NULL-terminated */
+
+/* X(id, name, type, field offset, default, min, max, flags, enum names).
+ * Defaults are written as a config file would write them; they go through
+ * the same parser as user input.  min/max bound numeric types. */
+#define CONFIG_OPTIONS(X)                                                                     \
+    X(BIND, "bind", CONFIG_TYPE_BIND, CONFIG_OFF(bind), "127.0.0.1 -::1", 0, CONFIG_BIND_MAX, \
+      CONFIG_MUTABLE | CONFIG_MULTI_ARG, NULL)                                                \
+    X(PORT, "port", CONFIG_TYPE_INT, CONFIG_OFF(port), "6379", 0, 65535, CONFIG_MUTABLE, NULL) \
+    X(UNIXSOCKET, "unixsocket", CONFIG_TYPE_STRING, CONFIG_OFF(unixsocket), "", 0, 0, 0, NULL) \
+    X(UNIXSOCKETPERM, "unixsocketperm", CONFIG_TYPE_OCTAL, CONFIG_OFF(unixsocketperm), "0", 0, \
+      0777, 0, NULL)                                                                          \
+    X(TCP_BACKLOG, "tcp-backlog", CONFIG_TYPE_INT, CONFIG_OFF(tcp_backlog), "511", 0, INT_MAX, \
+      0, NULL)                                                                                \
+    X(TCP_KEEPALIVE, "tcp-keepalive", CONFIG_TYPE_INT, CONFIG_OFF(tcp_keepalive), "300", 0,   \
+      INT_MAX, CONFIG_MUTABLE, NULL)                                                          \
+    X(TIMEOUT, "timeout", CONFIG_TYPE_INT, CONFIG_OFF(timeout), "0", 0, INT_MAX,              \
+      CONFIG_MUTABLE, NULL)                                                                   \
+    X(MAXCLIENTS, "maxclients", CONFIG_TYPE_UINT, CONFIG_OFF(maxclients), "10000", 1,         \
+      UINT_MAX, CONFIG_MUTABLE, NULL)                                                         \
+    X(DATABASES, "databases", CONFIG_TYPE_INT, CONFIG_OFF(databases), "16", 1, INT_MAX, 0,    \
+      NULL)                                                                                   \
+    X(PROTO_MAX_BULK_LEN, "proto-max-bulk-len", CONFIG_TYPE_MEMORY,                           \
+      CONFIG_OFF(proto_max_bulk_len), "512mb", 1024 * 1024, LLONG_MAX, CONFIG_MUTABLE, NULL)  \
+    X(CLIENT_QUERY_BUFFER_LIMIT, "client-query-buffer-limit", CONFIG_TYPE_MEMORY,             \
+      CONFIG_OFF(client_query_buffer_limit), "1gb", 1024 * 1024, LLONG_MAX, CONFIG_MUTABLE,   \
+      NULL)                                                                                   \
+    X(CLIENT_OUTPUT_BUFFER_LIMIT, "client-output-buffer-limit", CONFIG_TYPE_OBUF,             \
+      CONFIG_OFF(obuf_limits),                                                                \
+      "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60", 0, 0,            \
+      CONFIG_MUTABLE | CONFIG_MULTI_ARG, NULL)                                                \
+    X(LOGLEVEL, "loglevel", CONFIG_TYPE_ENUM, CONFIG_OFF(loglevel), "notice", 0, 0,           \
+      CONFIG_MUTABLE, config_loglevel_names)                                                  \
+    X(LOGFILE, "logfile", CONFIG_TYPE_STRING, CONFIG_OFF(logfile), "", 0, 0, 0, NULL)         \
+    X(DAEMONIZE, "daemonize", CONFIG_TYPE_BOOL, CONFIG_OFF(daemonize), "no", 0, 1, 0, NULL)   \
+    X(PIDFILE, "pidfile", CONFIG_TYPE_STRING, CONFIG_OFF(pidfile), "", 0, 0, 0, NULL)         \
+    X(DIR, "dir", CONFIG_TYPE_DIR, CONFIG_NO_FIELD, NULL, 0, 0, CONFIG_MUTABLE, NULL)         \
+    X(HZ, "hz", CONFIG_TYPE_INT, CONFIG_OFF(hz), "10", 0, INT_MAX, CONFIG_MUTABLE, NULL)      \
+    X(STREAM_NODE_MAX_BYTES, "stream-node-max-bytes", CONFIG_TYPE_MEMORY,                     \
+      CONFIG_OFF(stream_node_max_bytes), "4096", 0, LLONG_MAX, CONFIG_MUTABLE, NULL)          \
+    X(STREAM_NODE_MAX_ENTRIES, "stream-node-max-entries", CONFIG_TYPE_LL,                     \
+      CONFIG_OFF(stream_node_max_entries), "100", 0, LLONG_MAX, CONFIG_MUTABLE, NULL)         \
+    X(EFFECT_TRACE_FILE, "effect-trace-file", CONFIG_TYPE_STRING,                             \
+      CONFIG_OFF(effect_trace_file), "", 0, 0, 0, NULL)
+
+enum config_id {
+#define CONFIG_ID_ENUM(id, ...) CONFIG_ID_##id,
+    CONFIG_OPTIONS(CONFIG_ID_ENUM)
+#undef CONFIG_ID_ENUM
+    CONFIG_NOPTIONS
+};
+
+/* Set every option to its default (dir is left alone: the working directory
+ * is the process's).  The struct is zeroed first, so call it before setting
+ * apply/apply_opaque, and only on a fresh or config_free'd struct. */
+void config_init_defaults(struct config *c);
+/* Free what the struct owns; it may then be re-initialised. */
+void config_free(struct config *c);
+
+/* Read a file in redis.conf syntax on top of the current values and record
+ * its absolute path in c->config_file.  0, or -1 with the full report in err
+ * (Redis's "*** FATAL CONFIG FILE ERROR" shape, plus the file name; it
+ * starts and ends with a newline: write it to stderr as is, then exit(1)).
+ * The apply hook is not called while loading. */
+int config_load_file(struct config *c, const char *path, char *err, size_t errlen);
+/* Start-up arguments as redis-server takes them: argv[0] is the program,
+ * then an optional config file (the first argument not starting with '-'),
+ * "-" for standard input, and "--name value..." overrides applied after the
+ * file.  0, or -1 with the report in err. */
+int config_load_args(struct config *c, int argc, char **argv, char *err, size_t errlen);
+
+/* CONFIG SET of one option.  0, or -1 with Redis's reply text in err. */
+int config_set(struct config *c, const char *name, const char *value, char *err, size_t errlen);
+/* CONFIG SET name value [name value ...]: all or nothing.  Unknown,
+ * immutable and repeated names fail first; then every value is parsed (the
+ * first bad one undoes the others); then c->apply runs for each option that
+ * changed (a failure restores all of them).  0, or -1 with the reply text. */
+int config_set_multi(struct config *c, int n, const char *const *names,
+                     const char *const *values, char *err, size_t errlen);
+
+/* CONFIG GET: the options any pattern matches, each once, in the order of
+ * the first pattern that names them.  A pattern without * ? [ is an exact,
+ * case-insensitive name and is replied with as the client spelt it (Redis
+ * 7.0 does so); glob matches reply with the option's own name. */
+struct config_match {
+    int count;
+    int id[CONFIG_NOPTIONS];           /* enum config_id */
+    const char *name[CONFIG_NOPTIONS]; /* points into the patterns or the table */
+    size_t name_len[CONFIG_NOPTIONS];
+};
+/* lens may be NULL for NUL-terminated patterns. */
+void config_match(struct config_match *m, int npatterns, const char *const *patterns,
+                  const size_t *lens);
+/* The value of one option as CONFIG GET shows it; mem_alloc'd, never NULL. */
+char *config_get_value(const struct config *c, int id);
+/* The option's name, or NULL for an id out of range. */
+const char *config_option_name(int id);
+/* An option's id by name (case-insensitive), or -1. */
+int config_lookup(const char *name);
+
+/* CONFIG REWRITE into path (the loaded file; NULL = none): keeps comments
+ * and unknown lines, rewrites each option's first line in place, blanks its
+ * later lines, appends changed options after "# Generated by CONFIG
+ * REWRITE"; temp file, fsync, rename.  0, or -1 with the reply text. */
+int config_rewrite(const struct config *c, const char *path, char *err, size_t errlen);
+
+#endif
