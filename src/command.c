@@ -1,0 +1,288 @@
+/* command.c -- the command table, lookup, checks and dispatch.
+ *
+ * The rows of commands.def are copied into srv->commands at start-up (so
+ * per-command statistics live in the server), indexed by lower-case full
+ * name in srv->command_index, and each subcommand is attached to its
+ * parent.  Dispatch order, as Redis's processCommand():
+ *
+ *   lookup -> unknown command | unknown subcommand | arity
+ *          -> MULTI gate (queue, or reject with EXECABORT bookkeeping)
+ *          -> command_call (handler, statistics, effects, blocked wake-ups)
+ */
+#include "command.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd_command.h"
+#include "command_docs.h"
+#include "conn.h"
+#include "handlers.h"
+#include "log.h"
+#include "mem.h"
+#include "multi.h"
+#include "server.h"
+#include "util.h"
+
+static const struct command command_rows[] = {
+#define CMD(fullname, handler, arity, flags, fk, lk, step, acl) \
+    {fullname, handler, arity, flags, fk, lk, step, acl, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0},
+#include "commands.def"
+#undef CMD
+};
+
+#define NROWS ((int)(sizeof(command_rows) / sizeof(command_rows[0])))
+
+static void lower_copy(char *dst, size_t cap, const char *src, size_t len)
+{
+    size_t i;
+    for (i = 0; i < len && i + 1 < cap; i++)
+        dst[i] = (char)tolower((unsigned char)src[i]);
+    dst[i] = '\0';
+}
+
+int command_table_init(struct server *srv)
+{
+    srv->ncommands = NROWS;
+    srv->commands = mem_calloc(sizeof(struct command) * NROWS);
+    dict_init(&srv->command_index, srv->hash_seed ^ 0x51ed270b27f1ab61ULL);
+    for (int i = 0; i < NROWS; i++) {
+        struct command *cmd = &srv->commands[i];
+        *cmd = command_rows[i];
+        const char *bar = strchr(cmd->fullname, '|');
+        cmd->name = bar ? bar + 1 : cmd->fullname;
+        dict_add(&srv->command_index, cmd->fullname, strlen(cmd->fullname), cmd);
+    }
+    /* Attach subcommands to their parents (parents come first). */
+    for (int i = 0; i < NROWS; i++) {
+        struct command *cmd = &srv->commands[i];
+        const char *bar = strchr(cmd->fullname, '|');
+        if (!bar)
+            continue;
+        struct dict_entry *pe = dict_find(&srv->command_index, cmd->fullname,
+                                          (size_t)(bar - cmd->fullname));
+        if (!pe) {
+            log_warning("command table: %s has no parent row", cmd->fullname);
+            continue;
+        }
+        struct command *parent = pe->val;
+        cmd->parent = parent;
+        parent->subs = mem_realloc(parent->subs, sizeof(*parent->subs) * (size_t)(parent->nsubs + 1));
+        parent->subs[parent->nsubs++] = cmd;
+    }
+    /* Documentation, key specs and tips (command_docs.def), validated so a
+     * malformed row stops start-up instead of answering garbage. */
+    char err[256];
+    if (command_docs_attach(srv->commands, srv->ncommands, err, sizeof(err)) < 0) {
+        log_warning("command table: %s", err);
+        return -1;
+    }
+    return 0;
+}
+
+void command_table_free(struct server *srv)
+{
+    for (int i = 0; i < srv->ncommands; i++)
+        mem_free(srv->commands[i].subs);
+    dict_clear(&srv->command_index, NULL);
+    mem_free(srv->commands);
+    srv->commands = NULL;
+    srv->ncommands = 0;
+}
+
+struct command *command_lookup(struct server *srv, const char *name, size_t len)
+{
+    char lname[64];
+    if (len >= sizeof(lname))
+        return NULL;
+    lower_copy(lname, sizeof(lname), name, len);
+    struct dict_entry *e = dict_find(&srv->command_index, lname, len);
+    if (!e)
+        return NULL;
+    struct command *cmd = e->val;
+    return cmd->parent ? NULL : cmd; /* "config|get" is not a command name */
+}
+
+struct command *command_lookup_sub(const struct command *parent, const char *name, size_t len)
+{
+    for (int i = 0; i < parent->nsubs; i++) {
+        if (util_eq_nocase(name, len, parent->subs[i]->name))
+            return parent->subs[i];
+    }
+    return NULL;
+}
+
+void reply_wrong_arity(struct conn *c, const struct command *cmd)
+{
+    reply_errorf(&c->out, "ERR wrong number of arguments for '%s' command", cmd->fullname);
+}
+
+void reply_syntax_error(struct conn *c)
+{
+    reply_error(&c->out, "ERR syntax error");
+}
+
+/* Redis quotes the name (up to 128 bytes) and then arguments while the
+ * argument text is under 128 bytes, cutting the last one so the text stays
+ * within 128 (Redis 7's unknown-command error). */
+static void reply_unknown_command(struct conn *c)
+{
+    char args[256];
+    size_t alen = 0;
+    args[0] = '\0';
+    for (int i = 1; i < c->argc && alen < 128; i++) {
+        int n = snprintf(args + alen, sizeof(args) - alen, "'%.*s' ", (int)(128 - alen),
+                         c->argv[i].ptr);
+        if (n > 0)
+            alen += (size_t)n;
+        if (alen >= sizeof(args))
+            alen = sizeof(args) - 1;
+    }
+    reply_errorf(&c->out, "ERR unknown command '%.128s', with args beginning with: %s",
+                 c->argv[0].ptr, args);
+}
+
+static void reply_unknown_subcommand(struct conn *c, const struct command *parent)
+{
+    char upper[64];
+    size_t i;
+    for (i = 0; parent->fullname[i] && i + 1 < sizeof(upper); i++)
+        upper[i] = (char)toupper((unsigned char)parent->fullname[i]);
+    upper[i] = '\0';
+    reply_errorf(&c->out, "ERR unknown subcommand '%.128s'. Try %s HELP.", c->argv[1].ptr, upper);
+}
+
+static int arity_ok(const struct command *cmd, int argc)
+{
+    return cmd->arity > 0 ? argc == cmd->arity : argc >= -cmd->arity;
+}
+
+/* Mark a transaction as failed when a command is rejected inside MULTI. */
+static void flag_transaction(struct conn *c)
+{
+    if (c->flags & CONN_MULTI)
+        c->flags |= CONN_DIRTY_EXEC;
+}
+
+static int is_tx_control(const struct command *cmd)
+{
+    return cmd->handler == cmd_exec || cmd->handler == cmd_discard ||
+           cmd->handler == cmd_multi || cmd->handler == cmd_watch ||
+           cmd->handler == cmd_quit || cmd->handler == cmd_reset;
+}
+
+void command_call(struct conn *c, struct command *cmd)
+{
+    struct server *srv = c->srv;
+    long long start = util_ustime();
+    size_t reply_start = c->out.len;
+    const struct command *saved = c->cmd;
+    c->cmd = cmd;
+    server_effects_begin(srv);
+    cmd->handler(c);
+    server_effects_end(srv);
+    c->cmd = saved;
+    cmd->calls++;
+    cmd->usec += util_ustime() - start;
+    if (c->out.len > reply_start && c->out.buf[reply_start] == '-') {
+        cmd->failed_calls++;
+        srv->stat.total_error_replies++;
+    }
+    srv->stat.numcommands++;
+}
+
+void command_dispatch(struct conn *c)
+{
+    struct server *srv = c->srv;
+    struct command *cmd = command_lookup(srv, c->argv[0].ptr, c->argv[0].len);
+    if (!cmd) {
+        flag_transaction(c);
+        reply_unknown_command(c);
+        srv->stat.total_error_replies++;
+        return;
+    }
+    if (cmd->nsubs && c->argc >= 2) {
+        struct command *sub = command_lookup_sub(cmd, c->argv[1].ptr, c->argv[1].len);
+        if (!sub) {
+            flag_transaction(c);
+            reply_unknown_subcommand(c, cmd);
+            srv->stat.total_error_replies++;
+            return;
+        }
+        cmd = sub;
+    } else if (cmd->nsubs && !cmd->handler) {
+        flag_transaction(c);
+        reply_wrong_arity(c, cmd);
+        cmd->rejected_calls++;
+        srv->stat.total_error_replies++;
+        return;
+    }
+    if (!arity_ok(cmd, c->argc)) {
+        if (cmd->handler == cmd_exec) {
+            /* A refused EXEC aborts the transaction, and says EXECABORT even
+             * outside MULTI (Redis 7's execCommandAbort). */
+            reply_errorf(&c->out,
+                         "EXECABORT Transaction discarded because of: wrong number of arguments "
+                         "for '%s' command",
+                         cmd->fullname);
+            multi_discard(c);
+            cmd->rejected_calls++;
+            srv->stat.total_error_replies++;
+            return;
+        }
+        flag_transaction(c);
+        reply_wrong_arity(c, cmd);
+        cmd->rejected_calls++;
+        srv->stat.total_error_replies++;
+        return;
+    }
+    c->lastcmd = cmd;
+    if (c->flags & CONN_MULTI) {
+        if (cmd->flags & CMD_NO_MULTI) {
+            flag_transaction(c);
+            reply_error(&c->out, "ERR Command not allowed inside a transaction");
+            cmd->rejected_calls++;
+            srv->stat.total_error_replies++;
+            return;
+        }
+        if (!is_tx_control(cmd)) {
+            c->cmd = cmd;
+            multi_queue(c);
+            reply_simple(&c->out, "QUEUED");
+            return;
+        }
+    }
+    command_call(c, cmd);
+}
+
+void reply_help(struct conn *c, const char *const *lines)
+{
+    const struct command *cmd = c->cmd && c->cmd->parent ? c->cmd->parent : c->cmd;
+    char upper[64];
+    size_t i;
+    for (i = 0; cmd && cmd->fullname[i] && i + 1 < sizeof(upper); i++)
+        upper[i] = (char)toupper((unsigned char)cmd->fullname[i]);
+    upper[i] = '\0';
+    long n = 0;
+    while (lines[n])
+        n++;
+    reply_array(&c->out, n + 3);
+    char head[128];
+    snprintf(head, sizeof(head), "%s <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+             upper);
+    reply_simple(&c->out, head);
+    for (long k = 0; k < n; k++)
+        reply_simple(&c->out, lines[k]);
+    reply_simple(&c->out, "HELP");
+    reply_simple(&c->out, "    Prints this help.");
+}
+
+int arg_ll_or_reply(struct conn *c, int i, long long *out)
+{
+    if (!util_str_to_ll(c->argv[i].ptr, c->argv[i].len, out)) {
+        reply_error(&c->out, "ERR value is not an integer or out of range");
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,83 @@
+/* handlers.h -- the command handlers named in commands.def, by family.
+ * Each family's handlers live in the file named in its section. */
+#ifndef RUNNEL_HANDLERS_H
+#define RUNNEL_HANDLERS_H
+
+struct conn;
+
+/* cmd_connection.c */
+void cmd_ping(struct conn *c);
+void cmd_echo(struct conn *c);
+void cmd_quit(struct conn *c);
+void cmd_hello(struct conn *c);
+void cmd_select(struct conn *c);
+void cmd_auth(struct conn *c);
+void cmd_reset(struct conn *c);
+void cmd_client_id(struct conn *c);
+void cmd_client_help(struct conn *c);
+void cmd_client_list(struct conn *c);
+void cmd_client_setname(struct conn *c);
+void cmd_client_getname(struct conn *c);
+void cmd_client_kill(struct conn *c);
+void cmd_client_info(struct conn *c);
+void cmd_client_reply(struct conn *c);
+void cmd_client_setinfo(struct conn *c);
+
+/* cmd_server.c */
+void cmd_dbsize(struct conn *c);
+void cmd_time(struct conn *c);
+void cmd_info(struct conn *c);
+void cmd_config_help(struct conn *c);
+void cmd_config_resetstat(struct conn *c);
+void cmd_config_get(struct conn *c);
+void cmd_config_rewrite(struct conn *c);
+void cmd_config_set(struct conn *c);
+void cmd_shutdown(struct conn *c);
+
+/* cmd_keyspace.c */
+void cmd_del(struct conn *c);
+void cmd_unlink(struct conn *c);
+void cmd_exists(struct conn *c);
+void cmd_type(struct conn *c);
+void cmd_keys(struct conn *c);
+void cmd_scan(struct conn *c);
+void cmd_randomkey(struct conn *c);
+void cmd_rename(struct conn *c);
+void cmd_renamenx(struct conn *c);
+void cmd_copy(struct conn *c);
+void cmd_touch(struct conn *c);
+void cmd_flushdb(struct conn *c);
+void cmd_flushall(struct conn *c);
+void cmd_expire(struct conn *c);
+void cmd_pexpire(struct conn *c);
+void cmd_expireat(struct conn *c);
+void cmd_pexpireat(struct conn *c);
+void cmd_ttl(struct conn *c);
+void cmd_pttl(struct conn *c);
+void cmd_expiretime(struct conn *c);
+void cmd_pexpiretime(struct conn *c);
+void cmd_persist(struct conn *c);
+void cmd_object_help(struct conn *c);
+void cmd_object_idletime(struct conn *c);
+void cmd_object_freq(struct conn *c);
+void cmd_object_refcount(struct conn *c);
+void cmd_object_encoding(struct conn *c);
+void cmd_memory_help(struct conn *c);
+void cmd_memory_usage(struct conn *c);
+
+/* cmd_stream.c */
+void cmd_xadd(struct conn *c);
+void cmd_xlen(struct conn *c);
+void cmd_xrange(struct conn *c);
+void cmd_xrevrange(struct conn *c);
+void cmd_xdel(struct conn *c);
+void cmd_xtrim(struct conn *c);
+void cmd_xread(struct conn *c);
+void cmd_xsetid(struct conn *c);
+void cmd_xinfo_stream(struct conn *c);
+void cmd_xinfo_help(struct conn *c);
+
+/* multi.c: cmd_multi, cmd_exec, cmd_discard, cmd_watch, cmd_unwatch (multi.h) */
+/* cmd_command.c: the COMMAND family (cmd_command.h) */
+
+#endif
