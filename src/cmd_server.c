@@ -1,0 +1,424 @@
+/* cmd_server.c -- server commands: DBSIZE, TIME, INFO, CONFIG, SHUTDOWN.
+ *
+ * INFO's sections and field names are Redis's, so that monitoring tools
+ * and client libraries that parse INFO keep working; fields for features
+ * Runnel does not have yet (persistence, replication) report the values
+ * Redis reports when those features are idle. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/time.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "command.h"
+#include "config.h"
+#include "conn.h"
+#include "handlers.h"
+#include "log.h"
+#include "mem.h"
+#include "server.h"
+#include "util.h"
+#include "version.h"
+
+void cmd_dbsize(struct conn *c)
+{
+    reply_int(&c->out, (long long)c->db->keys.used);
+}
+
+void cmd_time(struct conn *c)
+{
+    long long us = util_ustime();
+    reply_array(&c->out, 2);
+    reply_bulk_ll(&c->out, us / 1000000);
+    reply_bulk_ll(&c->out, us % 1000000);
+}
+
+/* --- INFO ----------------------------------------------------------------- */
+
+static void info_add(struct reply_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void info_add(struct reply_buf *b, const char *fmt, ...)
+{
+    char line[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if ((size_t)n >= sizeof(line))
+        n = sizeof(line) - 1;
+    reply_raw(b, line, (size_t)n);
+    reply_raw(b, "\r\n", 2);
+}
+
+static void human_bytes(char *buf, size_t cap, double n)
+{
+    if (n < 1024)
+        snprintf(buf, cap, "%.0fB", n);
+    else if (n < 1024.0 * 1024)
+        snprintf(buf, cap, "%.2fK", n / 1024);
+    else if (n < 1024.0 * 1024 * 1024)
+        snprintf(buf, cap, "%.2fM", n / (1024.0 * 1024));
+    else
+        snprintf(buf, cap, "%.2fG", n / (1024.0 * 1024 * 1024));
+}
+
+static void info_server(struct server *srv, struct reply_buf *b)
+{
+    struct utsname un;
+    uname(&un);
+    long long now_us = util_ustime();
+    long long up = (now_us - srv->start_us) / 1000000;
+    info_add(b, "# Server");
+    info_add(b, "redis_version:%s", RUNNEL_REDIS_VERSION);
+    info_add(b, "runnel_version:%s", RUNNEL_VERSION);
+    info_add(b, "redis_git_sha1:00000000");
+    info_add(b, "redis_git_dirty:0");
+    info_add(b, "redis_build_id:0");
+    info_add(b, "redis_mode:standalone");
+    info_add(b, "os:%s %s %s", un.sysname, un.release, un.machine);
+    info_add(b, "arch_bits:%d", (int)(sizeof(long) * 8));
+    info_add(b, "monotonic_clock:POSIX clock_gettime");
+    info_add(b, "multiplexing_api:libevent");
+    info_add(b, "atomicvar_api:c11-builtin");
+#ifdef __GNUC__
+    info_add(b, "gcc_version:%d.%d.%d", __GNUC__, __GNUC_MINOR__, __GNUC_PATCHLEVEL__);
+#endif
+    info_add(b, "process_id:%ld", (long)getpid());
+    info_add(b, "process_supervised:no");
+    info_add(b, "run_id:%s", srv->run_id);
+    info_add(b, "tcp_port:%d", srv->cfg.port);
+    info_add(b, "server_time_usec:%lld", now_us);
+    info_add(b, "uptime_in_seconds:%lld", up);
+    info_add(b, "uptime_in_days:%lld", up / 86400);
+    info_add(b, "hz:%d", srv->hz);
+    info_add(b, "configured_hz:%d", srv->cfg.hz);
+    info_add(b, "lru_clock:%u", srv->lru_clock & ((1u << 24) - 1));
+    info_add(b, "executable:%s", srv->executable ? srv->executable : "");
+    info_add(b, "config_file:%s", srv->cfg.config_file ? srv->cfg.config_file : "");
+    info_add(b, "io_threads_active:0");
+}
+
+static void info_clients(struct server *srv, struct reply_buf *b)
+{
+    long long blocked = 0;
+    size_t max_in = 0, max_out = 0;
+    for (struct conn *c = srv->clients; c; c = c->next) {
+        if (c->flags & CONN_BLOCKED)
+            blocked++;
+        if (c->qcap > max_in)
+            max_in = c->qcap;
+        if (c->out.cap > max_out)
+            max_out = c->out.cap;
+    }
+    info_add(b, "# Clients");
+    info_add(b, "connected_clients:%lld", srv->nclients);
+    info_add(b, "cluster_connections:0");
+    info_add(b, "maxclients:%u", srv->cfg.maxclients);
+    info_add(b, "client_recent_max_input_buffer:%zu", max_in);
+    info_add(b, "client_recent_max_output_buffer:%zu", max_out);
+    info_add(b, "blocked_clients:%lld", blocked);
+    info_add(b, "tracking_clients:0");
+    info_add(b, "clients_in_timeout_table:0");
+}
+
+static void info_memory(struct server *srv, struct reply_buf *b)
+{
+    (void)srv;
+    char h1[32], h2[32];
+    size_t used = mem_used();
+    long rss_pages = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (f) {
+        long size;
+        if (fscanf(f, "%ld %ld", &size, &rss_pages) != 2)
+            rss_pages = 0;
+        fclose(f);
+    }
+    size_t rss = (size_t)rss_pages * (size_t)sysconf(_SC_PAGESIZE);
+    long long total = (long long)sysconf(_SC_PHYS_PAGES) * sysconf(_SC_PAGESIZE);
+    info_add(b, "# Memory");
+    human_bytes(h1, sizeof(h1), (double)used);
+    info_add(b, "used_memory:%zu", used);
+    info_add(b, "used_memory_human:%s", h1);
+    human_bytes(h2, sizeof(h2), (double)rss);
+    info_add(b, "used_memory_rss:%zu", rss);
+    info_add(b, "used_memory_rss_human:%s", h2);
+    info_add(b, "total_system_memory:%lld", total);
+    info_add(b, "maxmemory:0");
+    info_add(b, "maxmemory_human:0B");
+    info_add(b, "maxmemory_policy:noeviction");
+    info_add(b, "mem_fragmentation_ratio:%.2f", used ? (double)rss / (double)used : 0.0);
+    info_add(b, "mem_allocator:%s", mem_allocator_name());
+    info_add(b, "lazyfree_pending_objects:0");
+}
+
+static void info_persistence(struct server *srv, struct reply_buf *b)
+{
+    info_add(b, "# Persistence");
+    info_add(b, "loading:0");
+    info_add(b, "async_loading:0");
+    info_add(b, "rdb_changes_since_last_save:%lld", srv->dirty);
+    info_add(b, "rdb_bgsave_in_progress:0");
+    info_add(b, "rdb_last_save_time:%lld", srv->start_ms / 1000);
+    info_add(b, "rdb_last_bgsave_status:ok");
+    info_add(b, "rdb_last_bgsave_time_sec:-1");
+    info_add(b, "rdb_current_bgsave_time_sec:-1");
+    info_add(b, "rdb_saves:0");
+    info_add(b, "aof_enabled:0");
+    info_add(b, "aof_rewrite_in_progress:0");
+    info_add(b, "aof_rewrite_scheduled:0");
+    info_add(b, "aof_last_rewrite_time_sec:-1");
+    info_add(b, "aof_current_rewrite_time_sec:-1");
+    info_add(b, "aof_last_bgrewrite_status:ok");
+    info_add(b, "aof_rewrites:0");
+    info_add(b, "aof_last_write_status:ok");
+}
+
+static void info_stats(struct server *srv, struct reply_buf *b)
+{
+    const struct server_stats *s = &srv->stat;
+    info_add(b, "# Stats");
+    info_add(b, "total_connections_received:%lld", s->numconnections);
+    info_add(b, "total_commands_processed:%lld", s->numcommands);
+    info_add(b, "total_net_input_bytes:%lld", s->net_input_bytes);
+    info_add(b, "total_net_output_bytes:%lld", s->net_output_bytes);
+    info_add(b, "rejected_connections:%lld", s->rejected_conn);
+    info_add(b, "expired_keys:%lld", s->expiredkeys);
+    info_add(b, "evicted_keys:0");
+    info_add(b, "keyspace_hits:%lld", s->keyspace_hits);
+    info_add(b, "keyspace_misses:%lld", s->keyspace_misses);
+    info_add(b, "pubsub_channels:0");
+    info_add(b, "pubsub_patterns:0");
+    info_add(b, "total_forks:0");
+    info_add(b, "unexpected_error_replies:%lld", s->unexpected_error_replies);
+    info_add(b, "total_error_replies:%lld", s->total_error_replies);
+    info_add(b, "total_reads_processed:%lld", s->total_reads);
+    info_add(b, "total_writes_processed:%lld", s->total_writes);
+    info_add(b, "client_query_buffer_limit_disconnections:%lld",
+             s->client_qbuf_limit_disconnections);
+    info_add(b, "client_output_buffer_limit_disconnections:%lld",
+             s->client_outbuf_limit_disconnections);
+}
+
+static void info_replication(struct server *srv, struct reply_buf *b)
+{
+    info_add(b, "# Replication");
+    info_add(b, "role:master");
+    info_add(b, "connected_slaves:0");
+    info_add(b, "master_failover_state:no-failover");
+    info_add(b, "master_replid:%s", srv->run_id);
+    info_add(b, "master_replid2:0000000000000000000000000000000000000000");
+    info_add(b, "master_repl_offset:0");
+    info_add(b, "second_repl_offset:-1");
+    info_add(b, "repl_backlog_active:0");
+    info_add(b, "repl_backlog_size:1048576");
+    info_add(b, "repl_backlog_first_byte_offset:0");
+    info_add(b, "repl_backlog_histlen:0");
+}
+
+static void info_cpu(struct server *srv, struct reply_buf *b)
+{
+    (void)srv;
+    struct rusage self, kids;
+    getrusage(RUSAGE_SELF, &self);
+    getrusage(RUSAGE_CHILDREN, &kids);
+    info_add(b, "# CPU");
+    info_add(b, "used_cpu_sys:%ld.%06ld", (long)self.ru_stime.tv_sec, (long)self.ru_stime.tv_usec);
+    info_add(b, "used_cpu_user:%ld.%06ld", (long)self.ru_utime.tv_sec, (long)self.ru_utime.tv_usec);
+    info_add(b, "used_cpu_sys_children:%ld.%06ld", (long)kids.ru_stime.tv_sec,
+             (long)kids.ru_stime.tv_usec);
+    info_add(b, "used_cpu_user_children:%ld.%06ld", (long)kids.ru_utime.tv_sec,
+             (long)kids.ru_utime.tv_usec);
+}
+
+static void info_commandstats(struct server *srv, struct reply_buf *b)
+{
+    info_add(b, "# Commandstats");
+    for (int i = 0; i < srv->ncommands; i++) {
+        const struct command *cmd = &srv->commands[i];
+        if (!cmd->calls && !cmd->failed_calls && !cmd->rejected_calls)
+            continue;
+        info_add(b, "cmdstat_%s:calls=%lld,usec=%lld,usec_per_call=%.2f,rejected_calls=%lld,"
+                    "failed_calls=%lld",
+                 cmd->fullname, cmd->calls, cmd->usec,
+                 cmd->calls ? (double)cmd->usec / (double)cmd->calls : 0.0, cmd->rejected_calls,
+                 cmd->failed_calls);
+    }
+}
+
+static void info_keyspace(struct server *srv, struct reply_buf *b)
+{
+    info_add(b, "# Keyspace");
+    for (int i = 0; i < srv->ndbs; i++) {
+        const struct db *db = &srv->dbs[i];
+        if (!db->keys.used)
+            continue;
+        info_add(b, "db%d:keys=%llu,expires=%llu,avg_ttl=%lld", i,
+                 (unsigned long long)db->keys.used, (unsigned long long)db->expires.used,
+                 db->avg_ttl);
+    }
+}
+
+struct info_section {
+    const char *name;
+    void (*fn)(struct server *, struct reply_buf *);
+    int in_default;
+};
+
+static const struct info_section info_sections[] = {
+    {"server", info_server, 1},           {"clients", info_clients, 1},
+    {"memory", info_memory, 1},           {"persistence", info_persistence, 1},
+    {"stats", info_stats, 1},             {"replication", info_replication, 1},
+    {"cpu", info_cpu, 1},                 {"commandstats", info_commandstats, 0},
+    {"keyspace", info_keyspace, 1},
+};
+#define INFO_NSECTIONS ((int)(sizeof(info_sections) / sizeof(info_sections[0])))
+
+void cmd_info(struct conn *c)
+{
+    int want[INFO_NSECTIONS] = {0};
+    if (c->argc == 1) {
+        for (int i = 0; i < INFO_NSECTIONS; i++)
+            want[i] = info_sections[i].in_default;
+    }
+    for (int j = 1; j < c->argc; j++) {
+        const struct util_arg *a = &c->argv[j];
+        if (util_eq_nocase(a->ptr, a->len, "all") || util_eq_nocase(a->ptr, a->len, "everything")) {
+            for (int i = 0; i < INFO_NSECTIONS; i++)
+                want[i] = 1;
+        } else if (util_eq_nocase(a->ptr, a->len, "default")) {
+            for (int i = 0; i < INFO_NSECTIONS; i++)
+                want[i] |= info_sections[i].in_default;
+        } else {
+            for (int i = 0; i < INFO_NSECTIONS; i++)
+                if (util_eq_nocase(a->ptr, a->len, info_sections[i].name))
+                    want[i] = 1;
+        }
+    }
+    struct reply_buf b;
+    reply_init(&b, 2);
+    int first = 1;
+    for (int i = 0; i < INFO_NSECTIONS; i++) {
+        if (!want[i])
+            continue;
+        if (!first)
+            reply_raw(&b, "\r\n", 2);
+        first = 0;
+        info_sections[i].fn(c->srv, &b);
+    }
+    reply_verbatim(&c->out, b.buf ? b.buf : "", b.len, "txt");
+    reply_free(&b);
+}
+
+/* --- CONFIG --------------------------------------------------------------- */
+
+void cmd_config_help(struct conn *c)
+{
+    static const char *const lines[] = {
+        "GET <pattern>",
+        "    Return parameters matching the glob-like <pattern> and their values.",
+        "SET <directive> <value>",
+        "    Set the configuration <directive> to <value>.",
+        "RESETSTAT",
+        "    Reset statistics reported by the INFO command.",
+        "REWRITE",
+        "    Rewrite the configuration file.",
+        NULL,
+    };
+    reply_help(c, lines);
+}
+
+void cmd_config_get(struct conn *c)
+{
+    int n = c->argc - 2;
+    const char **pats = mem_alloc(sizeof(char *) * (size_t)n);
+    size_t *lens = mem_alloc(sizeof(size_t) * (size_t)n);
+    for (int i = 0; i < n; i++) {
+        pats[i] = c->argv[i + 2].ptr;
+        lens[i] = c->argv[i + 2].len;
+    }
+    struct config_match m;
+    config_match(&m, n, pats, lens);
+    reply_map(&c->out, m.count);
+    for (int i = 0; i < m.count; i++) {
+        reply_bulk(&c->out, m.name[i], m.name_len[i]);
+        char *v = config_get_value(&c->srv->cfg, m.id[i]);
+        reply_bulk_cstr(&c->out, v);
+        mem_free(v);
+    }
+    mem_free(pats);
+    mem_free(lens);
+}
+
+void cmd_config_set(struct conn *c)
+{
+    if ((c->argc - 2) % 2 != 0) {
+        reply_syntax_error(c);
+        return;
+    }
+    int n = (c->argc - 2) / 2;
+    const char **names = mem_alloc(sizeof(char *) * (size_t)n);
+    const char **values = mem_alloc(sizeof(char *) * (size_t)n);
+    for (int i = 0; i < n; i++) {
+        names[i] = c->argv[2 + 2 * i].ptr;
+        values[i] = c->argv[3 + 2 * i].ptr;
+    }
+    char err[512];
+    if (config_set_multi(&c->srv->cfg, n, names, values, err, sizeof(err)) == 0)
+        reply_ok(&c->out);
+    else
+        reply_error(&c->out, err);
+    mem_free(names);
+    mem_free(values);
+}
+
+void cmd_config_resetstat(struct conn *c)
+{
+    struct server *srv = c->srv;
+    memset(&srv->stat, 0, sizeof(srv->stat));
+    for (int i = 0; i < srv->ncommands; i++) {
+        struct command *cmd = &srv->commands[i];
+        cmd->calls = cmd->usec = cmd->rejected_calls = cmd->failed_calls = 0;
+    }
+    reply_ok(&c->out);
+}
+
+void cmd_config_rewrite(struct conn *c)
+{
+    char err[512];
+    if (!c->srv->cfg.config_file) {
+        reply_error(&c->out, "ERR The server is running without a config file");
+        return;
+    }
+    if (config_rewrite(&c->srv->cfg, c->srv->cfg.config_file, err, sizeof(err)) < 0) {
+        log_warning("CONFIG REWRITE failed: %s", err);
+        reply_error(&c->out, err);
+        return;
+    }
+    log_notice("CONFIG REWRITE executed with success.");
+    reply_ok(&c->out);
+}
+
+/* --- SHUTDOWN --------------------------------------------------------- */
+
+void cmd_shutdown(struct conn *c)
+{
+    for (int j = 1; j < c->argc; j++) {
+        const struct util_arg *a = &c->argv[j];
+        if (util_eq_nocase(a->ptr, a->len, "nosave") || util_eq_nocase(a->ptr, a->len, "save") ||
+            util_eq_nocase(a->ptr, a->len, "now") || util_eq_nocase(a->ptr, a->len, "force")) {
+            continue;
+        }
+        reply_syntax_error(c);
+        return;
+    }
+    /* Nothing to save yet (persistence arrives later): stop the loop; the
+     * client sees the connection close, as with Redis. */
+    c->srv->shutdown_asap = 1;
+    c->flags |= CONN_CLOSE_ASAP;
+}

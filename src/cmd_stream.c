@@ -1,0 +1,781 @@
+/* cmd_stream.c -- the stream data commands: XADD, XLEN, XRANGE, XREVRANGE,
+ * XDEL, XTRIM, XREAD, XSETID, XINFO STREAM/HELP.
+ *
+ * Argument parsing and replies only: the engine (src/engine/stream.h) does
+ * the work.  Errors and their order follow Redis's t_stream.c behaviour
+ * (named in comments), so a client sees the same reply for the same
+ * mistake.  Effects: XADD is emitted with the ID it generated and, when it
+ * trimmed approximately, with the trim resolved to an exact one ("=" and
+ * the resulting length or first ID), so that replay is deterministic. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd_stream.h"
+#include "command.h"
+#include "conn.h"
+#include "handlers.h"
+#include "mem.h"
+#include "server.h"
+#include "stream.h"
+#include "util.h"
+
+/* --- The stream type ---------------------------------------------------- */
+
+static void stream_obj_free(void *p)
+{
+    stream_free(p);
+}
+
+/* COPY: a deep copy, entry by entry, then the counters. */
+static void *stream_obj_dup(const void *p)
+{
+    const struct stream *s = p;
+    struct stream *d = stream_new(s->node_max_bytes, s->node_max_entries);
+    struct stream_iter it;
+    struct stream_id lo = STREAM_ID_MIN, hi = STREAM_ID_MAX;
+    stream_iter_start(&it, s, &lo, &hi, false);
+    while (stream_iter_next(&it)) {
+        struct stream_id_spec spec = {it.id, STREAM_ID_EXPLICIT, false};
+        stream_append(d, &spec, it.fv, it.npairs, 0, NULL);
+    }
+    stream_iter_stop(&it);
+    d->entries_added = s->entries_added;
+    d->last_id = s->last_id;
+    d->max_deleted_id = s->max_deleted_id;
+    return d;
+}
+
+static size_t stream_obj_memory(const void *p)
+{
+    return stream_memory_usage(p);
+}
+
+const struct object_type stream_object_type = {
+    "stream", "stream", stream_obj_free, stream_obj_dup, stream_obj_memory,
+};
+
+static const char WRONGTYPE[] = "WRONGTYPE Operation against a key holding the wrong kind of value";
+static const char INVALID_ID[] = "ERR Invalid stream ID specified as stream command argument";
+
+/* Look a stream up; NULL with *wrongtype set (and the reply sent) when the
+ * key holds another type. */
+static struct stream *stream_lookup(struct conn *c, const struct util_arg *key, int flags,
+                                    int *wrongtype)
+{
+    *wrongtype = 0;
+    struct object *o = db_lookup(c->srv, c->db, key->ptr, key->len, flags);
+    if (!o)
+        return NULL;
+    if (o->type != &stream_object_type) {
+        reply_error(&c->out, WRONGTYPE);
+        *wrongtype = 1;
+        return NULL;
+    }
+    return o->ptr;
+}
+
+static struct stream *stream_create(struct conn *c, const struct util_arg *key)
+{
+    const struct config *cfg = &c->srv->cfg;
+    struct stream *s = stream_new((size_t)cfg->stream_node_max_bytes,
+                                  (size_t)cfg->stream_node_max_entries);
+    db_add(c->db, key->ptr, key->len, object_new(&stream_object_type, s, c->srv->lru_clock));
+    return s;
+}
+
+/* A strict ID (no "-", "+", "("): "ms" means ms-0. */
+static int parse_strict_id_or_reply(struct conn *c, const struct util_arg *a, unsigned extra,
+                                    struct stream_id_spec *out)
+{
+    if (stream_id_parse(a->ptr, a->len, extra, out) != 0) {
+        reply_error(&c->out, INVALID_ID);
+        return -1;
+    }
+    return 0;
+}
+
+/* --- Replies --------------------------------------------------------------- */
+
+static void reply_stream_id(struct conn *c, const struct stream_id *id)
+{
+    char buf[STREAM_ID_STR_MAX];
+    size_t n = stream_id_format(id, buf, sizeof(buf));
+    reply_bulk(&c->out, buf, n);
+}
+
+void reply_stream_entry(struct reply_buf *r, const struct stream_id *id,
+                        const struct stream_str *fv, size_t npairs)
+{
+    char buf[STREAM_ID_STR_MAX];
+    reply_array(r, 2);
+    reply_bulk(r, buf, stream_id_format(id, buf, sizeof(buf)));
+    reply_array(r, (long)(npairs * 2));
+    for (size_t i = 0; i < npairs * 2; i++)
+        reply_bulk(r, fv[i].ptr, fv[i].len);
+}
+
+long reply_stream_range(struct reply_buf *r, const struct stream *s, const struct stream_id *start,
+                        const struct stream_id *end, long long count, bool rev)
+{
+    size_t handle = reply_defer(r);
+    long n = 0;
+    struct stream_iter it;
+    stream_iter_start(&it, s, start, end, rev);
+    while ((count == 0 || n < count) && stream_iter_next(&it)) {
+        reply_stream_entry(r, &it.id, it.fv, it.npairs);
+        n++;
+    }
+    stream_iter_stop(&it);
+    reply_defer_array(r, handle, n);
+    return n;
+}
+
+/* --- XADD / XTRIM argument parsing ---------------------------------------- */
+
+struct add_trim_args {
+    int strategy;           /* -1 none, STREAM_TRIM_MAXLEN, STREAM_TRIM_MINID */
+    bool approx;
+    long long maxlen;
+    struct stream_id minid;
+    long long limit;
+    bool limit_given;
+    int threshold_idx;      /* argv index of the threshold */
+    bool nomkstream;
+    struct stream_id_spec id;
+    bool id_given;          /* XADD: an ID other than "*" */
+};
+
+/* Redis's streamParseAddOrTrimArgsOrReply(): returns the index of the ID
+ * argument (XADD) or argc (XTRIM), or -1 after replying with an error. */
+static int parse_add_trim_or_reply(struct conn *c, struct add_trim_args *a, bool xadd)
+{
+    memset(a, 0, sizeof(*a));
+    a->strategy = -1;
+    int i = 2;
+    for (; i < c->argc; i++) {
+        int more = c->argc - 1 - i;
+        const struct util_arg *o = &c->argv[i];
+        bool is_maxlen = util_eq_nocase(o->ptr, o->len, "maxlen");
+        bool is_minid = util_eq_nocase(o->ptr, o->len, "minid");
+        if (xadd && o->len == 1 && o->ptr[0] == '*') {
+            break;
+        } else if ((is_maxlen || is_minid) && more) {
+            if (a->strategy != -1) {
+                reply_error(&c->out, "ERR syntax error, MAXLEN and MINID options at the same "
+                                     "time are not compatible");
+                return -1;
+            }
+            a->approx = false;
+            const struct util_arg *next = &c->argv[i + 1];
+            if (more >= 2 && next->len == 1 && next->ptr[0] == '~') {
+                a->approx = true;
+                i++;
+            } else if (more >= 2 && next->len == 1 && next->ptr[0] == '=') {
+                i++;
+            }
+            if (is_maxlen) {
+                if (arg_ll_or_reply(c, i + 1, &a->maxlen) < 0)
+                    return -1;
+                if (a->maxlen < 0) {
+                    reply_error(&c->out, "ERR The MAXLEN argument must be >= 0.");
+                    return -1;
+                }
+                a->strategy = STREAM_TRIM_MAXLEN;
+            } else {
+                struct stream_id_spec spec;
+                if (parse_strict_id_or_reply(c, &c->argv[i + 1], 0, &spec) < 0)
+                    return -1;
+                a->minid = spec.id;
+                a->strategy = STREAM_TRIM_MINID;
+            }
+            i++;
+            a->threshold_idx = i;
+        } else if (util_eq_nocase(o->ptr, o->len, "limit") && more) {
+            if (arg_ll_or_reply(c, i + 1, &a->limit) < 0)
+                return -1;
+            if (a->limit < 0) {
+                reply_error(&c->out, "ERR The LIMIT argument must be >= 0.");
+                return -1;
+            }
+            a->limit_given = true;
+            i++;
+        } else if (xadd && util_eq_nocase(o->ptr, o->len, "nomkstream")) {
+            a->nomkstream = true;
+        } else if (xadd) {
+            if (parse_strict_id_or_reply(c, o, STREAM_ID_ALLOW_AUTO_SEQ, &a->id) < 0)
+                return -1;
+            a->id_given = true;
+            break;
+        } else {
+            reply_syntax_error(c);
+            return -1;
+        }
+    }
+    if (a->limit && a->strategy == -1) {
+        reply_error(&c->out,
+                    "ERR syntax error, LIMIT cannot be used without specifying a trimming strategy");
+        return -1;
+    }
+    if (!xadd && a->strategy == -1) {
+        reply_error(&c->out, "ERR syntax error, XTRIM must be called with a trimming strategy");
+        return -1;
+    }
+    if (a->limit_given) {
+        if (!a->approx) {
+            reply_error(&c->out,
+                        "ERR syntax error, LIMIT cannot be used without the special ~ option");
+            return -1;
+        }
+    } else if (a->approx) {
+        a->limit = (long long)stream_trim_default_limit((size_t)c->srv->cfg.stream_node_max_entries);
+    } else {
+        a->limit = 0;
+    }
+    return i;
+}
+
+static uint64_t apply_trim(struct stream *s, const struct add_trim_args *a)
+{
+    struct stream_trim_args t;
+    memset(&t, 0, sizeof(t));
+    t.strategy = (enum stream_trim_strategy)a->strategy;
+    t.maxlen = (uint64_t)a->maxlen;
+    t.minid = a->minid;
+    t.approx = a->approx;
+    t.limit = (uint64_t)a->limit;
+    return stream_trim(s, &t);
+}
+
+/* The resolved threshold of an approximate trim, for the effect: the
+ * length reached (MAXLEN) or the first ID kept (MINID). */
+static void effect_trim_args(struct effect *e, const struct stream *s, const struct add_trim_args *a)
+{
+    if (a->strategy == STREAM_TRIM_MAXLEN) {
+        effect_arg_cstr(e, "MAXLEN");
+        effect_arg_cstr(e, "=");
+        effect_arg_ll(e, a->approx ? (long long)s->length : a->maxlen);
+    } else {
+        struct stream_id first = a->minid;
+        if (a->approx && !stream_first_entry(s, &first))
+            first = s->last_id;
+        char buf[STREAM_ID_STR_MAX];
+        effect_arg_cstr(e, "MINID");
+        effect_arg_cstr(e, "=");
+        effect_arg(e, buf, stream_id_format(&first, buf, sizeof(buf)));
+    }
+}
+
+void cmd_xadd(struct conn *c)
+{
+    struct add_trim_args a;
+    int id_pos = parse_add_trim_or_reply(c, &a, true);
+    if (id_pos < 0)
+        return;
+    int field_pos = id_pos + 1;
+    int nfv = c->argc - field_pos;
+    if (nfv < 2 || nfv % 2 == 1) {
+        reply_wrong_arity(c, c->cmd);
+        return;
+    }
+    if (a.id_given && a.id.kind == STREAM_ID_EXPLICIT && stream_id_is_zero(&a.id.id)) {
+        reply_error(&c->out, "ERR The ID specified in XADD must be greater than 0-0");
+        return;
+    }
+    const struct util_arg *key = &c->argv[1];
+    int wrongtype;
+    struct stream *s = stream_lookup(c, key, DB_LOOKUP_WRITE, &wrongtype);
+    if (wrongtype)
+        return;
+    if (!s) {
+        if (a.nomkstream) {
+            reply_null(&c->out);
+            return;
+        }
+        s = stream_create(c, key);
+    }
+    if (stream_id_is_max(&s->last_id)) {
+        reply_error(&c->out,
+                    "ERR The stream has exhausted the last possible ID, unable to add more items");
+        return;
+    }
+    struct stream_id_spec spec = a.id;
+    if (!a.id_given)
+        spec.kind = STREAM_ID_AUTO;
+    struct stream_str *fv = mem_alloc(sizeof(*fv) * (size_t)nfv);
+    for (int j = 0; j < nfv; j++) {
+        fv[j].ptr = c->argv[field_pos + j].ptr;
+        fv[j].len = c->argv[field_pos + j].len;
+    }
+    struct stream_id id;
+    int rc = stream_append(s, &spec, fv, (size_t)nfv / 2, (uint64_t)server_mstime(c->srv), &id);
+    mem_free(fv);
+    if (rc != 0) {
+        if (rc == STREAM_ERR_ID_TOO_SMALL || rc == STREAM_ERR_ID_ZERO)
+            reply_error(&c->out, "ERR The ID specified in XADD is equal or smaller than the target "
+                                 "stream top item");
+        else if (rc == STREAM_ERR_EXHAUSTED)
+            reply_error(&c->out, "ERR The stream has exhausted the last possible ID, unable to "
+                                 "add more items");
+        else
+            reply_error(&c->out, "ERR Elements are too large to be stored");
+        /* A stream XADD just created stays only if it holds something. */
+        if (s->length == 0 && s->entries_added == 0)
+            db_delete(c->db, key->ptr, key->len);
+        return;
+    }
+    reply_stream_id(c, &id);
+    if (a.strategy != -1)
+        apply_trim(s, &a);
+
+    struct effect *e = server_effect(c->srv, c->db->id);
+    effect_arg_cstr(e, "XADD");
+    effect_arg(e, key->ptr, key->len);
+    if (a.strategy != -1)
+        effect_trim_args(e, s, &a);
+    char buf[STREAM_ID_STR_MAX];
+    effect_arg(e, buf, stream_id_format(&id, buf, sizeof(buf)));
+    for (int j = field_pos; j < c->argc; j++)
+        effect_arg(e, c->argv[j].ptr, c->argv[j].len);
+    server_key_modified(c->srv, c->db, key->ptr, key->len);
+}
+
+void cmd_xtrim(struct conn *c)
+{
+    struct add_trim_args a;
+    if (parse_add_trim_or_reply(c, &a, false) < 0)
+        return;
+    const struct util_arg *key = &c->argv[1];
+    int wrongtype;
+    struct stream *s = stream_lookup(c, key, DB_LOOKUP_WRITE, &wrongtype);
+    if (wrongtype)
+        return;
+    if (!s) {
+        reply_int(&c->out, 0);
+        return;
+    }
+    uint64_t removed = apply_trim(s, &a);
+    if (removed) {
+        struct effect *e = server_effect(c->srv, c->db->id);
+        effect_arg_cstr(e, "XTRIM");
+        effect_arg(e, key->ptr, key->len);
+        effect_trim_args(e, s, &a);
+        server_key_modified(c->srv, c->db, key->ptr, key->len);
+    }
+    reply_int(&c->out, (long long)removed);
+}
+
+/* --- XLEN, XRANGE, XREVRANGE, XDEL ----------------------------------------- */
+
+void cmd_xlen(struct conn *c)
+{
+    int wrongtype;
+    struct stream *s = stream_lookup(c, &c->argv[1], 0, &wrongtype);
+    if (wrongtype)
+        return;
+    reply_int(&c->out, s ? (long long)s->length : 0);
+}
+
+/* An interval bound: "-", "+", "ms", "ms-seq", "(ms-seq". */
+static int parse_bound_or_reply(struct conn *c, const struct util_arg *a, bool is_end,
+                                struct stream_id *out)
+{
+    struct stream_id_spec spec;
+    unsigned flags = STREAM_ID_ALLOW_MINMAX | STREAM_ID_ALLOW_EXCL | (is_end ? STREAM_ID_SEQ_MAX : 0);
+    if (stream_id_parse(a->ptr, a->len, flags, &spec) != 0) {
+        reply_error(&c->out, INVALID_ID);
+        return -1;
+    }
+    *out = spec.id;
+    if (spec.exclusive) {
+        int rc = is_end ? stream_id_decr(out) : stream_id_incr(out);
+        if (rc != 0) {
+            reply_error(&c->out, is_end ? "ERR invalid end ID for the interval"
+                                        : "ERR invalid start ID for the interval");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static void xrange_generic(struct conn *c, bool rev)
+{
+    const struct util_arg *startarg = rev ? &c->argv[3] : &c->argv[2];
+    const struct util_arg *endarg = rev ? &c->argv[2] : &c->argv[3];
+    struct stream_id start, end;
+    if (parse_bound_or_reply(c, startarg, false, &start) < 0 ||
+        parse_bound_or_reply(c, endarg, true, &end) < 0)
+        return;
+    long long count = -1;
+    for (int j = 4; j < c->argc; j++) {
+        if (util_eq_nocase(c->argv[j].ptr, c->argv[j].len, "count") && j + 1 < c->argc) {
+            if (arg_ll_or_reply(c, j + 1, &count) < 0)
+                return;
+            if (count < 0)
+                count = 0;
+            j++;
+        } else {
+            reply_syntax_error(c);
+            return;
+        }
+    }
+    int wrongtype;
+    struct stream *s = stream_lookup(c, &c->argv[1], 0, &wrongtype);
+    if (wrongtype)
+        return;
+    if (!s) {
+        reply_array(&c->out, 0);
+        return;
+    }
+    if (count == 0) {
+        reply_null_array(&c->out);
+        return;
+    }
+    if (count == -1)
+        count = 0;
+    reply_stream_range(&c->out, s, &start, &end, count, rev);
+}
+
+void cmd_xrange(struct conn *c)
+{
+    xrange_generic(c, false);
+}
+
+void cmd_xrevrange(struct conn *c)
+{
+    xrange_generic(c, true);
+}
+
+void cmd_xdel(struct conn *c)
+{
+    const struct util_arg *key = &c->argv[1];
+    int wrongtype;
+    struct stream *s = stream_lookup(c, key, DB_LOOKUP_WRITE, &wrongtype);
+    if (wrongtype)
+        return;
+    if (!s) {
+        reply_int(&c->out, 0);
+        return;
+    }
+    /* Every ID is checked before anything is deleted (Redis: a command
+     * that fails half-way would be worse than one refused). */
+    int n = c->argc - 2;
+    struct stream_id *ids = mem_alloc(sizeof(*ids) * (size_t)n);
+    for (int j = 0; j < n; j++) {
+        struct stream_id_spec spec;
+        if (parse_strict_id_or_reply(c, &c->argv[2 + j], 0, &spec) < 0) {
+            mem_free(ids);
+            return;
+        }
+        ids[j] = spec.id;
+    }
+    struct effect *e = NULL;
+    long long deleted = 0;
+    for (int j = 0; j < n; j++) {
+        if (!stream_delete(s, &ids[j]))
+            continue;
+        if (!e) {
+            e = server_effect(c->srv, c->db->id);
+            effect_arg_cstr(e, "XDEL");
+            effect_arg(e, key->ptr, key->len);
+        }
+        char buf[STREAM_ID_STR_MAX];
+        effect_arg(e, buf, stream_id_format(&ids[j], buf, sizeof(buf)));
+        deleted++;
+    }
+    mem_free(ids);
+    if (deleted)
+        server_key_modified(c->srv, c->db, key->ptr, key->len);
+    reply_int(&c->out, deleted);
+}
+
+/* --- XREAD ---------------------------------------------------------------- */
+
+void cmd_xread(struct conn *c)
+{
+    long long count = 0, timeout = -1;
+    int streams_arg = 0, nstreams = 0;
+    for (int i = 1; i < c->argc; i++) {
+        int more = c->argc - i - 1;
+        const struct util_arg *o = &c->argv[i];
+        if (util_eq_nocase(o->ptr, o->len, "block") && more) {
+            i++;
+            if (!util_str_to_ll(c->argv[i].ptr, c->argv[i].len, &timeout)) {
+                reply_error(&c->out, "ERR timeout is not an integer or out of range");
+                return;
+            }
+            if (timeout < 0) {
+                reply_error(&c->out, "ERR timeout is negative");
+                return;
+            }
+        } else if (util_eq_nocase(o->ptr, o->len, "count") && more) {
+            i++;
+            if (arg_ll_or_reply(c, i, &count) < 0)
+                return;
+            if (count < 0)
+                count = 0;
+        } else if (util_eq_nocase(o->ptr, o->len, "streams") && more) {
+            streams_arg = i + 1;
+            nstreams = c->argc - streams_arg;
+            if (nstreams % 2 != 0) {
+                reply_error(&c->out, "ERR Unbalanced 'xread' list of streams: for each stream "
+                                     "key an ID or '$' must be specified.");
+                return;
+            }
+            nstreams /= 2;
+            break;
+        } else if (util_eq_nocase(o->ptr, o->len, "group") && more >= 2) {
+            reply_error(&c->out, "ERR The GROUP option is only supported by XREADGROUP. You "
+                                 "called XREAD instead.");
+            return;
+        } else if (util_eq_nocase(o->ptr, o->len, "noack")) {
+            reply_error(&c->out, "ERR The NOACK option is only supported by XREADGROUP. You "
+                                 "called XREAD instead.");
+            return;
+        } else {
+            reply_syntax_error(c);
+            return;
+        }
+    }
+    if (streams_arg == 0) {
+        reply_syntax_error(c);
+        return;
+    }
+    /* Resolve every ID first: "$" is the stream's last ID now, "+" (Redis
+     * 7.4) asks for the last entry itself. */
+    struct stream_id *ids = mem_alloc(sizeof(*ids) * (size_t)nstreams);
+    bool *last_entry = mem_calloc(sizeof(bool) * (size_t)nstreams);
+    for (int k = 0; k < nstreams; k++) {
+        const struct util_arg *key = &c->argv[streams_arg + k];
+        const struct util_arg *ida = &c->argv[streams_arg + nstreams + k];
+        int wrongtype;
+        struct stream *s = stream_lookup(c, key, DB_LOOKUP_NOSTATS, &wrongtype);
+        if (wrongtype)
+            goto done;
+        if (ida->len == 1 && ida->ptr[0] == '$') {
+            ids[k] = s ? s->last_id : STREAM_ID_MIN;
+            continue;
+        }
+        if (ida->len == 1 && ida->ptr[0] == '+') {
+            last_entry[k] = true;
+            ids[k] = STREAM_ID_MIN;
+            continue;
+        }
+        if (ida->len == 1 && ida->ptr[0] == '>') {
+            reply_error(&c->out, "ERR The > ID can be specified only when calling XREADGROUP "
+                                 "using the GROUP <group> <consumer> option.");
+            goto done;
+        }
+        struct stream_id_spec spec;
+        if (parse_strict_id_or_reply(c, ida, 0, &spec) < 0)
+            goto done;
+        ids[k] = spec.id;
+    }
+
+    size_t handle = 0;
+    long served = 0;
+    for (int k = 0; k < nstreams; k++) {
+        const struct util_arg *key = &c->argv[streams_arg + k];
+        int wrongtype;
+        struct stream *s = stream_lookup(c, key, 0, &wrongtype);
+        if (!s || !s->length)
+            continue;
+        struct stream_id last;
+        stream_last_entry(s, &last);
+        struct stream_id start = ids[k];
+        if (last_entry[k]) {
+            start = last;
+        } else {
+            if (stream_id_cmp(&last, &ids[k]) <= 0)
+                continue;
+            stream_id_incr(&start);
+        }
+        if (served++ == 0)
+            handle = reply_defer(&c->out);
+        if (c->resp == 2)
+            reply_array(&c->out, 2);
+        reply_bulk(&c->out, key->ptr, key->len);
+        struct stream_id end = STREAM_ID_MAX;
+        reply_stream_range(&c->out, s, &start, &end, last_entry[k] ? 1 : count, false);
+    }
+    if (served) {
+        if (c->resp == 2)
+            reply_defer_array(&c->out, handle, served);
+        else
+            reply_defer_map(&c->out, handle, served);
+    } else {
+        /* Blocking waits arrive with the blocking issue; without data the
+         * reply is the one a timeout gives. */
+        reply_null_array(&c->out);
+    }
+done:
+    mem_free(ids);
+    mem_free(last_entry);
+}
+
+/* --- XSETID ------------------------------------------------------------------ */
+
+void cmd_xsetid(struct conn *c)
+{
+    struct stream_id_spec spec;
+    if (parse_strict_id_or_reply(c, &c->argv[2], 0, &spec) < 0)
+        return;
+    struct stream_id id = spec.id, max_del = STREAM_ID_MIN;
+    long long entries_added = -1;
+    for (int i = 3; i < c->argc;) {
+        int more = c->argc - 1 - i;
+        const struct util_arg *o = &c->argv[i];
+        if (util_eq_nocase(o->ptr, o->len, "entriesadded") && more) {
+            if (arg_ll_or_reply(c, i + 1, &entries_added) < 0)
+                return;
+            if (entries_added < 0) {
+                reply_error(&c->out, "ERR entries_added must be positive");
+                return;
+            }
+            i += 2;
+        } else if (util_eq_nocase(o->ptr, o->len, "maxdeletedid") && more) {
+            struct stream_id_spec ms;
+            if (parse_strict_id_or_reply(c, &c->argv[i + 1], 0, &ms) < 0)
+                return;
+            if (stream_id_cmp(&id, &ms.id) < 0) {
+                reply_error(&c->out, "ERR The ID specified in XSETID is smaller than the "
+                                     "provided max_deleted_entry_id");
+                return;
+            }
+            max_del = ms.id;
+            i += 2;
+        } else {
+            reply_syntax_error(c);
+            return;
+        }
+    }
+    const struct util_arg *key = &c->argv[1];
+    int wrongtype;
+    struct stream *s = stream_lookup(c, key, DB_LOOKUP_WRITE, &wrongtype);
+    if (wrongtype)
+        return;
+    if (!s) {
+        reply_error(&c->out, "ERR no such key");
+        return;
+    }
+    if (stream_id_cmp(&id, &s->max_deleted_id) < 0) {
+        reply_error(&c->out,
+                    "ERR The ID specified in XSETID is smaller than current max_deleted_entry_id");
+        return;
+    }
+    int rc = stream_set_last_id(s, &id, entries_added, &max_del);
+    if (rc == STREAM_ERR_ID_TOO_SMALL) {
+        reply_error(&c->out,
+                    "ERR The ID specified in XSETID is smaller than the target stream top item");
+        return;
+    }
+    if (rc == STREAM_ERR_ENTRIES_ADDED) {
+        reply_error(&c->out, "ERR The entries_added specified in XSETID is smaller than the "
+                             "target stream length");
+        return;
+    }
+    if (rc != 0) {
+        reply_error(&c->out, "ERR The ID specified in XSETID is smaller than the provided "
+                             "max_deleted_entry_id");
+        return;
+    }
+    char buf[STREAM_ID_STR_MAX];
+    struct effect *e = server_effect(c->srv, c->db->id);
+    effect_arg_cstr(e, "XSETID");
+    effect_arg(e, key->ptr, key->len);
+    effect_arg(e, buf, stream_id_format(&s->last_id, buf, sizeof(buf)));
+    effect_arg_cstr(e, "ENTRIESADDED");
+    effect_arg_ll(e, (long long)s->entries_added);
+    effect_arg_cstr(e, "MAXDELETEDID");
+    effect_arg(e, buf, stream_id_format(&s->max_deleted_id, buf, sizeof(buf)));
+    server_key_modified(c->srv, c->db, key->ptr, key->len);
+    reply_ok(&c->out);
+}
+
+/* --- XINFO ------------------------------------------------------------------ */
+
+void cmd_xinfo_help(struct conn *c)
+{
+    static const char *const lines[] = {
+        "CONSUMERS <key> <groupname>",
+        "    Show consumers of <groupname>.",
+        "GROUPS <key>",
+        "    Show the stream consumer groups.",
+        "STREAM <key> [FULL [COUNT <count>]",
+        "    Show information about the stream.",
+        NULL,
+    };
+    reply_help(c, lines);
+}
+
+static void reply_first_or_last(struct conn *c, const struct stream *s, bool last)
+{
+    struct stream_id lo = STREAM_ID_MIN, hi = STREAM_ID_MAX;
+    struct stream_iter it;
+    stream_iter_start(&it, s, &lo, &hi, last);
+    if (stream_iter_next(&it))
+        reply_stream_entry(&c->out, &it.id, it.fv, it.npairs);
+    else
+        reply_null(&c->out);
+    stream_iter_stop(&it);
+}
+
+void cmd_xinfo_stream(struct conn *c)
+{
+    bool full = false;
+    long long count = 10;
+    if (c->argc > 3) {
+        if (!util_eq_nocase(c->argv[3].ptr, c->argv[3].len, "full") ||
+            (c->argc != 4 && c->argc != 6)) {
+            reply_syntax_error(c);
+            return;
+        }
+        full = true;
+        if (c->argc == 6) {
+            if (!util_eq_nocase(c->argv[4].ptr, c->argv[4].len, "count")) {
+                reply_syntax_error(c);
+                return;
+            }
+            if (arg_ll_or_reply(c, 5, &count) < 0)
+                return;
+            if (count < 0)
+                count = 10;
+        }
+    }
+    int wrongtype;
+    struct stream *s = stream_lookup(c, &c->argv[2], DB_LOOKUP_NOTOUCH, &wrongtype);
+    if (wrongtype)
+        return;
+    if (!s) {
+        reply_error(&c->out, "ERR no such key");
+        return;
+    }
+    reply_map(&c->out, full ? 9 : 10);
+    reply_bulk_cstr(&c->out, "length");
+    reply_int(&c->out, (long long)s->length);
+    reply_bulk_cstr(&c->out, "radix-tree-keys");
+    reply_int(&c->out, (long long)stream_node_count(s));
+    reply_bulk_cstr(&c->out, "radix-tree-nodes");
+    reply_int(&c->out, (long long)stream_index_node_count(s));
+    reply_bulk_cstr(&c->out, "last-generated-id");
+    reply_stream_id(c, &s->last_id);
+    reply_bulk_cstr(&c->out, "max-deleted-entry-id");
+    reply_stream_id(c, &s->max_deleted_id);
+    reply_bulk_cstr(&c->out, "entries-added");
+    reply_int(&c->out, (long long)s->entries_added);
+    reply_bulk_cstr(&c->out, "recorded-first-entry-id");
+    reply_stream_id(c, &s->first_id);
+    if (!full) {
+        reply_bulk_cstr(&c->out, "groups");
+        reply_int(&c->out, 0);
+        reply_bulk_cstr(&c->out, "first-entry");
+        reply_first_or_last(c, s, false);
+        reply_bulk_cstr(&c->out, "last-entry");
+        reply_first_or_last(c, s, true);
+        return;
+    }
+    reply_bulk_cstr(&c->out, "entries");
+    struct stream_id lo = STREAM_ID_MIN, hi = STREAM_ID_MAX;
+    reply_stream_range(&c->out, s, &lo, &hi, count, false);
+    reply_bulk_cstr(&c->out, "groups");
+    reply_array(&c->out, 0);
+}

@@ -1,0 +1,100 @@
+/* effect.c -- see effect.h. */
+#include "effect.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "mem.h"
+
+void effect_batch_init(struct effect_batch *b)
+{
+    b->v = NULL;
+    b->n = 0;
+    b->cap = 0;
+}
+
+void effect_batch_clear(struct effect_batch *b)
+{
+    for (int i = 0; i < b->n; i++) {
+        for (int j = 0; j < b->v[i].argc; j++)
+            mem_free(b->v[i].argv[j].ptr);
+        mem_free(b->v[i].argv);
+    }
+    b->n = 0;
+}
+
+void effect_batch_free(struct effect_batch *b)
+{
+    effect_batch_clear(b);
+    mem_free(b->v);
+    effect_batch_init(b);
+}
+
+struct effect *effect_new(struct effect_batch *b, int dbid)
+{
+    if (b->n == b->cap) {
+        b->cap = b->cap ? b->cap * 2 : 4;
+        b->v = mem_realloc(b->v, (size_t)b->cap * sizeof(*b->v));
+    }
+    struct effect *e = &b->v[b->n++];
+    e->dbid = dbid;
+    e->argc = 0;
+    e->cap = 0;
+    e->argv = NULL;
+    return e;
+}
+
+void effect_arg(struct effect *e, const char *p, size_t len)
+{
+    if (e->argc == e->cap) {
+        e->cap = e->cap ? e->cap * 2 : 4;
+        e->argv = mem_realloc(e->argv, (size_t)e->cap * sizeof(*e->argv));
+    }
+    e->argv[e->argc].ptr = mem_strndup(p, len);
+    e->argv[e->argc].len = len;
+    e->argc++;
+}
+
+void effect_arg_cstr(struct effect *e, const char *s)
+{
+    effect_arg(e, s, strlen(s));
+}
+
+void effect_arg_ll(struct effect *e, long long v)
+{
+    char buf[32];
+    int n = snprintf(buf, sizeof(buf), "%lld", v);
+    effect_arg(e, buf, (size_t)n);
+}
+
+static void effect_encode_words(struct reply_buf *out, int argc, const struct util_arg *argv)
+{
+    reply_array(out, argc);
+    for (int i = 0; i < argc; i++)
+        reply_bulk(out, argv[i].ptr, argv[i].len);
+}
+
+void effect_encode(struct reply_buf *out, const struct effect *effects, int n, int *cur_db)
+{
+    if (n <= 0)
+        return;
+    int wrap = n > 1;
+    for (int i = 0; i < n; i++) {
+        if (effects[i].dbid != *cur_db) {
+            char num[16];
+            int len = snprintf(num, sizeof(num), "%d", effects[i].dbid);
+            struct util_arg sel[2] = {{(char *)"SELECT", 6}, {num, (size_t)len}};
+            effect_encode_words(out, 2, sel);
+            *cur_db = effects[i].dbid;
+        }
+        if (wrap && i == 0) {
+            struct util_arg m = {(char *)"MULTI", 5};
+            effect_encode_words(out, 1, &m);
+        }
+        effect_encode_words(out, effects[i].argc, effects[i].argv);
+    }
+    if (wrap) {
+        struct util_arg x = {(char *)"EXEC", 4};
+        effect_encode_words(out, 1, &x);
+    }
+}

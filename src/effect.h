@@ -1,0 +1,54 @@
+/* effect.h -- the effects that write commands emit.
+ *
+ * A write command does not hand its request to persistence; it describes
+ * the change it made as commands that replay it deterministically: XADD
+ * with the ID it generated instead of `*`, PEXPIREAT instead of EXPIRE, DEL
+ * for a key that expired.  The effects of one top-level command (or of one
+ * EXEC) are collected in the server's pending batch and delivered together,
+ * as one atomic unit, to every registered sink when that command ends.
+ * The append-only file and replication are sinks; so is the trace file
+ * (config `effect-trace-file`) that tests read.
+ *
+ * Encoding a batch as RESP (SELECT when the database changes, MULTI/EXEC
+ * around a unit of more than one effect) lives here so that every sink
+ * writes the same bytes. */
+#ifndef RUNNEL_EFFECT_H
+#define RUNNEL_EFFECT_H
+
+#include <stddef.h>
+
+#include "reply.h"
+#include "util.h"
+
+struct effect {
+    int dbid;
+    int argc;
+    int cap;
+    struct util_arg *argv;
+};
+
+struct effect_batch {
+    struct effect *v;
+    int n;
+    int cap;
+};
+
+/* A sink sees each atomic unit once. */
+typedef void (*effect_sink_fn)(void *ud, const struct effect *effects, int n);
+
+void effect_batch_init(struct effect_batch *b);
+void effect_batch_clear(struct effect_batch *b);
+void effect_batch_free(struct effect_batch *b);
+
+/* Start a new effect in db `dbid`; add its words with effect_arg*(). */
+struct effect *effect_new(struct effect_batch *b, int dbid);
+void effect_arg(struct effect *e, const char *p, size_t len);
+void effect_arg_cstr(struct effect *e, const char *s);
+void effect_arg_ll(struct effect *e, long long v);
+
+/* Append the RESP encoding of one unit to out.  *cur_db is the database
+ * the reader of the stream is in (-1 unknown); a SELECT is written when an
+ * effect is for another one, and *cur_db updated. */
+void effect_encode(struct reply_buf *out, const struct effect *effects, int n, int *cur_db);
+
+#endif

@@ -1,0 +1,192 @@
+/* stream.h -- the stream object: an ordered index of packed nodes plus the
+ * counters Redis keeps per stream (length, last/first IDs, entries added,
+ * max deleted ID).  Pure data structure: no I/O, no reply text.
+ *
+ * Command handlers read the fields of struct stream directly (treat them
+ * as read-only) and change a stream only through these functions.  Any
+ * change to a stream invalidates its iterators. */
+#ifndef RUNNEL_STREAM_H
+#define RUNNEL_STREAM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "index.h"
+#include "stream_id.h"
+#include "stream_node.h"
+
+/* Defaults of stream-node-max-bytes and stream-node-max-entries. */
+#define STREAM_NODE_MAX_BYTES_DEFAULT 4096
+#define STREAM_NODE_MAX_ENTRIES_DEFAULT 100
+
+struct stream {
+    struct index *nodes;            /* first ID of a node -> struct stream_node * */
+    struct stream_node *tail;       /* the last node, where appends go (or NULL) */
+    uint64_t length;                /* live entries */
+    uint64_t entries_added;         /* entries ever appended (XADD count, XSETID) */
+    struct stream_id last_id;       /* the last ID ever added (or set by XSETID) */
+    struct stream_id first_id;      /* first live entry, 0-0 when empty */
+    struct stream_id max_deleted_id; /* greatest ID removed by XDEL */
+    size_t node_max_bytes;          /* 0: no limit (capped at 1 GiB) */
+    size_t node_max_entries;        /* 0: no limit */
+    struct stream_node_view scratch; /* the tail's master decoded for appends;
+                                      * reset whenever a node is freed or moved */
+};
+
+/* A new empty stream with the given node limits (copies of
+ * stream-node-max-bytes / -entries).  Cannot fail. */
+struct stream *stream_new(size_t node_max_bytes, size_t node_max_entries);
+
+void stream_free(struct stream *s);
+
+/* Change the node limits; existing nodes stay as they are, new appends
+ * follow the new limits. */
+void stream_set_node_limits(struct stream *s, size_t node_max_bytes, size_t node_max_entries);
+
+/* Append an entry (fv[2i] field, fv[2i+1] value, npairs pairs).  The ID is
+ * chosen by stream_id_next (see its errors) from spec and now_ms.  Fails
+ * also with STREAM_ERR_TOO_BIG when the fields and values add up to more
+ * than 1 GiB (Redis: "Elements are too large to be stored").  On success
+ * stores the ID in *out_id (if not NULL), updates length, entries_added,
+ * last_id (and first_id for the first entry), returns 0; on failure the
+ * stream is unchanged. */
+int stream_append(struct stream *s, const struct stream_id_spec *spec,
+                  const struct stream_str *fv, size_t npairs, uint64_t now_ms,
+                  struct stream_id *out_id);
+
+/* Range iteration over live entries with start <= id <= end (inclusive;
+ * callers turn "(" bounds into inclusive ones with stream_id_incr/decr),
+ * ascending, or descending when rev.  Example:
+ *
+ *     struct stream_iter it;
+ *     stream_iter_start(&it, s, &start, &end, false);
+ *     while (stream_iter_next(&it)) { use it.id, it.fv[0 .. 2*it.npairs) }
+ *     stream_iter_stop(&it);
+ *
+ * it.fv's strings are valid until the next call (numbers stored compactly
+ * are formatted into buffers the iterator owns).  The stream must not
+ * change while an iterator is in use. */
+struct stream_iter {
+    /* current entry, valid after stream_iter_next returned true */
+    struct stream_id id;
+    const struct stream_str *fv;
+    size_t npairs;
+    /* private */
+    const struct stream *s;
+    struct stream_id start, end;
+    bool rev, done;
+    struct index_iter pos;            /* the current node in s->nodes */
+    const struct stream_node *node;   /* NULL: load the node at pos */
+    struct stream_node_cursor cur;    /* forward walk */
+    struct stream_node_entry *ents;   /* reverse walk: the node's entries */
+    size_t nents, ents_cap, ent_next;
+    struct stream_node_view view;
+    struct stream_str *out;
+    size_t out_cap;
+    char *numbuf;
+    size_t numbuf_cap;
+};
+
+void stream_iter_start(struct stream_iter *it, const struct stream *s,
+                       const struct stream_id *start, const struct stream_id *end, bool rev);
+
+/* Step to the next entry in range; false when there are no more. */
+bool stream_iter_next(struct stream_iter *it);
+
+/* Release the iterator's buffers (it may be started again after). */
+void stream_iter_stop(struct stream_iter *it);
+
+/* Does a live entry with this ID exist? */
+bool stream_has_entry(const struct stream *s, const struct stream_id *id);
+
+/* Remove the entry with this ID (XDEL).  Returns 1 when removed, 0 when
+ * there was no such live entry.  Updates length, max_deleted_id (when id
+ * is greater) and first_id; frees the node when its last live entry
+ * goes. */
+int stream_delete(struct stream *s, const struct stream_id *id);
+
+enum stream_trim_strategy {
+    STREAM_TRIM_MAXLEN,
+    STREAM_TRIM_MINID,
+};
+
+struct stream_trim_args {
+    enum stream_trim_strategy strategy;
+    uint64_t maxlen;                  /* MAXLEN: keep at most this many */
+    struct stream_id minid;           /* MINID: drop entries below this ID */
+    bool approx;                      /* "~": whole nodes only */
+    uint64_t limit;                   /* at most this many removed; 0 = none */
+};
+
+/* The LIMIT Redis uses for "~" when none is given: 100 times
+ * stream-node-max-entries, 10000 when that is 0, at most 1000000.  (Exact
+ * trimming has no limit; Redis refuses LIMIT without "~".) */
+uint64_t stream_trim_default_limit(size_t node_max_entries);
+
+/* Trim from the head as Redis's XTRIM/XADD trimming does and return the
+ * number of entries removed.  Nodes are walked from the first: a node
+ * that can go entirely (MAXLEN: length - its live entries >= maxlen;
+ * MINID: its last ID < minid) is freed, unless the limit would be passed
+ * (limit && removed + its live entries > limit stops the walk).  With
+ * approx the walk stops at the first node that cannot go entirely;
+ * otherwise entries of that node are flagged deleted one by one until
+ * MAXLEN is met or an ID >= minid is reached, and the walk ends there.
+ * Does not touch max_deleted_id; updates first_id.  Cannot fail. */
+uint64_t stream_trim(struct stream *s, const struct stream_trim_args *args);
+
+/* First / last live entry's ID; false when the stream is empty. */
+bool stream_first_entry(const struct stream *s, struct stream_id *id);
+bool stream_last_entry(const struct stream *s, struct stream_id *id);
+
+/* XSETID: set last_id, and entries_added (when >= 0) and max_deleted_id
+ * (when not NULL and not 0-0), with Redis's checks in its order:
+ *   max_deleted greater than id              -> STREAM_ERR_MAX_DELETED
+ *   id smaller than the last live entry      -> STREAM_ERR_ID_TOO_SMALL
+ *   entries_added smaller than the length    -> STREAM_ERR_ENTRIES_ADDED
+ * (the last two only when the stream is not empty).  Nothing changes on
+ * failure. */
+int stream_set_last_id(struct stream *s, const struct stream_id *id, int64_t entries_added,
+                       const struct stream_id *max_deleted);
+
+/* Bytes the stream occupies: struct, index and nodes (MEMORY USAGE). */
+size_t stream_memory_usage(const struct stream *s);
+
+/* XINFO's radix-tree-keys (number of nodes) and radix-tree-nodes (nodes
+ * of the index tree). */
+size_t stream_node_count(const struct stream *s);
+size_t stream_index_node_count(const struct stream *s);
+
+/* Snapshot support.  The writer walks the nodes in order and stores each
+ * node's first ID and data bytes (plus the stream's counters); the
+ * loader hands them back with stream_load_node, then restores the
+ * counters with stream_load_meta.  (A writer may instead iterate entries
+ * and a loader rebuild with stream_append and explicit IDs.) */
+struct stream_node_walk {
+    struct index_iter it;
+    bool started;
+};
+
+/* The next node in ID order; false after the last.  *node stays valid
+ * until the stream changes. */
+bool stream_walk_nodes(const struct stream *s, struct stream_node_walk *w,
+                       const struct stream_node **node);
+
+/* Adopt a node from snapshot bytes (see stream_node_from_bytes): it must
+ * start after the stream's current last node ends.  Updates length and
+ * the tail; last_id becomes at least the node's last entry.  Fails with
+ * STREAM_ERR_CORRUPT, the stream then unchanged. */
+int stream_load_node(struct stream *s, const struct stream_id *first, const void *data, size_t len);
+
+/* Restore the counters after the nodes were loaded; validates them as
+ * XSETID would (last_id not below the last entry, entries_added not below
+ * the length, max_deleted not above last_id) and fails with
+ * STREAM_ERR_CORRUPT.  first_id is recomputed. */
+int stream_load_meta(struct stream *s, const struct stream_id *last_id, uint64_t entries_added,
+                     const struct stream_id *max_deleted);
+
+/* Check the stream's invariants (node order, counts, first/last IDs, the
+ * index); true when sound.  For tests: O(n). */
+bool stream_check(const struct stream *s);
+
+#endif

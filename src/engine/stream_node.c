@@ -1,0 +1,758 @@
+/* stream_node.c -- packed stream entries; see stream_node.h.
+ *
+ * Byte layout of data[] (everything little-endian LEB128 varints, "v"):
+ *
+ *   node:   entry entry entry ...                (entry 0 is the master)
+ *
+ *   entry:  +-----+------------+-----------+---------------+--------------+
+ *           | hdr | [small: v] | [seq: v]  | [npairs: v]   | cells ...    |
+ *           +-----+------------+-----------+---------------+--------------+
+ *
+ *   hdr:    bit 0    DELETED      the entry is a tombstone
+ *           bit 1    SAME_FIELDS  field names are the master's: npairs and
+ *                                 field cells are omitted, only values follow
+ *           bits 2-3 ID form, relative to the previous entry's ID P:
+ *                    0  ms = P.ms,           seq = P.seq + 1 + small
+ *                    1  ms = P.ms + 1 + small, seq = 0
+ *                    2  ms = P.ms + 1 + small, seq = v
+ *           bits 4-7 "small" inline when 0..14; 15 means a varint follows
+ *
+ *   The master's ID is the node's first ID (in the header and the index
+ *   key), so its hdr is 0 or DELETED and nothing else; it always carries
+ *   npairs and its field cells, and none of its cells are references.
+ *
+ *   cell:   tag v, then for strings the bytes.  tag & 3 says what it is:
+ *           0  string of tag >> 2 bytes
+ *           1  integer, zigzag(value) = tag >> 2 (canonical decimals that
+ *              round-trip exactly, |v| < 2^61)
+ *           2  decimal "I.F": x = tag >> 2, digits after the point
+ *              (x & 7) + 1, mantissa zigzag = x >> 3 ("24.5" is 245, 1)
+ *           3  reference to the master's cell in the same position
+ *              (field i <-> master field i, value i <-> master value i):
+ *              tag >> 2 == 0 is "the same bytes", k > 0 is "the master's
+ *              integer plus unzigzag(k - 1)" (rising counters, timestamps)
+ *
+ * Typical sizes: an auto-ID entry costs one header byte for its ID; a value
+ * repeating the master costs one byte; a rising integer a byte or two.
+ * Reading goes forwards only; a reverse walk decodes the node's entry
+ * offsets first (nodes are small).  A cursor never trusts the bytes: each
+ * read is bounds checked, so the same code validates loaded snapshots. */
+#include "stream_node.h"
+
+#include <assert.h>
+#include <string.h>
+
+#include "mem.h"
+
+#define HDR_DELETED 0x01u
+#define HDR_SAME 0x02u
+#define HDR_FORM_SHIFT 2
+#define HDR_SMALL_SHIFT 4
+#define HDR_SMALL_VARINT 15u
+
+#define FORM_SEQ 0u
+#define FORM_MS 1u
+#define FORM_MS_SEQ 2u
+
+#define TAG_STR 0u
+#define TAG_INT 1u
+#define TAG_DEC 2u
+#define TAG_REF 3u
+
+#define INT_ZZ_LIMIT ((uint64_t)1 << 62)   /* zigzag values an INT tag holds */
+#define DEC_MAX_SCALE 8
+#define DEC_MAX_DIGITS 17
+#define VARINT_MAX 10
+
+/* ---- varints and zigzag ---- */
+
+static inline size_t varint_len(uint64_t v)
+{
+    size_t n = 1;
+    while (v >= 0x80) {
+        v >>= 7;
+        n++;
+    }
+    return n;
+}
+
+/* Write v at p (when p is not NULL); returns its length. */
+static inline size_t varint_put(unsigned char *p, uint64_t v)
+{
+    if (!p)
+        return varint_len(v);
+    size_t n = 0;
+    while (v >= 0x80) {
+        p[n++] = (unsigned char)(v | 0x80);
+        v >>= 7;
+    }
+    p[n++] = (unsigned char)v;
+    return n;
+}
+
+/* Read a varint from d[*off] with end as the limit; false on truncation
+ * or more than 64 bits. */
+static inline bool varint_get(const unsigned char *d, size_t *off, size_t end, uint64_t *out)
+{
+    size_t i = *off;
+    if (i < end && d[i] < 0x80) {   /* the common one-byte case */
+        *out = d[i];
+        *off = i + 1;
+        return true;
+    }
+    uint64_t v = 0;
+    for (unsigned shift = 0; i < end; shift += 7) {
+        unsigned char b = d[i++];
+        if (shift == 63 && b > 1)
+            return false;
+        v |= (uint64_t)(b & 0x7f) << shift;
+        if (!(b & 0x80)) {
+            *out = v;
+            *off = i;
+            return true;
+        }
+        if (shift == 63)
+            return false;
+    }
+    return false;
+}
+
+static inline uint64_t zigzag(int64_t v)
+{
+    return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+}
+
+static inline int64_t unzigzag(uint64_t u)
+{
+    return (int64_t)((u >> 1) ^ (0 - (u & 1)));
+}
+
+/* ---- numbers as text ---- */
+
+/* Canonical integer exactly as Redis's string2ll() accepts and its ll2string
+ * writes back: "0", or an optional '-' and digits without leading zeros,
+ * within int64. */
+static bool parse_canon_int(const char *p, size_t len, int64_t *out)
+{
+    if (len == 0 || len > 20)
+        return false;
+    bool neg = p[0] == '-';
+    size_t i = neg;
+    if (i == len)
+        return false;
+    if (p[i] == '0') {
+        if (len != 1)
+            return false;
+        *out = 0;
+        return true;
+    }
+    uint64_t v = 0;
+    for (; i < len; i++) {
+        unsigned d = (unsigned)(unsigned char)p[i] - '0';
+        if (d > 9 || v > (UINT64_MAX - d) / 10)
+            return false;
+        v = v * 10 + d;
+    }
+    if (neg) {
+        if (v > (uint64_t)INT64_MAX + 1)
+            return false;
+        *out = (int64_t)(0 - v);
+    } else {
+        if (v > (uint64_t)INT64_MAX)
+            return false;
+        *out = (int64_t)v;
+    }
+    return true;
+}
+
+/* A decimal that round-trips through (mantissa, scale): optional '-', an
+ * integer part "0" or without leading zeros, '.', 1..8 digits, at most 17
+ * digits in all, and not a negative zero. */
+static bool parse_canon_dec(const char *p, size_t len, int64_t *mant, uint8_t *scale)
+{
+    if (len < 3 || len > DEC_MAX_DIGITS + 2)
+        return false;
+    bool neg = p[0] == '-';
+    size_t i = neg;
+    const char *dot = memchr(p + i, '.', len - i);
+    if (!dot)
+        return false;
+    size_t ilen = (size_t)(dot - (p + i)), flen = len - (size_t)(dot - p) - 1;
+    if (ilen == 0 || flen == 0 || flen > DEC_MAX_SCALE || ilen + flen > DEC_MAX_DIGITS)
+        return false;
+    if (ilen > 1 && p[i] == '0')
+        return false;
+    uint64_t v = 0;
+    for (; i < len; i++) {
+        if (p + i == dot)
+            continue;
+        unsigned d = (unsigned)(unsigned char)p[i] - '0';
+        if (d > 9)
+            return false;
+        v = v * 10 + d;
+    }
+    if (neg && v == 0)
+        return false;
+    *mant = neg ? -(int64_t)v : (int64_t)v;
+    *scale = (uint8_t)flen;
+    return true;
+}
+
+/* Digits of v, least significant first; returns how many. */
+static size_t digits_rev(uint64_t v, char *d)
+{
+    size_t n = 0;
+    do {
+        d[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    return n;
+}
+
+static size_t format_int(int64_t v, char *buf)
+{
+    char d[24];
+    uint64_t a = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    size_t n = digits_rev(a, d), len = 0;
+    if (v < 0)
+        buf[len++] = '-';
+    while (n)
+        buf[len++] = d[--n];
+    return len;
+}
+
+static size_t format_dec(int64_t mant, unsigned scale, char *buf)
+{
+    char d[24];
+    uint64_t a = mant < 0 ? 0 - (uint64_t)mant : (uint64_t)mant;
+    size_t n = digits_rev(a, d), len = 0;
+    while (n < scale + 1)
+        d[n++] = '0';
+    if (mant < 0)
+        buf[len++] = '-';
+    for (size_t k = n; k > 0; k--) {
+        if (k == scale)
+            buf[len++] = '.';
+        buf[len++] = d[k - 1];
+    }
+    return len;
+}
+
+/* What a value's bytes can be stored as. */
+struct cell_class {
+    uint8_t kind;     /* enum stream_cell_kind */
+    uint8_t scale;
+    int64_t num;
+};
+
+static void classify(const struct stream_str *s, struct cell_class *c)
+{
+    c->kind = STREAM_CELL_STR;
+    c->scale = 0;
+    c->num = 0;
+    if (s->len == 0 || s->len > 20)
+        return;
+    unsigned char first = (unsigned char)s->ptr[0];
+    if (first != '-' && (first < '0' || first > '9'))
+        return;
+    if (parse_canon_int(s->ptr, s->len, &c->num)) {
+        if (zigzag(c->num) < INT_ZZ_LIMIT)
+            c->kind = STREAM_CELL_INT;
+        return;
+    }
+    if (parse_canon_dec(s->ptr, s->len, &c->num, &c->scale))
+        c->kind = STREAM_CELL_DEC;
+}
+
+/* ---- encoding ---- */
+
+size_t stream_fields_raw_len(const struct stream_str *fv, size_t npairs)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < 2 * npairs; i++)
+        total += fv[i].len;
+    return total;
+}
+
+/* An upper bound of the encoded size of an entry. */
+static size_t entry_bound(const struct stream_str *fv, size_t npairs)
+{
+    size_t b = 1 + 3 * VARINT_MAX;
+    for (size_t i = 0; i < 2 * npairs; i++)
+        b += VARINT_MAX + fv[i].len;
+    return b;
+}
+
+static size_t plain_cell_tag(const struct stream_str *s, const struct cell_class *c, uint64_t *tag)
+{
+    switch (c->kind) {
+    case STREAM_CELL_INT:
+        *tag = zigzag(c->num) << 2 | TAG_INT;
+        return varint_len(*tag);
+    case STREAM_CELL_DEC:
+        *tag = ((zigzag(c->num) << 3 | (uint64_t)(c->scale - 1)) << 2) | TAG_DEC;
+        return varint_len(*tag);
+    default:
+        *tag = (uint64_t)s->len << 2 | TAG_STR;
+        return varint_len(*tag) + s->len;
+    }
+}
+
+static bool cell_equal(const struct stream_cell *m, const struct stream_str *s,
+                       const struct cell_class *c)
+{
+    if (m->kind != c->kind)
+        return false;
+    if (c->kind == STREAM_CELL_STR)
+        return m->str.len == s->len && (s->len == 0 || memcmp(m->str.ptr, s->ptr, s->len) == 0);
+    return m->num == c->num && m->scale == c->scale;
+}
+
+/* Encode one cell at p (NULL: only measure), in position pos of an entry
+ * whose node master is m (NULL for the master itself). */
+static size_t encode_cell(unsigned char *p, const struct stream_node_view *m, size_t pos,
+                          const struct stream_str *s)
+{
+    struct cell_class c;
+    classify(s, &c);
+    uint64_t tag;
+    size_t plain = plain_cell_tag(s, &c, &tag);
+    if (m && pos < 2 * (size_t)m->nfields) {
+        const struct stream_cell *mc = &m->cells[pos];
+        if (plain > 1 && cell_equal(mc, s, &c))
+            return varint_put(p, TAG_REF);
+        int64_t delta;
+        if (c.kind == STREAM_CELL_INT && mc->kind == STREAM_CELL_INT &&
+            !__builtin_sub_overflow(c.num, mc->num, &delta)) {
+            uint64_t zz = zigzag(delta);
+            if (zz < INT_ZZ_LIMIT - 1) {
+                uint64_t rtag = (zz + 1) << 2 | TAG_REF;
+                if (varint_len(rtag) < plain)
+                    return varint_put(p, rtag);
+            }
+        }
+    }
+    size_t n = varint_put(p, tag);
+    if (c.kind == STREAM_CELL_STR) {
+        if (p && s->len)
+            memcpy(p + n, s->ptr, s->len);
+        n += s->len;
+    }
+    return n;
+}
+
+/* Encode an entry at out (NULL: only measure).  m is the node's master
+ * view and prev the previous entry's ID, both NULL for a master. */
+static size_t encode_entry(unsigned char *out, const struct stream_node_view *m,
+                           const struct stream_id *prev, const struct stream_id *id,
+                           const struct stream_str *fv, size_t npairs)
+{
+    size_t n = 1;
+    unsigned hdr = 0;
+    bool same = false;
+    if (m) {
+        uint64_t small;
+        unsigned form;
+        if (id->ms == prev->ms) {
+            form = FORM_SEQ;
+            small = id->seq - prev->seq - 1;
+        } else {
+            form = id->seq == 0 ? FORM_MS : FORM_MS_SEQ;
+            small = id->ms - prev->ms - 1;
+        }
+        hdr |= form << HDR_FORM_SHIFT;
+        if (small < HDR_SMALL_VARINT) {
+            hdr |= (unsigned)small << HDR_SMALL_SHIFT;
+        } else {
+            hdr |= HDR_SMALL_VARINT << HDR_SMALL_SHIFT;
+            n += varint_put(out ? out + n : NULL, small);
+        }
+        if (form == FORM_MS_SEQ)
+            n += varint_put(out ? out + n : NULL, id->seq);
+        if (npairs == m->nfields) {
+            same = true;
+            for (size_t i = 0; i < npairs && same; i++) {
+                const struct stream_str *f = &m->cells[2 * i].str;
+                same = f->len == fv[2 * i].len &&
+                       (f->len == 0 || memcmp(f->ptr, fv[2 * i].ptr, f->len) == 0);
+            }
+        }
+    }
+    if (same)
+        hdr |= HDR_SAME;
+    else
+        n += varint_put(out ? out + n : NULL, npairs);
+    for (size_t i = 0; i < npairs; i++) {
+        if (!same)
+            n += encode_cell(out ? out + n : NULL, m, 2 * i, &fv[2 * i]);
+        n += encode_cell(out ? out + n : NULL, m, 2 * i + 1, &fv[2 * i + 1]);
+    }
+    if (out)
+        out[0] = (unsigned char)hdr;
+    return n;
+}
+
+/* Room in the node's allocation beyond its header. */
+static size_t node_capacity(const struct stream_node *n)
+{
+    return mem_block_size(n) - sizeof(struct stream_node);
+}
+
+struct stream_node *stream_node_new(const struct stream_id *id, const struct stream_str *fv,
+                                    size_t npairs)
+{
+    size_t len = encode_entry(NULL, NULL, NULL, id, fv, npairs);
+    struct stream_node *n = mem_alloc(sizeof(*n) + len);
+    n->first = n->last = *id;
+    n->used = encode_entry(n->data, NULL, NULL, id, fv, npairs);
+    assert(n->used == len);
+    n->cap = node_capacity(n);
+    n->live = 1;
+    n->deleted = 0;
+    n->master_nfields = (uint32_t)npairs;
+    n->reserved = 0;
+    return n;
+}
+
+void stream_node_free(struct stream_node *n)
+{
+    mem_free(n);
+}
+
+size_t stream_node_memory(const struct stream_node *n)
+{
+    return mem_block_size(n);
+}
+
+struct stream_node *stream_node_append(struct stream_node *n, struct stream_node_view *scratch,
+                                       const struct stream_id *id, const struct stream_str *fv,
+                                       size_t npairs)
+{
+    assert(stream_id_cmp(id, &n->last) > 0);
+    size_t bound = entry_bound(fv, npairs);
+    if (n->cap - n->used < bound) {
+        size_t want = n->used + bound;
+        if (want < 2 * n->cap)
+            want = 2 * n->cap;
+        n = mem_realloc(n, sizeof(*n) + want);
+        n->cap = node_capacity(n);
+    }
+    if (scratch->node != n) {
+        int rc = stream_node_view_load(scratch, n);
+        assert(rc == STREAM_OK);
+        (void)rc;
+    }
+    n->used += encode_entry(n->data + n->used, scratch, &n->last, id, fv, npairs);
+    n->last = *id;
+    n->live++;
+    return n;
+}
+
+struct stream_node *stream_node_shrink(struct stream_node *n)
+{
+    if (n->cap > n->used) {
+        n = mem_realloc(n, sizeof(*n) + n->used);
+        n->cap = node_capacity(n);
+    }
+    return n;
+}
+
+/* ---- decoding ---- */
+
+void stream_node_cursor_init(struct stream_node_cursor *c, const struct stream_node *n)
+{
+    c->node = n;
+    c->off = 0;
+    c->prev = n->first;
+}
+
+/* Step over one cell; false when malformed. */
+static inline bool cell_skip(const unsigned char *d, size_t *off, size_t end)
+{
+    uint64_t tag;
+    if (!varint_get(d, off, end, &tag))
+        return false;
+    if ((tag & 3) == TAG_STR) {
+        uint64_t len = tag >> 2;
+        if (len > end - *off)
+            return false;
+        *off += len;
+    }
+    return true;
+}
+
+int stream_node_cursor_next(struct stream_node_cursor *c, struct stream_node_entry *e)
+{
+    const struct stream_node *n = c->node;
+    const unsigned char *d = n->data;
+    size_t end = n->used, off = c->off;
+    if (off >= end)
+        return 0;
+    e->off = off;
+    unsigned hdr = d[off++];
+    e->deleted = (hdr & HDR_DELETED) != 0;
+    e->same_fields = (hdr & HDR_SAME) != 0;
+    if (e->off == 0) {
+        if (hdr & ~HDR_DELETED)
+            return STREAM_ERR_CORRUPT;
+        e->id = n->first;
+    } else {
+        uint64_t small = hdr >> HDR_SMALL_SHIFT, seq;
+        if (small == HDR_SMALL_VARINT && !varint_get(d, &off, end, &small))
+            return STREAM_ERR_CORRUPT;
+        const struct stream_id *p = &c->prev;
+        switch ((hdr >> HDR_FORM_SHIFT) & 3) {
+        case FORM_SEQ:
+            if (p->seq == UINT64_MAX || small > UINT64_MAX - p->seq - 1)
+                return STREAM_ERR_CORRUPT;
+            e->id.ms = p->ms;
+            e->id.seq = p->seq + 1 + small;
+            break;
+        case FORM_MS:
+        case FORM_MS_SEQ:
+            if (p->ms == UINT64_MAX || small > UINT64_MAX - p->ms - 1)
+                return STREAM_ERR_CORRUPT;
+            e->id.ms = p->ms + 1 + small;
+            e->id.seq = 0;
+            if (((hdr >> HDR_FORM_SHIFT) & 3) == FORM_MS_SEQ) {
+                if (!varint_get(d, &off, end, &seq))
+                    return STREAM_ERR_CORRUPT;
+                e->id.seq = seq;
+            }
+            break;
+        default:
+            return STREAM_ERR_CORRUPT;
+        }
+    }
+    uint64_t cells;
+    if (e->same_fields) {
+        e->npairs = n->master_nfields;
+        cells = n->master_nfields;
+    } else {
+        uint64_t np;
+        if (!varint_get(d, &off, end, &np) || np > (end - off) / 2 + 1)
+            return STREAM_ERR_CORRUPT;
+        e->npairs = (uint32_t)np;
+        cells = 2 * np;
+    }
+    if (cells > end - off)
+        return STREAM_ERR_CORRUPT;
+    e->body = off;
+    for (uint64_t i = 0; i < cells; i++)
+        if (!cell_skip(d, &off, end))
+            return STREAM_ERR_CORRUPT;
+    e->end = off;
+    c->off = off;
+    c->prev = e->id;
+    return 1;
+}
+
+bool stream_node_mark_deleted(struct stream_node *n, const struct stream_node_entry *e)
+{
+    if (n->data[e->off] & HDR_DELETED)
+        return false;
+    n->data[e->off] |= HDR_DELETED;
+    n->live--;
+    n->deleted++;
+    return true;
+}
+
+void stream_node_view_init(struct stream_node_view *v)
+{
+    memset(v, 0, sizeof(*v));
+}
+
+void stream_node_view_release(struct stream_node_view *v)
+{
+    mem_free(v->cells);
+    mem_free(v->numbuf);
+    memset(v, 0, sizeof(*v));
+}
+
+/* Decode a cell that is not a reference into *out, formatting numbers into
+ * num (STREAM_NODE_NUM_MAX bytes).  Returns the tag kind, or -1 when
+ * malformed.  For references only the tag payload is returned in *ref. */
+static int cell_decode(const unsigned char *d, size_t *off, size_t end, struct stream_cell *out,
+                       char *num, uint64_t *ref)
+{
+    uint64_t tag;
+    if (!varint_get(d, off, end, &tag))
+        return -1;
+    uint64_t x = tag >> 2;
+    switch (tag & 3) {
+    case TAG_STR:
+        if (x > end - *off)
+            return -1;
+        out->kind = STREAM_CELL_STR;
+        out->str.ptr = (const char *)d + *off;
+        out->str.len = (size_t)x;
+        *off += x;
+        return TAG_STR;
+    case TAG_INT:
+        out->kind = STREAM_CELL_INT;
+        out->num = unzigzag(x);
+        out->str.ptr = num;
+        out->str.len = format_int(out->num, num);
+        return TAG_INT;
+    case TAG_DEC:
+        out->kind = STREAM_CELL_DEC;
+        out->scale = (uint8_t)((x & 7) + 1);
+        out->num = unzigzag(x >> 3);
+        out->str.ptr = num;
+        out->str.len = format_dec(out->num, out->scale, num);
+        return TAG_DEC;
+    default:
+        *ref = x;
+        return TAG_REF;
+    }
+}
+
+int stream_node_view_load(struct stream_node_view *v, const struct stream_node *n)
+{
+    struct stream_node_cursor c;
+    struct stream_node_entry e;
+    stream_node_cursor_init(&c, n);
+    if (stream_node_cursor_next(&c, &e) != 1 || e.same_fields || e.npairs != n->master_nfields)
+        return STREAM_ERR_CORRUPT;
+    size_t ncells = 2 * (size_t)e.npairs;
+    if (ncells > v->cells_cap) {
+        v->cells = mem_realloc(v->cells, ncells * sizeof(*v->cells));
+        v->cells_cap = ncells;
+    }
+    if (ncells * STREAM_NODE_NUM_MAX > v->numbuf_cap) {
+        v->numbuf = mem_realloc(v->numbuf, ncells * STREAM_NODE_NUM_MAX);
+        v->numbuf_cap = ncells * STREAM_NODE_NUM_MAX;
+    }
+    size_t off = e.body;
+    for (size_t i = 0; i < ncells; i++) {
+        uint64_t ref;
+        v->cells[i].scale = 0;
+        v->cells[i].num = 0;
+        int kind = cell_decode(n->data, &off, e.end, &v->cells[i],
+                               v->numbuf + i * STREAM_NODE_NUM_MAX, &ref);
+        if (kind < 0 || kind == TAG_REF)
+            return STREAM_ERR_CORRUPT;
+    }
+    v->node = n;
+    v->nfields = e.npairs;
+    return STREAM_OK;
+}
+
+/* Decode the cell at *off in position pos into *out (numbers formatted
+ * into num), resolving references through v. */
+static bool read_cell(const struct stream_node_view *v, size_t pos, size_t *off, size_t end,
+                      struct stream_str *out, char *num)
+{
+    struct stream_cell cell;
+    uint64_t ref;
+    int kind = cell_decode(v->node->data, off, end, &cell, num, &ref);
+    if (kind < 0)
+        return false;
+    if (kind != TAG_REF) {
+        *out = cell.str;
+        return true;
+    }
+    if (pos >= 2 * (size_t)v->nfields)
+        return false;
+    const struct stream_cell *mc = &v->cells[pos];
+    if (ref == 0) {
+        *out = mc->str;
+        return true;
+    }
+    int64_t value;
+    if (mc->kind != STREAM_CELL_INT || __builtin_add_overflow(mc->num, unzigzag(ref - 1), &value))
+        return false;
+    out->ptr = num;
+    out->len = format_int(value, num);
+    return true;
+}
+
+int stream_node_read(const struct stream_node_view *v, const struct stream_node_entry *e,
+                     struct stream_str *out, char *numbuf)
+{
+    size_t off = e->body, end = e->end;
+    if (e->same_fields) {
+        if (e->npairs != v->nfields)
+            return STREAM_ERR_CORRUPT;
+        for (size_t i = 0; i < e->npairs; i++) {
+            out[2 * i] = v->cells[2 * i].str;
+            if (!read_cell(v, 2 * i + 1, &off, end, &out[2 * i + 1],
+                           numbuf + (2 * i + 1) * STREAM_NODE_NUM_MAX))
+                return STREAM_ERR_CORRUPT;
+        }
+    } else {
+        for (size_t i = 0; i < 2 * (size_t)e->npairs; i++)
+            if (!read_cell(v, i, &off, end, &out[i], numbuf + i * STREAM_NODE_NUM_MAX))
+                return STREAM_ERR_CORRUPT;
+    }
+    return off == end ? STREAM_OK : STREAM_ERR_CORRUPT;
+}
+
+int stream_node_from_bytes(const struct stream_id *first, const void *data, size_t len,
+                           struct stream_node **out)
+{
+    if (len == 0 || len > STREAM_NODE_MAX_SIZE)
+        return STREAM_ERR_CORRUPT;
+    struct stream_node *n = mem_alloc(sizeof(*n) + len);
+    memcpy(n->data, data, len);
+    n->first = n->last = *first;
+    n->used = len;
+    n->cap = node_capacity(n);
+    n->live = n->deleted = 0;
+    n->reserved = 0;
+    /* The master's field count, needed before any entry can be walked. */
+    uint64_t np;
+    size_t off = 1;
+    if (!varint_get(n->data, &off, len, &np) || np > len) {
+        mem_free(n);
+        return STREAM_ERR_CORRUPT;
+    }
+    n->master_nfields = (uint32_t)np;
+
+    struct stream_node_view v;
+    stream_node_view_init(&v);
+    struct stream_str *strs = NULL;
+    char *numbuf = NULL;
+    size_t strs_cap = 0;
+    int rc = stream_node_view_load(&v, n);
+    struct stream_node_cursor c;
+    struct stream_node_entry e;
+    stream_node_cursor_init(&c, n);
+    while (rc == STREAM_OK) {
+        int r = stream_node_cursor_next(&c, &e);
+        if (r == 0)
+            break;
+        if (r < 0) {
+            rc = r;
+            break;
+        }
+        if (e.off > 0 && stream_id_cmp(&e.id, &n->last) <= 0) {
+            rc = STREAM_ERR_CORRUPT;
+            break;
+        }
+        size_t ncells = 2 * (size_t)e.npairs;
+        if (ncells > strs_cap) {
+            strs = mem_realloc(strs, ncells * sizeof(*strs));
+            numbuf = mem_realloc(numbuf, ncells * STREAM_NODE_NUM_MAX);
+            strs_cap = ncells;
+        }
+        if (ncells)
+            rc = stream_node_read(&v, &e, strs, numbuf);
+        n->last = e.id;
+        if (e.deleted)
+            n->deleted++;
+        else
+            n->live++;
+    }
+    mem_free(strs);
+    mem_free(numbuf);
+    stream_node_view_release(&v);
+    if (rc == STREAM_OK && n->live == 0)
+        rc = STREAM_ERR_CORRUPT;
+    if (rc != STREAM_OK) {
+        mem_free(n);
+        return STREAM_ERR_CORRUPT;
+    }
+    *out = n;
+    return STREAM_OK;
+}

@@ -1,0 +1,154 @@
+/* stream_node.h -- a packed run of stream entries (the unit the stream's
+ * index points to; see stream_node.c for the byte layout).
+ *
+ * A node holds entries in ID order.  Its first entry (the "master") is
+ * stored in full and is the reference later entries lean on: their field
+ * names are not stored again when they repeat the master's list, and a
+ * value may be stored as "same as the master's" or "the master's integer
+ * plus a small delta".  Deleting only sets a flag; counts live in the node
+ * header.  Nodes are plain byte arrays behind a small header so that the
+ * snapshot writer can dump them and the loader can validate and adopt
+ * them. */
+#ifndef RUNNEL_STREAM_NODE_H
+#define RUNNEL_STREAM_NODE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "stream_id.h"
+
+/* A counted byte string (not NUL-terminated). */
+struct stream_str {
+    const char *ptr;
+    size_t len;
+};
+
+/* Room one number formatted by the decoder needs ("-9223372036854775808",
+ * "-0.00000001" and the like), rounded up. */
+#define STREAM_NODE_NUM_MAX 24
+
+/* Largest node and largest single entry (sum of field and value bytes),
+ * 1 GiB as Redis's listpack cap. */
+#define STREAM_NODE_MAX_SIZE ((size_t)1 << 30)
+
+struct stream_node {
+    struct stream_id first;   /* ID of the first entry: the index key */
+    struct stream_id last;    /* ID of the last entry, deleted or not */
+    size_t used;              /* bytes of data[] holding entries */
+    size_t cap;               /* bytes allocated for data[] */
+    uint32_t live;            /* entries not flagged deleted */
+    uint32_t deleted;         /* entries flagged deleted */
+    uint32_t master_nfields;  /* fields of the first entry */
+    uint32_t reserved;
+    unsigned char data[];
+};
+
+/* One decoded entry header, as the cursor reports it. */
+struct stream_node_entry {
+    struct stream_id id;
+    size_t off;               /* offset of the entry's first byte */
+    size_t body;              /* offset of its first cell */
+    size_t end;               /* offset just past the entry */
+    uint32_t npairs;          /* field/value pairs */
+    bool deleted;
+    bool same_fields;         /* field names are the master's */
+};
+
+/* Walks a node's entries forwards. */
+struct stream_node_cursor {
+    const struct stream_node *node;
+    size_t off;               /* next entry's offset */
+    struct stream_id prev;    /* ID of the entry last returned */
+};
+
+/* A decoded master cell. */
+enum stream_cell_kind {
+    STREAM_CELL_STR = 0,
+    STREAM_CELL_INT = 1,
+    STREAM_CELL_DEC = 2,
+};
+
+struct stream_cell {
+    struct stream_str str;    /* its bytes (into the node, or the view's buffer) */
+    int64_t num;              /* INT: the value; DEC: the mantissa */
+    uint8_t kind;             /* enum stream_cell_kind */
+    uint8_t scale;            /* DEC: digits after the point */
+};
+
+/* A node's master entry decoded once, so entries can be read without
+ * decoding it again.  Owns its buffers; reuse it across nodes.  Valid
+ * while the node is neither modified nor moved. */
+struct stream_node_view {
+    const struct stream_node *node;
+    uint32_t nfields;
+    struct stream_cell *cells;    /* 2 * nfields: field0 value0 field1 ... */
+    size_t cells_cap;
+    char *numbuf;
+    size_t numbuf_cap;
+};
+
+/* Sum of the field and value lengths of an entry (the measure Redis uses
+ * for node boundaries and its 1 GiB cap). */
+size_t stream_fields_raw_len(const struct stream_str *fv, size_t npairs);
+
+/* A new node holding one entry.  fv[2i] / fv[2i+1] are the fields and
+ * values.  The caller checks the raw size cap first; cannot fail. */
+struct stream_node *stream_node_new(const struct stream_id *id, const struct stream_str *fv,
+                                    size_t npairs);
+
+void stream_node_free(struct stream_node *n);
+
+/* Bytes the node occupies (allocator's usable size). */
+size_t stream_node_memory(const struct stream_node *n);
+
+/* Append an entry whose ID must be greater than n->last (asserted).  The
+ * node may move: use the returned pointer.  scratch is a view the caller
+ * owns: when scratch->node == n it is trusted to be n's master already
+ * (appends to one node reuse it); the caller must reset scratch->node to
+ * NULL whenever a node it may describe is freed or moved other than by
+ * this function.  Cannot fail. */
+struct stream_node *stream_node_append(struct stream_node *n, struct stream_node_view *scratch,
+                                       const struct stream_id *id, const struct stream_str *fv,
+                                       size_t npairs);
+
+/* Give back unused capacity (when the node stops being the tail).  The
+ * node may move: use the returned pointer. */
+struct stream_node *stream_node_shrink(struct stream_node *n);
+
+/* Start walking n from its first entry. */
+void stream_node_cursor_init(struct stream_node_cursor *c, const struct stream_node *n);
+
+/* Decode the next entry's header into *e (deleted ones included).
+ * Returns 1 when an entry was read, 0 at the end of the node, and
+ * STREAM_ERR_CORRUPT when the bytes are malformed (every read is bounds
+ * checked, so this is safe on untrusted data). */
+int stream_node_cursor_next(struct stream_node_cursor *c, struct stream_node_entry *e);
+
+/* Flag entry e of n deleted and update the counts.  Returns false when it
+ * already was. */
+bool stream_node_mark_deleted(struct stream_node *n, const struct stream_node_entry *e);
+
+void stream_node_view_init(struct stream_node_view *v);
+void stream_node_view_release(struct stream_node_view *v);
+
+/* Decode n's master entry into v.  Fails with STREAM_ERR_CORRUPT on
+ * malformed bytes. */
+int stream_node_view_load(struct stream_node_view *v, const struct stream_node *n);
+
+/* Fill out[0 .. 2*e->npairs) with entry e's fields and values.  Strings
+ * point into the node or into v; numbers are formatted into numbuf, which
+ * must hold 2 * e->npairs * STREAM_NODE_NUM_MAX bytes.  Valid until the
+ * node changes or numbuf is reused.  Fails with STREAM_ERR_CORRUPT. */
+int stream_node_read(const struct stream_node_view *v, const struct stream_node_entry *e,
+                     struct stream_str *out, char *numbuf);
+
+/* Build a node from bytes a snapshot wrote (the data[] of a node whose
+ * first ID was first), checking everything: the entry encoding, IDs
+ * strictly increasing from first, references to the master, and at least
+ * one live entry.  On success stores a new node in *out and returns 0;
+ * fails with STREAM_ERR_CORRUPT. */
+int stream_node_from_bytes(const struct stream_id *first, const void *data, size_t len,
+                           struct stream_node **out);
+
+#endif

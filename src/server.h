@@ -1,0 +1,132 @@
+/* server.h -- the one struct server: every piece of mutable state the
+ * process has (except the allocator's counters and the log destination,
+ * which are process-wide by nature).
+ *
+ * The loop (server_run):
+ *
+ *   for (;;) {
+ *       before_sleep();   serve clients with leftover input (command cap),
+ *                         deliver effects to sinks, write replies, free
+ *                         clients marked for closing
+ *       event_base_loop(base, EVLOOP_ONCE);   sockets, timers, cron
+ *   }
+ */
+#ifndef RUNNEL_SERVER_H
+#define RUNNEL_SERVER_H
+
+#include <stdint.h>
+
+#include "command.h"
+#include "config.h"
+#include "db.h"
+#include "effect.h"
+
+struct event_base;
+struct event;
+struct evconnlistener;
+struct conn;
+
+#define SERVER_MAX_LISTENERS 16
+#define SERVER_MAX_SINKS 8
+
+struct listener {
+    struct server *srv;
+    int fd;
+    struct event *ev;
+    int unix_socket;
+    char addr[64];
+};
+
+struct effect_sink {
+    effect_sink_fn fn;
+    void *ud;
+};
+
+struct server_stats {
+    long long numcommands;
+    long long numconnections;
+    long long rejected_conn;
+    long long net_input_bytes;
+    long long net_output_bytes;
+    long long expiredkeys;
+    long long keyspace_hits;
+    long long keyspace_misses;
+    long long total_error_replies;
+    long long unexpected_error_replies;
+    long long client_qbuf_limit_disconnections;
+    long long client_outbuf_limit_disconnections;
+    long long total_reads;
+    long long total_writes;
+};
+
+struct server {
+    struct event_base *base;
+    struct config cfg;
+    char *executable;           /* absolute path of argv[0] */
+
+    struct listener listeners[SERVER_MAX_LISTENERS];
+    int nlisteners;
+    struct event *cron_ev;
+    struct event *signal_evs[2];
+    long long cronloops;
+
+    struct db *dbs;
+    int ndbs;
+
+    /* Commands (command.c); the table lives here so its stats do too. */
+    struct command *commands;  /* ncommands rows, copied from commands.def */
+    int ncommands;
+    struct dict command_index;
+
+    /* Clients. */
+    struct conn *clients;       /* all, newest first */
+    long long nclients;
+    uint64_t next_client_id;
+    struct conn *pending;       /* clients with output or closing work */
+    struct conn *current;       /* client running a command */
+
+    /* Effects of the command running now, delivered when it ends. */
+    struct effect_batch effects;
+    int effects_depth;          /* >0 while a command (or EXEC) runs */
+    struct effect_sink sinks[SERVER_MAX_SINKS];
+    int nsinks;
+    int trace_fd;               /* effect-trace-file, or -1 */
+    int trace_db;
+
+    struct server_stats stat;
+    long long start_ms;
+    long long start_us;
+    char run_id[41];
+    uint64_t hash_seed;
+    uint32_t lru_clock;         /* seconds, updated by cron */
+    int shutdown_asap;
+    int exit_code;
+    long long dirty;            /* changes since start (rdb_changes_since_last_save) */
+    int hz;
+};
+
+int server_init(struct server *srv);
+int server_listen(struct server *srv);
+int server_run(struct server *srv);
+void server_shutdown(struct server *srv);
+void server_free(struct server *srv);
+
+long long server_mstime(const struct server *srv);
+
+/* Hooks for command handlers. */
+/* A key changed: WATCH, and (later) ready keys for blocked clients. */
+void server_key_modified(struct server *srv, struct db *db, const char *key, size_t klen);
+/* A key expired (lazily or actively): DEL effect, stats, watchers. */
+void server_key_expired(struct server *srv, struct db *db, const char *key, size_t klen);
+/* Open a new effect in the current batch. */
+struct effect *server_effect(struct server *srv, int dbid);
+/* Start/end a unit of effects (a command, an EXEC). */
+void server_effects_begin(struct server *srv);
+void server_effects_end(struct server *srv);
+int server_add_sink(struct server *srv, effect_sink_fn fn, void *ud);
+
+/* Apply config changes (CONFIG SET hook). */
+/* The config module's runtime hook (config_apply_fn); opaque is the server. */
+int server_apply_config(void *srv, const char *name, char *err, size_t errlen);
+
+#endif

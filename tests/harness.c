@@ -1,0 +1,255 @@
+/* harness.c -- see harness.h. */
+#include "harness.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* Ask the kernel for a free port by binding port 0. */
+static int free_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    sa.sin_port = 0;
+    socklen_t sl = sizeof(sa);
+    if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+        getsockname(fd, (struct sockaddr *)&sa, &sl) < 0) {
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    int port = ntohs(sa.sin_port);
+    close(fd);
+    return port;
+}
+
+int test_server_alive(struct test_server *s)
+{
+    if (s->pid <= 0)
+        return 0;
+    int st;
+    return waitpid(s->pid, &st, WNOHANG) == 0;
+}
+
+int test_server_start(struct test_server *s, const char *const *extra)
+{
+    const char *bin = getenv("RUNNEL_SERVER");
+    if (!bin)
+        bin = "src/runnel-server";
+    memset(s, 0, sizeof(*s));
+    snprintf(s->dir, sizeof(s->dir), "/tmp/runnel-test-XXXXXX");
+    if (!mkdtemp(s->dir))
+        return -1;
+    snprintf(s->log, sizeof(s->log), "%s/server.log", s->dir);
+    for (int attempt = 0; attempt < 5; attempt++) {
+        s->port = free_port();
+        char port[16];
+        snprintf(port, sizeof(port), "%d", s->port);
+        const char *argv[64];
+        int n = 0;
+        argv[n++] = bin;
+        argv[n++] = "--port";
+        argv[n++] = port;
+        argv[n++] = "--bind";
+        argv[n++] = "127.0.0.1";
+        argv[n++] = "--dir";
+        argv[n++] = s->dir;
+        argv[n++] = "--loglevel";
+        argv[n++] = "verbose";
+        for (int i = 0; extra && extra[i] && n < 62; i++)
+            argv[n++] = extra[i];
+        argv[n] = NULL;
+        pid_t pid = fork();
+        if (pid < 0)
+            return -1;
+        if (pid == 0) {
+            int fd = open(s->log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+            if (fd >= 0) {
+                dup2(fd, 1);
+                dup2(fd, 2);
+            }
+            execv(bin, (char *const *)argv);
+            _exit(127);
+        }
+        s->pid = pid;
+        long long deadline = now_ms() + 10000;
+        while (now_ms() < deadline) {
+            if (!test_server_alive(s))
+                break;
+            struct timeval tv = {1, 0};
+            redisContext *c = redisConnectWithTimeout("127.0.0.1", s->port, tv);
+            if (c && !c->err) {
+                redisReply *r = redisCommand(c, "PING");
+                int ok = r && r->type == REDIS_REPLY_STATUS && strcmp(r->str, "PONG") == 0;
+                if (r)
+                    freeReplyObject(r);
+                redisFree(c);
+                if (ok)
+                    return 0;
+            } else if (c) {
+                redisFree(c);
+            }
+            sleep_ms(5);
+        }
+        /* Port taken between probe and bind, or a crash: try again. */
+        if (test_server_alive(s)) {
+            kill(s->pid, SIGKILL);
+            waitpid(s->pid, NULL, 0);
+        }
+        s->pid = 0;
+    }
+    return -1;
+}
+
+int test_server_stop(struct test_server *s)
+{
+    int status = -1;
+    if (s->pid > 0) {
+        kill(s->pid, SIGTERM);
+        long long deadline = now_ms() + 5000;
+        int st = 0;
+        pid_t r = 0;
+        while ((r = waitpid(s->pid, &st, WNOHANG)) == 0 && now_ms() < deadline)
+            sleep_ms(5);
+        if (r == 0) {
+            kill(s->pid, SIGKILL);
+            waitpid(s->pid, &st, 0);
+        }
+        status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+        s->pid = 0;
+    }
+    if (s->dir[0]) {
+        char cmd[400];
+        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", s->dir);
+        if (system(cmd) != 0) {
+        }
+    }
+    return status;
+}
+
+redisContext *test_connect(const struct test_server *s)
+{
+    struct timeval tv = {5, 0};
+    redisContext *c = redisConnectWithTimeout("127.0.0.1", s->port, tv);
+    if (!c || c->err) {
+        fprintf(stderr, "connect failed: %s\n", c ? c->errstr : "oom");
+        abort();
+    }
+    redisSetTimeout(c, tv);
+    return c;
+}
+
+redisReply *test_cmd(redisContext *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    redisReply *r = redisvCommand(c, fmt, ap);
+    va_end(ap);
+    return r;
+}
+
+redisReply *test_cmdargv(redisContext *c, int argc, const char **argv)
+{
+    return redisCommandArgv(c, argc, argv, NULL);
+}
+
+int test_raw_connect(const struct test_server *s)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    sa.sin_port = htons((uint16_t)s->port);
+    if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+int test_raw(const struct test_server *s, const char *data, size_t len, char *buf, size_t cap,
+             int timeout_ms)
+{
+    int fd = test_raw_connect(s);
+    if (fd < 0)
+        return -1;
+    size_t off = 0;
+    while (off < len) {
+        ssize_t w = write(fd, data + off, len - off);
+        if (w <= 0)
+            break;
+        off += (size_t)w;
+    }
+    size_t got = 0;
+    long long deadline = now_ms() + timeout_ms;
+    while (got + 1 < cap) {
+        long long left = deadline - now_ms();
+        if (left <= 0)
+            break;
+        struct pollfd p = {fd, POLLIN, 0};
+        if (poll(&p, 1, (int)left) <= 0)
+            break;
+        ssize_t r = read(fd, buf + got, cap - 1 - got);
+        if (r <= 0)
+            break;
+        got += (size_t)r;
+    }
+    buf[got] = '\0';
+    close(fd);
+    return (int)got;
+}
+
+long long test_info_ll(redisContext *c, const char *field)
+{
+    redisReply *r = redisCommand(c, "INFO everything");
+    long long v = -1;
+    if (r && (r->type == REDIS_REPLY_STRING)) {
+        char pat[128];
+        snprintf(pat, sizeof(pat), "\r\n%s:", field);
+        char *p = strstr(r->str, pat);
+        if (p)
+            v = atoll(p + strlen(pat));
+    }
+    if (r)
+        freeReplyObject(r);
+    return v;
+}
+
+int test_wait_info(redisContext *c, const char *field, long long value, int timeout_ms)
+{
+    long long deadline = now_ms() + timeout_ms;
+    do {
+        if (test_info_ll(c, field) >= value)
+            return 0;
+        sleep_ms(2);
+    } while (now_ms() < deadline);
+    return -1;
+}

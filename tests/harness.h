@@ -1,0 +1,47 @@
+/* harness.h -- start a real runnel-server for integration tests.
+ *
+ * Each test file starts its own server (path from $RUNNEL_SERVER) on a free
+ * ephemeral port in a fresh temp dir, talks to it through hiredis, and stops
+ * it.  Readiness and state are observed (PING answers, INFO fields), never
+ * assumed after a sleep. */
+#ifndef RUNNEL_TEST_HARNESS_H
+#define RUNNEL_TEST_HARNESS_H
+
+#include <hiredis/hiredis.h>
+#include <sys/types.h>
+
+struct test_server {
+    pid_t pid;
+    int port;
+    char dir[256];
+    char log[300];
+};
+
+/* Start the server with extra "--name value" arguments (NULL-terminated
+ * list, may be NULL).  Returns 0 when it answers PING, -1 otherwise. */
+int test_server_start(struct test_server *s, const char *const *extra);
+/* SIGTERM, wait (then SIGKILL after 5 s); removes the temp dir. Returns the
+ * exit status (or -1). */
+int test_server_stop(struct test_server *s);
+/* 1 while the process is alive. */
+int test_server_alive(struct test_server *s);
+
+redisContext *test_connect(const struct test_server *s);
+/* A command with printf-like hiredis formatting; aborts the test on a
+ * connection error. */
+redisReply *test_cmd(redisContext *c, const char *fmt, ...);
+/* An argv command. */
+redisReply *test_cmdargv(redisContext *c, int argc, const char **argv);
+
+/* Send raw bytes on a new plain socket and read the reply until the peer
+ * closes or timeout_ms passes; returns bytes read into buf (NUL-terminated). */
+int test_raw(const struct test_server *s, const char *data, size_t len, char *buf, size_t cap,
+             int timeout_ms);
+int test_raw_connect(const struct test_server *s);
+
+/* Wait until INFO's `field` (e.g. "expired_keys") reaches at least value;
+ * 0 on success, -1 after timeout_ms. */
+int test_wait_info(redisContext *c, const char *field, long long value, int timeout_ms);
+long long test_info_ll(redisContext *c, const char *field);
+
+#endif
