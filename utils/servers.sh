@@ -1,0 +1,136 @@
+# utils/servers.sh -- start and stop throw-away servers (sourced, POSIX sh).
+#
+# Used by redis-compat/run.sh, utils/bench.sh and utils/startup-time.sh.
+#
+#   srv_free_port              print a TCP port nobody listens on right now
+#   srv_ping PORT              true when PORT answers PING with PONG
+#   srv_wait_ping PORT PID [N] wait up to N tenths of a second (default 100)
+#                              for PONG; false early if PID has exited
+#   srv_spawn LOG ARG...       start ARG... with each argument that is exactly
+#                              @PORT@ replaced by a free port; waits for PONG;
+#                              sets SRV_PID and SRV_PORT; retries with another
+#                              port if the first one was taken meanwhile
+#   srv_oracle_link DIR        make DIR/redis-server, the oracle (Redis 7.0),
+#                              and set SRV_ORACLE to its path
+#   srv_stop PID               SIGTERM, wait up to 5 s, then SIGKILL; reaps
+#
+# The oracle: the redis-tools package's /usr/bin/redis-check-rdb is the whole
+# Redis server and runs as one when started under the name redis-server, so
+# we start it through a symlink of that name in a temp dir.  Do not install
+# the redis-server package: it starts a system service on port 6379.
+# REDIS_ORACLE_BIN overrides the binary.
+
+SRV_ORACLE_BIN=${REDIS_ORACLE_BIN:-/usr/bin/redis-check-rdb}
+SRV_PID=
+SRV_PORT=
+
+srv_free_port() {
+    # Python's bind to port 0 asks the kernel, which is the only reliable
+    # answer; pyenv shims can exist without a working python, so test it.
+    if command -v python3 >/dev/null 2>&1 &&
+        python3 -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])
+s.close()' 2>/dev/null; then
+        return 0
+    fi
+    _sfp_try=0
+    while [ "$_sfp_try" -lt 100 ]; do
+        _sfp_try=$((_sfp_try + 1))
+        _sfp_r=$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')
+        _sfp_p=$((20000 + _sfp_r % 40000))
+        if command -v ss >/dev/null 2>&1; then
+            [ -n "$(ss -Htln "sport = :$_sfp_p" 2>/dev/null)" ] && continue
+        fi
+        srv_ping "$_sfp_p" && continue
+        echo "$_sfp_p"
+        return 0
+    done
+    echo "srv_free_port: no free port found" >&2
+    return 1
+}
+
+srv_ping() {
+    if command -v timeout >/dev/null 2>&1; then
+        [ "$(timeout 2 redis-cli -p "$1" ping 2>/dev/null)" = PONG ]
+    else
+        [ "$(redis-cli -p "$1" ping 2>/dev/null)" = PONG ]
+    fi
+}
+
+srv_wait_ping() {
+    _swp_n=${3:-100}
+    _swp_i=0
+    while [ "$_swp_i" -lt "$_swp_n" ]; do
+        srv_ping "$1" && return 0
+        kill -0 "$2" 2>/dev/null || return 1
+        sleep 0.1
+        _swp_i=$((_swp_i + 1))
+    done
+    return 1
+}
+
+srv_spawn() {
+    _ss_log=$1
+    shift
+    _ss_attempt=0
+    while [ "$_ss_attempt" -lt 3 ]; do
+        _ss_attempt=$((_ss_attempt + 1))
+        SRV_PORT=$(srv_free_port) || return 1
+        (
+            # Rebuild the argument list with the port filled in, then become
+            # the server, so $! is the server's own pid.
+            for _ss_a in "$@"; do
+                shift
+                [ "$_ss_a" = @PORT@ ] && _ss_a=$SRV_PORT
+                set -- "$@" "$_ss_a"
+            done
+            exec "$@"
+        ) >"$_ss_log" 2>&1 </dev/null &
+        SRV_PID=$!
+        if srv_wait_ping "$SRV_PORT" "$SRV_PID"; then
+            return 0
+        fi
+        if kill -0 "$SRV_PID" 2>/dev/null; then
+            # Alive but silent for 10 s: not a port race, give up.
+            srv_stop "$SRV_PID"
+            SRV_PID=
+            return 1
+        fi
+        wait "$SRV_PID" 2>/dev/null
+        SRV_PID=
+        # Exited: most likely the port was taken between choosing and
+        # binding it; the log says.  Try another port.
+    done
+    return 1
+}
+
+srv_oracle_link() {
+    SRV_ORACLE=$1/redis-server
+    [ -x "$SRV_ORACLE_BIN" ] || {
+        echo "oracle binary $SRV_ORACLE_BIN missing (install redis-tools)" >&2
+        return 1
+    }
+    ln -sf "$SRV_ORACLE_BIN" "$SRV_ORACLE"
+}
+
+srv_stop() {
+    [ -n "${1:-}" ] || return 0
+    kill -TERM "$1" 2>/dev/null || { wait "$1" 2>/dev/null; return 0; }
+    _sst_i=0
+    while [ "$_sst_i" -lt 50 ] && kill -0 "$1" 2>/dev/null; do
+        sleep 0.1
+        _sst_i=$((_sst_i + 1))
+    done
+    kill -KILL "$1" 2>/dev/null
+    wait "$1" 2>/dev/null
+    return 0
+}
+
+# Print the last lines of a log, indented, when it exists.
+srv_log_tail() {
+    [ -s "$1" ] || return 0
+    echo "--- last lines of $1:"
+    tail -n "${2:-20}" "$1" | sed 's/^/    /'
+}
