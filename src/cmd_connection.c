@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "block.h"
 #include "command.h"
 #include "conn.h"
 #include "handlers.h"
@@ -209,6 +210,8 @@ void cmd_client_help(struct conn *c)
         "    Control the replies sent to the current connection.",
         "SETNAME <name>",
         "    Assign the name <name> to the current connection.",
+        "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+        "    Unblock the specified blocked client.",
         "SETINFO <option> <value>",
         "    Set client meta attr. Options are:",
         "    * LIB-NAME: the client lib name.",
@@ -449,4 +452,34 @@ void cmd_client_kill(struct conn *c)
     } else {
         reply_int(&c->out, killed);
     }
+}
+
+/* CLIENT UNBLOCK id [TIMEOUT|ERROR]: 1 if that client was blocked. */
+void cmd_client_unblock(struct conn *c)
+{
+    long long id;
+    if (arg_ll_or_reply(c, 2, &id) < 0)
+        return;
+    enum block_end how = BLOCK_END_TIMEOUT;
+    if (c->argc == 4) {
+        if (util_eq_nocase(c->argv[3].ptr, c->argv[3].len, "timeout"))
+            how = BLOCK_END_TIMEOUT;
+        else if (util_eq_nocase(c->argv[3].ptr, c->argv[3].len, "error"))
+            how = BLOCK_END_ERROR;
+        else {
+            reply_error(&c->out, "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+            return;
+        }
+    } else if (c->argc > 4) {
+        reply_syntax_error(c);
+        return;
+    }
+    for (struct conn *o = c->srv->clients; o; o = o->next) {
+        if (o->id == (uint64_t)id && (o->flags & CONN_BLOCKED)) {
+            block_end(o, how);
+            reply_int(&c->out, 1);
+            return;
+        }
+    }
+    reply_int(&c->out, 0);
 }

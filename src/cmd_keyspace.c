@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "block.h"
 #include "command.h"
 #include "conn.h"
 #include "handlers.h"
@@ -343,6 +344,13 @@ static int flush_args_ok_or_reply(struct conn *c)
 static void flush_db(struct server *srv, struct db *db)
 {
     multi_touch_all(db);
+    /* Waiters re-check their keys after the flush (XREADGROUP ones get
+     * their error, XREAD ones keep waiting). */
+    struct dict_iter it;
+    dict_iter_init(&it, &db->blocking);
+    struct dict_entry *e;
+    while ((e = dict_iter_next(&it)))
+        block_signal_key(srv, db, e->key, e->klen);
     srv->dirty += db_empty(db);
 }
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "block.h"
 #include "cmd_stream.h"
 #include "command.h"
 #include "conn.h"
@@ -602,9 +603,30 @@ void cmd_xread(struct conn *c)
             reply_defer_array(&c->out, handle, served);
         else
             reply_defer_map(&c->out, handle, served);
+    } else if (timeout >= 0 && !(c->flags & CONN_IN_EXEC)) {
+        /* Nothing to read: wait for a write to any of the keys (inside
+         * MULTI a blocking read is a plain one, as in Redis). */
+        int *keys = mem_alloc(sizeof(int) * (size_t)nstreams);
+        for (int k = 0; k < nstreams; k++)
+            keys[k] = streams_arg + k;
+        bool rerun = block_rerunning(c);
+        block_for_keys(c, keys, nstreams, timeout);
+        mem_free(keys);
+        /* "$" and "+" stand for the last ID as of now: the re-run must
+         * read what arrives after it, not what will be last then. */
+        for (int k = 0; k < nstreams && !rerun; k++) {
+            const struct util_arg *ida = &c->argv[streams_arg + nstreams + k];
+            if (ida->len != 1 || (ida->ptr[0] != '$' && ida->ptr[0] != '+'))
+                continue;
+            int wrongtype;
+            struct stream *s = stream_lookup(c, &c->argv[streams_arg + k],
+                                             DB_LOOKUP_NOSTATS, &wrongtype);
+            struct stream_id last = s ? s->last_id : STREAM_ID_MIN;
+            char buf[STREAM_ID_STR_MAX];
+            block_rewrite_arg(c, streams_arg + nstreams + k, buf,
+                              stream_id_format(&last, buf, sizeof(buf)));
+        }
     } else {
-        /* Blocking waits arrive with the blocking issue; without data the
-         * reply is the one a timeout gives. */
         reply_null_array(&c->out);
     }
 done:

@@ -125,6 +125,7 @@ void conn_free(struct conn *c)
     struct server *srv = c->srv;
     if (srv->current == c)
         srv->current = NULL;
+    block_end(c, BLOCK_END_GONE);
     multi_unwatch_all(c);
     multi_reset_queue(&c->multi);
     mem_free(c->multi.cmds);
@@ -232,6 +233,8 @@ static void conn_run_request(struct conn *c)
     command_dispatch(c);
     c->flags &= ~CONN_EXECUTING;
     c->srv->current = NULL;
+    /* Wake readers of what this command wrote, before the next request. */
+    block_serve_ready(c->srv);
     if ((before == REPLY_OFF && c->reply_mode != REPLY_ON) || before == REPLY_SKIP) {
         if (c->out.len > reply_start)
             c->out.len = reply_start;

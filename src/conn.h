@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "block.h"
 #include "multi.h"
 #include "reply.h"
 #include "resp.h"
@@ -38,6 +39,7 @@ struct command;
 #define CONN_PENDING_INPUT (1u << 8)     /* unparsed requests left (command cap) */
 #define CONN_EXECUTING (1u << 9)         /* inside a command */
 #define CONN_IN_EXEC (1u << 10)          /* running EXEC's queue */
+#define CONN_RERUN (1u << 11)            /* re-running its blocked command */
 
 enum conn_reply_mode { REPLY_ON = 0, REPLY_OFF, REPLY_SKIP_NEXT, REPLY_SKIP };
 
@@ -69,6 +71,7 @@ struct conn {
     char *name;             /* CLIENT SETNAME; NULL = none */
     char *lib_name, *lib_ver;
     struct multi_state multi;
+    struct block_state block;
     long long ctime_ms;     /* connected at */
     long long last_ms;      /* last interaction (timeout, idle=) */
     char addr[64];          /* peer "ip:port" or socket path */

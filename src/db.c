@@ -11,6 +11,7 @@ void db_init(struct db *db, int id, uint64_t seed)
     dict_init(&db->keys, seed);
     dict_init(&db->expires, seed ^ 0x9e3779b97f4a7c15ULL);
     dict_init(&db->watched, seed ^ 0x2545f4914f6cdd1dULL);
+    dict_init(&db->blocking, seed ^ 0x94d049bb133111ebULL);
     db->avg_ttl = 0;
     db->expire_cursor = 0;
 }
@@ -26,6 +27,7 @@ void db_free(struct db *db)
     dict_clear(&db->keys, db_free_object_cb);
     /* Watchers are owned by clients, which unwatch before they go. */
     dict_clear(&db->watched, NULL);
+    dict_clear(&db->blocking, NULL);
 }
 
 struct object *object_new(const struct object_type *type, void *ptr, uint32_t lru)

@@ -40,6 +40,7 @@ struct db {
     struct dict keys;    /* key -> struct object*; aux = expire ms or -1 */
     struct dict expires; /* key -> struct dict_entry* in keys */
     struct dict watched; /* key -> struct watch_list* (multi.c) */
+    struct dict blocking; /* key -> struct wait_list* (block.c) */
     long long avg_ttl;
     uint64_t expire_cursor;
 };

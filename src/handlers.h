@@ -22,6 +22,7 @@ void cmd_client_kill(struct conn *c);
 void cmd_client_info(struct conn *c);
 void cmd_client_reply(struct conn *c);
 void cmd_client_setinfo(struct conn *c);
+void cmd_client_unblock(struct conn *c);
 
 /* cmd_server.c */
 void cmd_dbsize(struct conn *c);

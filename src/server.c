@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "block.h"
 #include "conn.h"
 #include "log.h"
 #include "mem.h"
@@ -192,8 +193,8 @@ struct effect *server_effect(struct server *srv, int dbid)
 
 void server_key_modified(struct server *srv, struct db *db, const char *key, size_t klen)
 {
-    (void)srv;
     multi_touch_key(db, key, klen);
+    block_signal_key(srv, db, key, klen);
 }
 
 void server_key_expired(struct server *srv, struct db *db, const char *key, size_t klen)
@@ -205,6 +206,7 @@ void server_key_expired(struct server *srv, struct db *db, const char *key, size
     effect_arg(e, "DEL", 3);
     effect_arg(e, key, klen);
     multi_touch_key(db, key, klen);
+    block_signal_key(srv, db, key, klen);
     db_delete(db, key, klen);
     srv->stat.expiredkeys++;
     server_effects_end(srv);
@@ -383,6 +385,8 @@ static void server_accept_cb(evutil_socket_t lfd, short what, void *arg)
 
 static void server_before_sleep(struct server *srv)
 {
+    /* 0. Keys made ready outside a command (expiry, timers). */
+    block_serve_ready(srv);
     /* 1. Input left over by the per-event command cap. */
     for (struct conn *c = srv->clients; c; c = c->next)
         if (c->flags & CONN_PENDING_INPUT)
@@ -515,6 +519,7 @@ void server_free(struct server *srv)
     mem_free(srv->dbs);
     command_table_free(srv);
     effect_batch_free(&srv->effects);
+    mem_free(srv->ready);
     if (srv->trace_fd >= 0)
         close(srv->trace_fd);
     for (int i = 0; i < 2; i++)

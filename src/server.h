@@ -84,6 +84,9 @@ struct server {
     uint64_t next_client_id;
     struct conn *pending;       /* clients with output or closing work */
     struct conn *current;       /* client running a command */
+    long long blocked_clients;
+    void **ready;               /* wait lists with new data (block.c) */
+    int nready, ready_cap;
 
     /* Effects of the command running now, delivered when it ends. */
     struct effect_batch effects;

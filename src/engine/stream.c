@@ -443,6 +443,10 @@ int stream_set_last_id(struct stream *s, const struct stream_id *id, int64_t ent
         if (entries_added >= 0 && (uint64_t)entries_added < s->length)
             return STREAM_ERR_ENTRIES_ADDED;
     }
+    /* Redis lets the last ID go back below trailing tombstones (the top
+     * live entry is the bound); drop them so appends keep node order. */
+    if (s->tail && stream_id_cmp(id, &s->tail->last) < 0)
+        stream_node_drop_tombstones_after(s->tail, id);
     s->last_id = *id;
     if (entries_added >= 0)
         s->entries_added = (uint64_t)entries_added;

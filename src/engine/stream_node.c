@@ -557,6 +557,30 @@ bool stream_node_mark_deleted(struct stream_node *n, const struct stream_node_en
     return true;
 }
 
+void stream_node_drop_tombstones_after(struct stream_node *n, const struct stream_id *bound)
+{
+    assert(stream_id_cmp(&n->first, bound) <= 0);
+    struct stream_node_cursor c;
+    struct stream_node_entry e;
+    size_t cut = n->used;
+    struct stream_id kept = n->first;
+    uint32_t dropped = 0;
+    stream_node_cursor_init(&c, n);
+    while (stream_node_cursor_next(&c, &e) == 1) {
+        if (stream_id_cmp(&e.id, bound) > 0) {
+            assert(e.deleted);
+            if (cut == n->used)
+                cut = e.off;
+            dropped++;
+        } else {
+            kept = e.id;
+        }
+    }
+    n->used = cut;
+    n->last = kept;
+    n->deleted -= dropped;
+}
+
 void stream_node_view_init(struct stream_node_view *v)
 {
     memset(v, 0, sizeof(*v));

@@ -129,6 +129,12 @@ int stream_node_cursor_next(struct stream_node_cursor *c, struct stream_node_ent
  * already was. */
 bool stream_node_mark_deleted(struct stream_node *n, const struct stream_node_entry *e);
 
+/* Cut off the entries after bound at the end of n; they must all be
+ * tombstones (asserted), and the master must not be among them.  Used
+ * when XSETID moves the last ID back below trailing deleted entries, so
+ * that IDs inside a node keep rising. */
+void stream_node_drop_tombstones_after(struct stream_node *n, const struct stream_id *bound);
+
 void stream_node_view_init(struct stream_node_view *v);
 void stream_node_view_release(struct stream_node_view *v);
 
