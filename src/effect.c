@@ -11,6 +11,11 @@ void effect_batch_init(struct effect_batch *b)
     b->v = NULL;
     b->n = 0;
     b->cap = 0;
+    b->discard = 0;
+    b->sink_hole.dbid = 0;
+    b->sink_hole.argc = 0;
+    b->sink_hole.cap = -1; /* marks the placeholder */
+    b->sink_hole.argv = NULL;
 }
 
 void effect_batch_clear(struct effect_batch *b)
@@ -32,6 +37,8 @@ void effect_batch_free(struct effect_batch *b)
 
 struct effect *effect_new(struct effect_batch *b, int dbid)
 {
+    if (b->discard)
+        return &b->sink_hole;
     if (b->n == b->cap) {
         b->cap = b->cap ? b->cap * 2 : 4;
         b->v = mem_realloc(b->v, (size_t)b->cap * sizeof(*b->v));
@@ -46,6 +53,8 @@ struct effect *effect_new(struct effect_batch *b, int dbid)
 
 void effect_arg(struct effect *e, const char *p, size_t len)
 {
+    if (e->cap < 0)
+        return;
     if (e->argc == e->cap) {
         e->cap = e->cap ? e->cap * 2 : 4;
         e->argv = mem_realloc(e->argv, (size_t)e->cap * sizeof(*e->argv));
@@ -62,6 +71,8 @@ void effect_arg_cstr(struct effect *e, const char *s)
 
 void effect_arg_ll(struct effect *e, long long v)
 {
+    if (e->cap < 0)
+        return;
     char buf[32];
     int n = snprintf(buf, sizeof(buf), "%lld", v);
     effect_arg(e, buf, (size_t)n);

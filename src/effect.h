@@ -31,6 +31,8 @@ struct effect_batch {
     struct effect *v;
     int n;
     int cap;
+    int discard;          /* no sink listens: effects are not built */
+    struct effect sink_hole; /* what effect_new returns while discarding */
 };
 
 /* A sink sees each atomic unit once. */
@@ -40,7 +42,9 @@ void effect_batch_init(struct effect_batch *b);
 void effect_batch_clear(struct effect_batch *b);
 void effect_batch_free(struct effect_batch *b);
 
-/* Start a new effect in db `dbid`; add its words with effect_arg*(). */
+/* Start a new effect in db `dbid`; add its words with effect_arg*().
+ * While the batch discards (no sinks), this returns a placeholder whose
+ * words are dropped, so commands pay nothing for a seam nobody uses. */
 struct effect *effect_new(struct effect_batch *b, int dbid);
 void effect_arg(struct effect *e, const char *p, size_t len);
 void effect_arg_cstr(struct effect *e, const char *s);

@@ -128,6 +128,7 @@ int server_add_sink(struct server *srv, effect_sink_fn fn, void *ud)
     srv->sinks[srv->nsinks].fn = fn;
     srv->sinks[srv->nsinks].ud = ud;
     srv->nsinks++;
+    srv->effects.discard = 0;
     return 0;
 }
 
@@ -141,6 +142,7 @@ int server_init(struct server *srv)
     srv->trace_fd = -1;
     srv->trace_db = -1;
     effect_batch_init(&srv->effects);
+    srv->effects.discard = 1; /* until a sink registers */
 
     srv->base = event_base_new();
     if (!srv->base) {

@@ -14,6 +14,8 @@
 #   BENCH_SCALE     percent of each row's request count (default 100; use
 #                   10 for a quick smoke run)
 #   BENCH_ONLY      run only rows whose name contains this text
+#   BENCH_REPEAT    runs per row and server, alternating (default 1); the
+#                   table shows the median, which steadies noisy machines
 #   BENCH_ROWS_FILE extra rows, one per line, in the format below
 #
 # Rows: NAME|REQUESTS|ARGS.  ARGS go to redis-benchmark after -h -p -c -n
@@ -30,17 +32,23 @@ ECHO -P1|150000|-P 1 ECHO hello
 PING_INLINE -P16|1500000|-t ping_inline -P 16
 PING_MBULK -P16|1500000|-t ping_mbulk -P 16
 ECHO -P16|1500000|-P 16 ECHO hello
+XADD -P1|150000|-P 1 XADD bench:xadd * device_id sensor-1 val 24.5 ts 1618590100
+XADD -P16|1500000|-P 16 XADD bench:xadd * device_id sensor-1 val 24.5 ts 1618590100
+XRANGE COUNT 100|40000|-P 1 XRANGE bench:range - + COUNT 100
+XREVRANGE COUNT 100|40000|-P 1 XREVRANGE bench:range + - COUNT 100
 '
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
-# shellcheck source=servers.sh
+# shellcheck source=utils/servers.sh
 . "$here/servers.sh"
 
 runnel=${RUNNEL_SERVER:-$root/src/runnel-server}
 clients=${BENCH_CLIENTS:-50}
 scale=${BENCH_SCALE:-100}
 only=${BENCH_ONLY:-}
+repeat=${BENCH_REPEAT:-1}
+case "$repeat" in ''|*[!0-9]*|0) echo "bench: BENCH_REPEAT must be a positive integer" >&2; exit 2 ;; esac
 
 [ -x "$runnel" ] || { echo "bench: $runnel is not built (make all)" >&2; exit 2; }
 command -v redis-benchmark >/dev/null 2>&1 ||
@@ -55,6 +63,7 @@ fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/runnel-bench.XXXXXX") || exit 2
 runnel_pid=
 redis_pid=
+# shellcheck disable=SC2317 # called from the EXIT trap
 cleanup() {
     srv_stop "$runnel_pid"
     srv_stop "$redis_pid"
@@ -74,9 +83,9 @@ srv_spawn "$tmp/redis.log" "$SRV_ORACLE" --port @PORT@ --save '' \
 }
 redis_pid=$SRV_PID
 redis_port=$SRV_PORT
-# Persistence off, in Redis's option names (Runnel's config follows them).
-srv_spawn "$tmp/runnel.log" "$runnel" --port @PORT@ --dir "$tmp/runnel" \
-    --save '' --appendonly no || {
+# Runnel has no persistence yet, so nothing to turn off; once it has,
+# pass its "off" options here as Redis's are above.
+srv_spawn "$tmp/runnel.log" "$runnel" --port @PORT@ --dir "$tmp/runnel" || {
     echo "bench: $runnel did not start" >&2
     srv_log_tail "$tmp/runnel.log" >&2
     exit 2
@@ -104,8 +113,32 @@ bench_one() {
     echo "$_bo_rps"
 }
 
+# Median of the numbers on stdin; "error" if any run failed.
+median() {
+    sort -g | awk '$1 == "error" { bad = 1 } { v[NR] = $1 }
+        END {
+            if (bad || NR == 0) { print "error"; exit }
+            if (NR % 2) print v[(NR + 1) / 2]
+            else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2
+        }'
+}
+
+# Rows reading bench:range need a 1M-entry stream on both servers, loaded
+# from the same seed by utils/streamload.c.
+case "$rows" in *bench:range*)
+    if cc -O2 -o "$tmp/streamload" "$here/streamload.c" $(pkg-config --cflags --libs hiredis); then
+        for p in "$runnel_port" "$redis_port"; do
+            "$tmp/streamload" 127.0.0.1 "$p" bench:range "${BENCH_RANGE_ENTRIES:-1000000}" iot 1 || exit 2
+        done
+    else
+        echo "bench: cannot build utils/streamload.c" >&2
+        exit 2
+    fi
+    ;;
+esac
+
 echo "bench: runnel $runnel (port $runnel_port), redis $("$SRV_ORACLE" --version | sed -n 's/.*v=\([^ ]*\).*/\1/p') (port $redis_port)"
-echo "bench: $clients clients, $(nproc 2>/dev/null || echo '?') CPUs, requests at $scale%"
+echo "bench: $clients clients, $(nproc 2>/dev/null || echo '?') CPUs, requests at $scale%, median of $repeat run(s)"
 echo
 printf '%-24s %14s %14s %8s\n' test "runnel ops/s" "redis ops/s" ratio
 failed=0
@@ -116,8 +149,16 @@ printf '%s\n' "$rows" | while IFS='|' read -r name requests args; do
     fi
     n=$((requests * scale / 100))
     [ "$n" -lt 1 ] && n=1
-    r_runnel=$(bench_one "$runnel_port" "$n" "$args")
-    r_redis=$(bench_one "$redis_port" "$n" "$args")
+    : >"$tmp/runnel.rps"
+    : >"$tmp/redis.rps"
+    i=0
+    while [ "$i" -lt "$repeat" ]; do
+        i=$((i + 1))
+        bench_one "$runnel_port" "$n" "$args" >>"$tmp/runnel.rps"
+        bench_one "$redis_port" "$n" "$args" >>"$tmp/redis.rps"
+    done
+    r_runnel=$(median <"$tmp/runnel.rps")
+    r_redis=$(median <"$tmp/redis.rps")
     ratio=$(awk -v a="$r_runnel" -v b="$r_redis" \
         'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b; else print "-" }')
     printf '%-24s %14s %14s %8s\n' "$name" "$r_runnel" "$r_redis" "$ratio"
