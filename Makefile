@@ -7,6 +7,8 @@
 #   make MALLOC=libc       build without jemalloc
 #   make fuzz       libFuzzer run of the request parser (bounded, clang)
 #   make bench      redis-benchmark against Runnel and redis-server side by side
+#   make bench-memory   bytes per stream entry, both servers
+#   make startup-time   start-up to first PONG, both servers
 #
 # Objects live in build/<variant>/ so sanitizer and release builds never mix;
 # src/runnel-server is the binary of the variant built last.
@@ -78,7 +80,7 @@ COMPAT_RUNNER := $(B)/redis-compat/compat-runner
 
 DEPS_STAMP := build/.deps-ok
 
-.PHONY: all run test unit integration compat fuzz bench clean deps deps-test
+.PHONY: all run test unit integration compat fuzz bench bench-memory startup-time clean deps
 all: $(SERVER) src/runnel-server
 
 deps: $(DEPS_STAMP)
@@ -146,14 +148,20 @@ test: $(SERVER) src/runnel-server $(UNIT_ENGINE_BIN) $(UNIT_CORE_BIN) $(INTEG_BI
 
 FUZZ_TIME ?= 60
 fuzz: $(DEPS_STAMP)
-	@mkdir -p build/fuzz
-	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Isrc \
-	    -o build/fuzz/fuzz_resp tests/fuzz/fuzz_resp.c src/resp.c src/mem.c
-	build/fuzz/fuzz_resp -max_total_time=$(FUZZ_TIME) -max_len=4096 build/fuzz/corpus-resp tests/fuzz/corpus-resp 2>&1 | tail -20 || true
+	@sh deps/install.sh fuzz
 	@mkdir -p build/fuzz/corpus-resp
+	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Isrc \
+	    -o build/fuzz/fuzz_resp tests/fuzz/fuzz_resp.c src/resp.c src/util.c src/mem.c
+	build/fuzz/fuzz_resp -max_total_time=$(FUZZ_TIME) -max_len=4096 build/fuzz/corpus-resp tests/fuzz/corpus-resp
 
 bench: all
 	sh utils/bench.sh
+
+bench-memory: all
+	sh utils/bench-memory.sh
+
+startup-time: all
+	sh utils/startup-time.sh
 
 clean:
 	rm -rf build src/runnel-server
