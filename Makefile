@@ -9,6 +9,7 @@
 #   make bench      redis-benchmark against Runnel and redis-server side by side
 #   make bench-memory   bytes per stream entry, both servers
 #   make startup-time   start-up to first PONG, both servers
+#   make bench-block    wake latency and ping-pong of blocked readers, both servers
 #
 # Objects live in build/<variant>/ so sanitizer and release builds never mix;
 # src/runnel-server is the binary of the variant built last.
@@ -80,7 +81,7 @@ COMPAT_RUNNER := $(B)/redis-compat/compat-runner
 
 DEPS_STAMP := build/.deps-ok
 
-.PHONY: all run test unit integration compat fuzz bench bench-memory startup-time clean deps
+.PHONY: all run test unit integration compat fuzz bench bench-memory bench-block startup-time clean deps
 all: $(SERVER) src/runnel-server
 
 deps: $(DEPS_STAMP)
@@ -162,6 +163,9 @@ bench-memory: all
 
 startup-time: all
 	sh utils/startup-time.sh
+
+bench-block: all
+	sh utils/bench-block.sh
 
 clean:
 	rm -rf build src/runnel-server

@@ -1,0 +1,46 @@
+#!/bin/sh
+# utils/bench-block.sh -- blocking reads, Runnel vs Redis in one run.
+#
+# Wake latency: a producer XADDs to a key on which N readers block (N = 1,
+# 100, 1000): time from XADD sent to each reader's reply, p50 and p99 (us).
+# Ping-pong: a blocked reader and a writer, round trips per second.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+# shellcheck source=utils/servers.sh
+. "$here/servers.sh"
+runnel=${RUNNEL_SERVER:-$root/src/runnel-server}
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/runnel-bblock.XXXXXX") || exit 2
+redis_pid=
+runnel_pid=
+cleanup() {
+    srv_stop "$redis_pid"
+    srv_stop "$runnel_pid"
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM HUP
+cc -O2 -o "$tmp/blockbench" "$here/blockbench.c" $(pkg-config --cflags --libs hiredis) || exit 2
+mkdir -p "$tmp/redis" "$tmp/runnel"
+srv_oracle_link "$tmp" || exit 2
+srv_spawn "$tmp/redis.log" "$SRV_ORACLE" --port @PORT@ --save '' --appendonly no \
+    --dir "$tmp/redis" || exit 2
+redis_pid=$SRV_PID
+redis_port=$SRV_PORT
+srv_spawn "$tmp/runnel.log" "$runnel" --port @PORT@ --dir "$tmp/runnel" || exit 2
+runnel_pid=$SRV_PID
+runnel_port=$SRV_PORT
+
+printf '%-22s %12s %12s %12s %12s\n' test "runnel p50" "runnel p99" "redis p50" "redis p99"
+for spec in "1 200" "100 50" "1000 10"; do
+    set -- $spec
+    a=$("$tmp/blockbench" "$runnel_port" latency "$1" "$2") || exit 1
+    b=$("$tmp/blockbench" "$redis_port" latency "$1" "$2") || exit 1
+    set -- "$1" $a $b
+    printf '%-22s %12s %12s %12s %12s\n' "wake N=$1 (us)" "$2" "$3" "$4" "$5"
+done
+a=$("$tmp/blockbench" "$runnel_port" pingpong 3) || exit 1
+b=$("$tmp/blockbench" "$redis_port" pingpong 3) || exit 1
+printf '%-22s %12s %12s %12s\n' "ping-pong rt/s" "$a" "$b" \
+    "$(awk -v a="$a" -v b="$b" 'BEGIN { printf "ratio %.2f", a / b }')"
