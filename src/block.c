@@ -159,7 +159,7 @@ static void block_cleanup(struct conn *c)
 static void block_resume(struct conn *c)
 {
     if (c->qpos < c->qlen)
-        c->flags |= CONN_PENDING_INPUT;
+        conn_want_input(c);
     conn_want_write(c);
 }
 

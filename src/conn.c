@@ -36,6 +36,7 @@
 
 static void conn_read_cb(evutil_socket_t fd, short what, void *arg);
 static void conn_write_cb(evutil_socket_t fd, short what, void *arg);
+static void conn_unlink_pending_input(struct conn *c);
 
 static void format_sockaddr(const struct sockaddr_storage *ss, char *buf, size_t cap)
 {
@@ -132,6 +133,8 @@ void conn_free(struct conn *c)
     mem_free(c->multi.watched);
     if (c->flags & CONN_PENDING_WRITE)
         conn_unlink_pending(c);
+    if (c->flags & CONN_PENDING_INPUT)
+        conn_unlink_pending_input(c);
     if (c->prev)
         c->prev->next = c->next;
     else
@@ -149,6 +152,27 @@ void conn_free(struct conn *c)
     mem_free(c->lib_name);
     mem_free(c->lib_ver);
     mem_free(c);
+}
+
+void conn_want_input(struct conn *c)
+{
+    if (c->flags & CONN_PENDING_INPUT)
+        return;
+    c->flags |= CONN_PENDING_INPUT;
+    c->input_next = c->srv->pending_input;
+    c->srv->pending_input = c;
+}
+
+static void conn_unlink_pending_input(struct conn *c)
+{
+    for (struct conn **pp = &c->srv->pending_input; *pp; pp = &(*pp)->input_next) {
+        if (*pp == c) {
+            *pp = c->input_next;
+            break;
+        }
+    }
+    c->input_next = NULL;
+    c->flags &= ~CONN_PENDING_INPUT;
 }
 
 void conn_want_write(struct conn *c)
@@ -254,12 +278,13 @@ void conn_process_input(struct conn *c)
 {
     struct server *srv = c->srv;
     int budget = CONN_MAX_COMMANDS_PER_EVENT;
-    c->flags &= ~CONN_PENDING_INPUT;
+    if (c->flags & CONN_PENDING_INPUT)
+        conn_unlink_pending_input(c);
     while (c->qpos < c->qlen) {
         if (c->flags & (CONN_CLOSE_ASAP | CONN_CLOSE_AFTER_REPLY | CONN_BLOCKED))
             break;
         if (budget-- == 0) {
-            c->flags |= CONN_PENDING_INPUT;
+            conn_want_input(c);
             break;
         }
         size_t used = 0;

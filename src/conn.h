@@ -79,6 +79,7 @@ struct conn {
 
     struct conn *prev, *next;             /* all clients */
     struct conn *pending_next;            /* write/close work list */
+    struct conn *input_next;              /* leftover-input work list */
 };
 
 struct conn *conn_create(struct server *srv, int fd, unsigned flags);
@@ -90,6 +91,8 @@ void conn_close_asap(struct conn *c);
 void conn_process_input(struct conn *c);
 /* Write as much pending output as the socket takes; 0 ok, -1 closed. */
 int conn_write(struct conn *c);
+/* Queue c to parse and run its leftover input in before_sleep. */
+void conn_want_input(struct conn *c);
 /* Queue c for the write pass in before_sleep (after a reply was added). */
 void conn_want_write(struct conn *c);
 /* CLIENT LIST / CLIENT INFO line for c (mem_alloc'd). */

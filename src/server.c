@@ -390,9 +390,15 @@ static void server_before_sleep(struct server *srv)
     /* 0. Keys made ready outside a command (expiry, timers). */
     block_serve_ready(srv);
     /* 1. Input left over by the per-event command cap. */
-    for (struct conn *c = srv->clients; c; c = c->next)
-        if (c->flags & CONN_PENDING_INPUT)
-            conn_process_input(c);
+    struct conn *work = srv->pending_input;
+    srv->pending_input = NULL;
+    while (work) {
+        struct conn *c = work;
+        work = c->input_next;
+        c->input_next = NULL;
+        c->flags &= ~CONN_PENDING_INPUT;
+        conn_process_input(c); /* may queue c again, or free it */
+    }
 
     /* 3. Replies and closes. */
     while (srv->pending) {
@@ -415,10 +421,7 @@ static void server_before_sleep(struct server *srv)
 
 static int server_has_pending_input(const struct server *srv)
 {
-    for (const struct conn *c = srv->clients; c; c = c->next)
-        if (c->flags & CONN_PENDING_INPUT)
-            return 1;
-    return 0;
+    return srv->pending_input != NULL;
 }
 
 static void server_cron(evutil_socket_t fd, short what, void *arg)

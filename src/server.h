@@ -83,6 +83,7 @@ struct server {
     long long nclients;
     uint64_t next_client_id;
     struct conn *pending;       /* clients with output or closing work */
+    struct conn *pending_input; /* clients with requests left to run */
     struct conn *current;       /* client running a command */
     long long blocked_clients;
     void **ready;               /* wait lists with new data (block.c) */

@@ -24,21 +24,29 @@ trap 'exit 143' TERM HUP
 cc -O2 -o "$tmp/blockbench" "$here/blockbench.c" $(pkg-config --cflags --libs hiredis) || exit 2
 mkdir -p "$tmp/redis" "$tmp/runnel"
 srv_oracle_link "$tmp" || exit 2
+# 10,000 readers and a few control connections on each server.
 srv_spawn "$tmp/redis.log" "$SRV_ORACLE" --port @PORT@ --save '' --appendonly no \
-    --dir "$tmp/redis" || exit 2
+    --maxclients 10100 --dir "$tmp/redis" || exit 2
 redis_pid=$SRV_PID
 redis_port=$SRV_PORT
-srv_spawn "$tmp/runnel.log" "$runnel" --port @PORT@ --dir "$tmp/runnel" || exit 2
+srv_spawn "$tmp/runnel.log" "$runnel" --port @PORT@ --maxclients 10100 --dir "$tmp/runnel" || exit 2
 runnel_pid=$SRV_PID
 runnel_port=$SRV_PORT
 
 printf '%-22s %12s %12s %12s %12s\n' test "runnel p50" "runnel p99" "redis p50" "redis p99"
-for spec in "1 200" "100 50" "1000 10"; do
+for spec in "1 200" "100 50" "1000 10" "10000 3"; do
     set -- $spec
     a=$("$tmp/blockbench" "$runnel_port" latency "$1" "$2") || exit 1
     b=$("$tmp/blockbench" "$redis_port" latency "$1" "$2") || exit 1
     set -- "$1" $a $b
     printf '%-22s %12s %12s %12s %12s\n' "wake N=$1 (us)" "$2" "$3" "$4" "$5"
+done
+for spec in "10 200" "10000 200"; do
+    set -- $spec
+    a=$("$tmp/blockbench" "$runnel_port" spread "$1" "$2") || exit 1
+    b=$("$tmp/blockbench" "$redis_port" spread "$1" "$2") || exit 1
+    set -- "$1" $a $b
+    printf '%-22s %12s %12s %12s %12s\n' "1 of $1 keys (us)" "$2" "$3" "$4" "$5"
 done
 a=$("$tmp/blockbench" "$runnel_port" pingpong 3) || exit 1
 b=$("$tmp/blockbench" "$redis_port" pingpong 3) || exit 1

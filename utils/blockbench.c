@@ -4,6 +4,10 @@
  *                                      XREAD BLOCK 0 ... $; a producer XADDs;
  *                                      prints p50 and p99 of the time from
  *                                      XADD sent to each reader's reply (us)
+ *   blockbench PORT spread N ROUNDS    N readers each block on a key of their
+ *                                      own; each round XADDs to one of them;
+ *                                      prints p50 and p99 of that reader's
+ *                                      wake time (cost must not grow with N)
  *   blockbench PORT pingpong SECONDS   one reader blocks, a writer XADDs,
  *                                      the reader reads and blocks again;
  *                                      prints round trips per second
@@ -178,6 +182,51 @@ static void latency(int port, int n, int rounds)
     redisFree(ctl);
 }
 
+static void spread(int port, int n, int rounds)
+{
+    redisContext *ctl = redisConnect("127.0.0.1", port);
+    int *fds = calloc((size_t)n, sizeof(int));
+    redisReader **rd = calloc((size_t)n, sizeof(*rd));
+    char req[256];
+    for (int i = 0; i < n; i++) {
+        fds[i] = dial(port);
+        rd[i] = redisReaderCreate();
+        char key[32];
+        int kl = snprintf(key, sizeof(key), "spread:%d", i);
+        int len = snprintf(req, sizeof(req),
+                           "*6\r\n$5\r\nXREAD\r\n$5\r\nBLOCK\r\n$1\r\n0\r\n$7\r\nSTREAMS\r\n"
+                           "$%d\r\n%s\r\n$1\r\n$\r\n", kl, key);
+        send_all(fds[i], req, (size_t)len);
+    }
+    wait_blocked(ctl, n);
+    int prod = dial(port);
+    redisReader *prd = redisReaderCreate();
+    long long *samples = calloc((size_t)rounds, sizeof(long long));
+    for (int round = 0; round < rounds; round++) {
+        int j = (int)(((long long)round * 7919) % n);
+        char key[32];
+        int kl = snprintf(key, sizeof(key), "spread:%d", j);
+        int len = snprintf(req, sizeof(req),
+                           "*5\r\n$4\r\nXADD\r\n$%d\r\n%s\r\n$1\r\n*\r\n$1\r\nf\r\n$1\r\nv\r\n",
+                           kl, key);
+        long long t0 = now_us();
+        send_all(prod, req, (size_t)len);
+        freeReplyObject(read_reply(fds[j], rd[j]));
+        samples[round] = now_us() - t0;
+        freeReplyObject(read_reply(prod, prd));
+        len = snprintf(req, sizeof(req),
+                       "*6\r\n$5\r\nXREAD\r\n$5\r\nBLOCK\r\n$1\r\n0\r\n$7\r\nSTREAMS\r\n"
+                       "$%d\r\n%s\r\n$1\r\n$\r\n", kl, key);
+        send_all(fds[j], req, (size_t)len);
+        wait_blocked(ctl, n);
+    }
+    qsort(samples, (size_t)rounds, sizeof(long long), cmp_ll);
+    printf("%lld %lld\n", samples[rounds / 2], samples[(rounds * 99) / 100]);
+    for (int i = 0; i < n; i++)
+        close(fds[i]);
+    redisFree(ctl);
+}
+
 static void pingpong(int port, double seconds)
 {
     int rfd = dial(port), wfd = dial(port);
@@ -219,6 +268,8 @@ int main(int argc, char **argv)
     int port = atoi(argv[1]);
     if (strcmp(argv[2], "latency") == 0 && argc >= 5)
         latency(port, atoi(argv[3]), atoi(argv[4]));
+    else if (strcmp(argv[2], "spread") == 0 && argc >= 5)
+        spread(port, atoi(argv[3]), atoi(argv[4]));
     else if (strcmp(argv[2], "pingpong") == 0)
         pingpong(port, atof(argv[3]));
     else

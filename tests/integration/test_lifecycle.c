@@ -2,6 +2,7 @@
  * with file, line and reason; unix sockets with their permissions and TCP
  * off; SIGTERM exits cleanly; the soft output-buffer limit. */
 #include <check.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -138,18 +139,34 @@ START_TEST(soft_output_limit)
     const char *extra[] = {"--client-output-buffer-limit", "normal 0 256kb 1", NULL};
     ck_assert_int_eq(test_server_start(&srv, extra), 0);
     redisContext *ctl = test_connect(&srv);
-    /* A client that asks for ~2 MB of replies and never reads stays over
-     * the soft limit for more than a second and is closed. */
+    /* A client that keeps asking for replies (up to 40 MB, more than the
+     * kernel's socket buffers hold) and never reads stays over the soft
+     * limit for more than a second and is closed. */
     int fd = test_raw_connect(&srv);
     char *val = malloc(100000);
     memset(val, 's', 100000);
     char head[64];
     int hl = snprintf(head, sizeof(head), "*2\r\n$4\r\nECHO\r\n$100000\r\n");
     fcntl(fd, F_SETFL, O_NONBLOCK);
-    for (int i = 0; i < 60; i++) {
-        if (write(fd, head, (size_t)hl) < 0 || write(fd, val, 100000) < 0 ||
-            write(fd, "\r\n", 2) < 0)
-            break;
+    signal(SIGPIPE, SIG_IGN);
+    int closed = 0;
+    for (int i = 0; i < 400 && !closed; i++) {
+        const char *parts[3] = {head, val, "\r\n"};
+        size_t lens[3] = {(size_t)hl, 100000, 2};
+        for (int k = 0; k < 3 && !closed; k++) {
+            size_t off = 0;
+            for (int spins = 0; off < lens[k] && spins < 200; spins++) {
+                ssize_t w = write(fd, parts[k] + off, lens[k] - off);
+                if (w > 0)
+                    off += (size_t)w;
+                else if (w < 0 && errno != EAGAIN)
+                    closed = 1;
+                else
+                    usleep(10000);
+            }
+            if (off < lens[k])
+                closed = 1; /* the server stopped reading: it is closing us */
+        }
     }
     free(val);
     ck_assert_int_eq(test_wait_info(ctl, "client_output_buffer_limit_disconnections", 1, 6000), 0);
