@@ -344,9 +344,13 @@ static void render_rec(const struct reply *r, struct buf *out, size_t stop)
     if (stop && out->len > stop)
         return;
     if (r->attr) {
-        buf_adds(out, "|");
-        render_rec(r->attr, out, stop);
-        buf_addc(out, ' ');
+        buf_adds(out, "|{");
+        for (size_t i = 0; i < r->attr->nelem; i++) {
+            if (i)
+                buf_addc(out, ' ');
+            render_rec(r->attr->elem[i], out, stop);
+        }
+        buf_adds(out, "} ");
     }
     if (r->stripped) {
         /* @ignore-value scalars and @type-only aggregates: type only. */
@@ -383,7 +387,7 @@ static void render_rec(const struct reply *r, struct buf *out, size_t stop)
         return;
     case R_BIGNUM:
         buf_addc(out, '(');
-        buf_add(out, r->str, r->len);
+        render_token(r->str, r->len, out, 0);
         return;
     case R_BOOL:
         buf_adds(out, r->num ? "#t" : "#f");

@@ -22,7 +22,7 @@ usage="usage: RUNNEL_SERVER=/abs/path/runnel-server sh redis-compat/run.sh RUNNE
 runner=$1
 shift
 here=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=../utils/servers.sh
+# shellcheck source=utils/servers.sh
 . "$here/../utils/servers.sh"
 
 self_test=${COMPAT_SELF_TEST:-0}
@@ -42,6 +42,7 @@ oracle_pid=
 target_pid=
 runner_pid=
 
+# shellcheck disable=SC2317 # called from the EXIT trap
 cleanup() {
     [ -n "$runner_pid" ] && kill -TERM "$runner_pid" 2>/dev/null
     srv_stop "$oracle_pid"

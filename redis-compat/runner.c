@@ -193,6 +193,18 @@ static void clients_free(struct run *run)
     run->cur = 0;
 }
 
+/* When one server closed a connection (QUIT, protocol error, timeout) and
+ * the other did not, close the other too: both reopen fresh on next use,
+ * so the two sides keep the same connection state (db, MULTI, protocol). */
+static void sync_closed(struct client *cl)
+{
+    if ((cl->c[ORACLE].fd < 0) != (cl->c[TARGET].fd < 0)) {
+        rconn_close(&cl->c[ORACLE]);
+        rconn_close(&cl->c[TARGET]);
+        client_clear_pending(cl);
+    }
+}
+
 /* ---- reporting ---------------------------------------------------------- */
 
 static void script_error(struct run *run, const char *msg)
@@ -757,6 +769,8 @@ static void exec_command(struct run *run, const struct mods *m,
         }
         argvec_free(&a);
     }
+    if (!m->skip_oracle)
+        sync_closed(cl);
     if (m->noreply && !lit)
         lit = reply_new(R_NOREPLY);
     verdict(run, cl, m, cmd.p ? cmd.p : "", rep, lit);
@@ -827,6 +841,7 @@ static void exec_recv(struct run *run, const struct mods *m, const struct tokens
         memmove(cl->pending, cl->pending + 1, (cl->npending - 1) * sizeof(*cl->pending));
         cl->npending--;
     }
+    sync_closed(cl);
     if (expect_none && !lit)
         lit = reply_new(R_NOREPLY);
     verdict(run, cl, m, cmd.p, rep, lit);
@@ -868,6 +883,7 @@ static void exec_raw(struct run *run, const struct mods *m, const struct tokens 
         else
             rep[s] = rconn_read(&cl->c[s], run->timeout_ms);
     }
+    sync_closed(cl);
     if (m->noreply && !lit)
         lit = reply_new(R_NOREPLY);
     verdict(run, cl, m, cmd.p, rep, lit);
