@@ -22,16 +22,8 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM HUP
 cc -O2 -o "$tmp/blockbench" "$here/blockbench.c" $(pkg-config --cflags --libs hiredis) || exit 2
-mkdir -p "$tmp/redis" "$tmp/runnel"
-srv_oracle_link "$tmp" || exit 2
 # 10,000 readers and a few control connections on each server.
-srv_spawn "$tmp/redis.log" "$SRV_ORACLE" --port @PORT@ --save '' --appendonly no \
-    --maxclients 10100 --dir "$tmp/redis" || exit 2
-redis_pid=$SRV_PID
-redis_port=$SRV_PORT
-srv_spawn "$tmp/runnel.log" "$runnel" --port @PORT@ --maxclients 10100 --dir "$tmp/runnel" || exit 2
-runnel_pid=$SRV_PID
-runnel_port=$SRV_PORT
+srv_start_pair "$tmp" --maxclients 10100 || exit 2
 
 printf '%-22s %12s %12s %12s %12s\n' test "runnel p50" "runnel p99" "redis p50" "redis p99"
 for spec in "1 200" "100 50" "1000 10" "10000 3"; do

@@ -27,15 +27,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM HUP
 
 cc -O2 -o "$tmp/streamload" "$here/streamload.c" $(pkg-config --cflags --libs hiredis) || exit 2
-mkdir -p "$tmp/redis" "$tmp/runnel"
-srv_oracle_link "$tmp" || exit 2
-srv_spawn "$tmp/redis.log" "$SRV_ORACLE" --port @PORT@ --save '' --appendonly no \
-    --dir "$tmp/redis" || exit 2
-redis_pid=$SRV_PID
-redis_port=$SRV_PORT
-srv_spawn "$tmp/runnel.log" "$runnel" --port @PORT@ --dir "$tmp/runnel" || exit 2
-runnel_pid=$SRV_PID
-runnel_port=$SRV_PORT
+srv_start_pair "$tmp" || exit 2
 
 used() {
     redis-cli -p "$1" info memory | tr -d '\r' | sed -n 's/^used_memory:\([0-9]*\)$/\1/p'

@@ -13,6 +13,7 @@
 #   srv_oracle_link DIR        make DIR/redis-server, the oracle (Redis 7.0),
 #                              and set SRV_ORACLE to its path
 #   srv_stop PID               SIGTERM, wait up to 5 s, then SIGKILL; reaps
+#   srv_start_pair TMP [ARG..] oracle and Runnel side by side (benchmarks)
 #
 # The oracle: the redis-tools package's /usr/bin/redis-check-rdb is the whole
 # Redis server and runs as one when started under the name redis-server, so
@@ -133,4 +134,30 @@ srv_log_tail() {
     [ -s "$1" ] || return 0
     echo "--- last lines of $1:"
     tail -n "${2:-20}" "$1" | sed 's/^/    /'
+}
+
+# srv_start_pair TMP [ARG...]: the benchmarks' set-up.  Makes TMP/redis and
+# TMP/runnel, starts the oracle (persistence off) and Runnel ($runnel, or
+# src/runnel-server) on free ports with ARG... added to both, and sets
+# redis_pid, redis_port, runnel_pid, runnel_port.  Returns 1 (after printing
+# the log tail) when either does not start.
+srv_start_pair() {
+    _sp_tmp=$1
+    shift
+    mkdir -p "$_sp_tmp/redis" "$_sp_tmp/runnel"
+    srv_oracle_link "$_sp_tmp" || return 1
+    if ! srv_spawn "$_sp_tmp/redis.log" "$SRV_ORACLE" --port @PORT@ --save '' --appendonly no \
+        --dir "$_sp_tmp/redis" "$@"; then
+        srv_log_tail "$_sp_tmp/redis.log" >&2
+        return 1
+    fi
+    redis_pid=$SRV_PID
+    redis_port=$SRV_PORT
+    if ! srv_spawn "$_sp_tmp/runnel.log" "${runnel:-src/runnel-server}" --port @PORT@ \
+        --dir "$_sp_tmp/runnel" "$@"; then
+        srv_log_tail "$_sp_tmp/runnel.log" >&2
+        return 1
+    fi
+    runnel_pid=$SRV_PID
+    runnel_port=$SRV_PORT
 }
