@@ -1,54 +1,130 @@
 /* cmd_stream.c -- the stream data commands: XADD, XLEN, XRANGE, XREVRANGE,
- * XDEL, XTRIM, XREAD, XSETID, XINFO STREAM/HELP.
+ * XDEL, XTRIM, XREAD, XSETID, XINFO STREAM/HELP, and Redis 8.6's
+ * idempotent production (XADD IDMP/IDMPAUTO, XCFGSET, XIDMPRECORD).
  *
- * Argument parsing and replies only: the engine (src/engine/stream.h) does
- * the work.  Errors and their order follow Redis's t_stream.c behaviour
- * (named in comments), so a client sees the same reply for the same
- * mistake.  Effects: XADD is emitted with the ID it generated and, when it
- * trimmed approximately, with the trim resolved to an exact one ("=" and
- * the resulting length or first ID), so that replay is deterministic. */
+ * Argument parsing and replies only: the engine (src/engine/stream.h,
+ * stream_idmp.h) does the work.  Errors and their order follow Redis's
+ * behaviour (7.0's, checked against redis-server 7.0; the newer commands
+ * per Redis's documentation and test suite), so a client sees the same
+ * reply for the same mistake.
+ *
+ * Effects: XADD is emitted with the ID it generated and, when it trimmed
+ * approximately, with the trim resolved to an exact one ("=" and the
+ * resulting length or first ID), so that replay is deterministic.  An XADD
+ * with IDMP that adds an entry becomes, as one unit,
+ *     XADD key <id> field value ...     (no trimming)
+ *     XIDMPRECORD key <pid> <iid> <id>  (the map's bookkeeping)
+ *     XTRIM key <resolved trim>         (when it trimmed)
+ * because XADD refuses IDMP with an explicit ID, and the record must name
+ * an entry that exists (the trim may remove the new one).  An XADD
+ * answered from the map (a retry) changes nothing and emits nothing. */
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "block.h"
+#include "cmd_group.h"
 #include "cmd_stream.h"
 #include "command.h"
 #include "conn.h"
+#include "dict.h"
 #include "handlers.h"
 #include "mem.h"
 #include "server.h"
 #include "stream.h"
+#include "stream_idmp.h"
 #include "util.h"
+
+/* --- Idempotent-production state ------------------------------------------
+ *
+ * A stream that has used IDMP or XCFGSET owns a struct stream_idmp.  Until
+ * struct stream carries it (asked of the engine: a `struct stream_idmp
+ * *idmp` field that stream_free frees, as it does `groups`), the link lives
+ * in this table, keyed by the stream's address.  The stream type's free
+ * and dup callbacks keep it in step, and every way a stream ends or is
+ * copied (DEL, overwrite, FLUSHALL, expiry, COPY) goes through them; RENAME
+ * moves the object, so the address stays valid.  It is the one piece of
+ * module state outside struct server, and goes with the engine field. */
+static struct dict idmp_table;   /* stream address -> struct stream_idmp * */
+static bool idmp_table_ready;
+
+/* The stream's map, or NULL while it has none. */
+static struct stream_idmp *idmp_of(const struct stream *s)
+{
+    if (!idmp_table_ready)
+        return NULL;
+    struct dict_entry *e = dict_find(&idmp_table, (const char *)&s, sizeof(s));
+    return e ? e->val : NULL;
+}
+
+/* The stream's map, created with the default bounds on first use. */
+static struct stream_idmp *idmp_attach(const struct stream *s)
+{
+    struct stream_idmp *m = idmp_of(s);
+    if (m)
+        return m;
+    if (!idmp_table_ready) {
+        dict_init(&idmp_table, 0);
+        idmp_table_ready = true;
+    }
+    m = stream_idmp_new();
+    dict_add(&idmp_table, (const char *)&s, sizeof(s), m);
+    return m;
+}
+
+/* The stream is going away: free its map, if any. */
+static void idmp_forget(const struct stream *s)
+{
+    if (!idmp_table_ready)
+        return;
+    struct dict_entry *e = dict_unlink(&idmp_table, (const char *)&s, sizeof(s));
+    if (!e)
+        return;
+    stream_idmp_free(e->val);
+    dict_entry_free(e);
+}
 
 /* --- The stream type ---------------------------------------------------- */
 
 static void stream_obj_free(void *p)
 {
+    idmp_forget(p);
     stream_free(p);
 }
 
-/* COPY: a deep copy, entry by entry, then the counters. */
+/* COPY: a deep copy node by node (deleted entries included, as Redis
+ * copies its listpacks, so XINFO's radix-tree-keys agrees), then the
+ * counters.  The counters are set directly: the copy must keep what the
+ * source has even where stream_load_meta's XSETID-like checks would refuse
+ * it (a last ID below the greatest deleted one is legal in Redis 7.0). */
 static void *stream_obj_dup(const void *p)
 {
     const struct stream *s = p;
     struct stream *d = stream_new(s->node_max_bytes, s->node_max_entries);
-    struct stream_iter it;
-    struct stream_id lo = STREAM_ID_MIN, hi = STREAM_ID_MAX;
-    stream_iter_start(&it, s, &lo, &hi, false);
-    while (stream_iter_next(&it)) {
-        struct stream_id_spec spec = {it.id, STREAM_ID_EXPLICIT, false};
-        stream_append(d, &spec, it.fv, it.npairs, 0, NULL);
+    struct stream_node_walk w = {0};
+    const struct stream_node *node;
+    while (stream_walk_nodes(s, &w, &node)) {
+        int rc = stream_load_node(d, &node->first, node->data, node->used);
+        assert(rc == STREAM_OK); /* the source's nodes are sound */
+        (void)rc;
     }
-    stream_iter_stop(&it);
     d->entries_added = s->entries_added;
     d->last_id = s->last_id;
     d->max_deleted_id = s->max_deleted_id;
+    d->first_id = s->first_id;
+    stream_groups_copy(d, s); /* consumer groups, consumers and PELs */
+    const struct stream_idmp *m = idmp_of(s);
+    if (m) {
+        struct stream_idmp *copy = stream_idmp_dup(m);
+        dict_add(&idmp_table, (const char *)&d, sizeof(d), copy);
+    }
     return d;
 }
 
 static size_t stream_obj_memory(const void *p)
 {
-    return stream_memory_usage(p);
+    const struct stream_idmp *m = idmp_of(p);
+    return stream_memory_usage(p) + (m ? stream_idmp_memory(m) : 0);
 }
 
 const struct object_type stream_object_type = {
@@ -142,9 +218,17 @@ struct add_trim_args {
     bool limit_given;
     int threshold_idx;      /* argv index of the threshold */
     bool nomkstream;
+    enum stream_ref_policy refs; /* KEEPREF (default) | DELREF | ACKED (Redis 8.2) */
+    bool refs_given;
     struct stream_id_spec id;
     bool id_given;          /* XADD: an ID other than "*" */
+    int idmp;               /* XADD: IDMP_NONE, IDMP_EXPLICIT or IDMP_AUTO */
+    const struct util_arg *pid, *iid; /* XADD IDMP pid iid / IDMPAUTO pid */
 };
+
+enum { IDMP_NONE = 0, IDMP_EXPLICIT, IDMP_AUTO };
+
+static const char IDMP_TWICE[] = "ERR IDMP/IDMPAUTO specified multiple times";
 
 /* Redis's streamParseAddOrTrimArgsOrReply(): returns the index of the ID
  * argument (XADD) or argc (XTRIM), or -1 after replying with an error. */
@@ -200,12 +284,58 @@ static int parse_add_trim_or_reply(struct conn *c, struct add_trim_args *a, bool
             }
             a->limit_given = true;
             i++;
+        } else if (!a->refs_given && (util_eq_nocase(o->ptr, o->len, "keepref") ||
+                                      util_eq_nocase(o->ptr, o->len, "delref") ||
+                                      util_eq_nocase(o->ptr, o->len, "acked"))) {
+            /* Redis 8.2: what trimming does about consumer groups. */
+            a->refs = util_eq_nocase(o->ptr, o->len, "keepref") ? STREAM_REFS_KEEP
+                      : util_eq_nocase(o->ptr, o->len, "delref") ? STREAM_REFS_DELETE
+                                                                 : STREAM_REFS_ACKED;
+            a->refs_given = true;
         } else if (xadd && util_eq_nocase(o->ptr, o->len, "nomkstream")) {
             a->nomkstream = true;
+        } else if (xadd && util_eq_nocase(o->ptr, o->len, "idmp") && more >= 2) {
+            /* Redis 8.6: IDMP producer-id idempotent-id. */
+            if (a->idmp != IDMP_NONE) {
+                reply_error(&c->out, IDMP_TWICE);
+                return -1;
+            }
+            a->pid = &c->argv[i + 1];
+            a->iid = &c->argv[i + 2];
+            if (a->pid->len == 0) {
+                reply_error(&c->out, "ERR IDMP requires a non-empty producer ID");
+                return -1;
+            }
+            if (a->iid->len == 0) {
+                reply_error(&c->out, "ERR IDMP requires a non-empty idempotent ID");
+                return -1;
+            }
+            a->idmp = IDMP_EXPLICIT;
+            i += 2;
+        } else if (xadd && util_eq_nocase(o->ptr, o->len, "idmpauto") && more) {
+            /* Redis 8.6: IDMPAUTO producer-id (the iid is made from the
+             * message's content). */
+            if (a->idmp != IDMP_NONE) {
+                reply_error(&c->out, IDMP_TWICE);
+                return -1;
+            }
+            a->pid = &c->argv[i + 1];
+            if (a->pid->len == 0) {
+                reply_error(&c->out, "ERR IDMPAUTO requires a non-empty producer ID");
+                return -1;
+            }
+            a->idmp = IDMP_AUTO;
+            i++;
         } else if (xadd) {
             if (parse_strict_id_or_reply(c, o, STREAM_ID_ALLOW_AUTO_SEQ, &a->id) < 0)
                 return -1;
             a->id_given = true;
+            /* A retried message must be able to get a fresh ID, and the
+             * map ages iids by their entry's time: "*" only. */
+            if (a->idmp != IDMP_NONE) {
+                reply_error(&c->out, "ERR IDMP/IDMPAUTO can be used only with auto-generated IDs");
+                return -1;
+            }
             break;
         } else {
             reply_syntax_error(c);
@@ -244,6 +374,7 @@ static uint64_t apply_trim(struct stream *s, const struct add_trim_args *a)
     t.minid = a->minid;
     t.approx = a->approx;
     t.limit = (uint64_t)a->limit;
+    t.refs = a->refs;
     return stream_trim(s, &t);
 }
 
@@ -251,6 +382,23 @@ static uint64_t apply_trim(struct stream *s, const struct add_trim_args *a)
  * length reached (MAXLEN) or the first ID kept (MINID). */
 static void effect_trim_args(struct effect *e, const struct stream *s, const struct add_trim_args *a)
 {
+    if (a->refs != STREAM_REFS_KEEP) {
+        /* DELREF / ACKED look at every entry (see stream_trim): the same
+         * threshold, LIMIT made explicit, replays the same removals. */
+        char buf[STREAM_ID_STR_MAX];
+        effect_arg_cstr(e, a->strategy == STREAM_TRIM_MAXLEN ? "MAXLEN" : "MINID");
+        effect_arg_cstr(e, a->limit ? "~" : "=");
+        if (a->strategy == STREAM_TRIM_MAXLEN)
+            effect_arg_ll(e, a->maxlen);
+        else
+            effect_arg(e, buf, stream_id_format(&a->minid, buf, sizeof(buf)));
+        if (a->limit) {
+            effect_arg_cstr(e, "LIMIT");
+            effect_arg_ll(e, a->limit);
+        }
+        effect_arg_cstr(e, a->refs == STREAM_REFS_DELETE ? "DELREF" : "ACKED");
+        return;
+    }
     if (a->strategy == STREAM_TRIM_MAXLEN) {
         effect_arg_cstr(e, "MAXLEN");
         effect_arg_cstr(e, "=");
@@ -263,6 +411,52 @@ static void effect_trim_args(struct effect *e, const struct stream *s, const str
         effect_arg_cstr(e, "MINID");
         effect_arg_cstr(e, "=");
         effect_arg(e, buf, stream_id_format(&first, buf, sizeof(buf)));
+    }
+}
+
+/* The error reply for a failed stream_append. */
+static void reply_append_error(struct conn *c, int rc)
+{
+    if (rc == STREAM_ERR_ID_TOO_SMALL || rc == STREAM_ERR_ID_ZERO)
+        reply_error(&c->out, "ERR The ID specified in XADD is equal or smaller than the target "
+                             "stream top item");
+    else if (rc == STREAM_ERR_EXHAUSTED)
+        reply_error(&c->out, "ERR The stream has exhausted the last possible ID, unable to "
+                             "add more items");
+    else
+        reply_error(&c->out, "ERR Elements are too large to be stored");
+}
+
+/* The effects of an XADD that added id: one XADD carrying the trim (see
+ * the top of the file), or for IDMP the XADD / XIDMPRECORD / XTRIM unit. */
+static void effect_xadd(struct conn *c, const struct stream *s, const struct add_trim_args *a,
+                        int field_pos, const struct stream_id *id, const char *iid,
+                        size_t iidlen, uint64_t removed)
+{
+    const struct util_arg *key = &c->argv[1];
+    char buf[STREAM_ID_STR_MAX];
+    size_t idlen = stream_id_format(id, buf, sizeof(buf));
+    struct effect *e = server_effect(c->srv, c->db->id);
+    effect_arg_cstr(e, "XADD");
+    effect_arg(e, key->ptr, key->len);
+    if (a->strategy != -1 && a->idmp == IDMP_NONE)
+        effect_trim_args(e, s, a);
+    effect_arg(e, buf, idlen);
+    for (int j = field_pos; j < c->argc; j++)
+        effect_arg(e, c->argv[j].ptr, c->argv[j].len);
+    if (a->idmp == IDMP_NONE)
+        return;
+    e = server_effect(c->srv, c->db->id);
+    effect_arg_cstr(e, "XIDMPRECORD");
+    effect_arg(e, key->ptr, key->len);
+    effect_arg(e, a->pid->ptr, a->pid->len);
+    effect_arg(e, iid, iidlen);
+    effect_arg(e, buf, idlen);
+    if (removed) {
+        e = server_effect(c->srv, c->db->id);
+        effect_arg_cstr(e, "XTRIM");
+        effect_arg(e, key->ptr, key->len);
+        effect_trim_args(e, s, a);
     }
 }
 
@@ -287,56 +481,70 @@ void cmd_xadd(struct conn *c)
     struct stream *s = stream_lookup(c, key, DB_LOOKUP_WRITE, &wrongtype);
     if (wrongtype)
         return;
-    if (!s) {
-        if (a.nomkstream) {
-            reply_null(&c->out);
-            return;
-        }
-        s = stream_create(c, key);
-    }
-    if (stream_id_is_max(&s->last_id)) {
-        reply_error(&c->out,
-                    "ERR The stream has exhausted the last possible ID, unable to add more items");
+    if (!s && a.nomkstream) {
+        reply_null(&c->out);
         return;
     }
-    struct stream_id_spec spec = a.id;
-    if (!a.id_given)
-        spec.kind = STREAM_ID_AUTO;
     struct stream_str *fv = mem_alloc(sizeof(*fv) * (size_t)nfv);
     for (int j = 0; j < nfv; j++) {
         fv[j].ptr = c->argv[field_pos + j].ptr;
         fv[j].len = c->argv[field_pos + j].len;
     }
+    uint64_t now = (uint64_t)server_mstime(c->srv);
+
+    /* IDMP: a message the map already holds is a retry; it gets the ID
+     * its first attempt was given, and nothing changes. */
+    unsigned char auto_iid[STREAM_IDMP_AUTO_IID_LEN];
+    const char *iid = NULL;
+    size_t iidlen = 0;
+    if (a.idmp != IDMP_NONE) {
+        if (a.idmp == IDMP_AUTO) {
+            stream_idmp_auto_iid(fv, (size_t)nfv / 2, auto_iid);
+            iid = (const char *)auto_iid;
+            iidlen = sizeof(auto_iid);
+        } else {
+            iid = a.iid->ptr;
+            iidlen = a.iid->len;
+        }
+        struct stream_idmp *m = s ? idmp_of(s) : NULL;
+        struct stream_id first;
+        if (m && stream_idmp_find(m, a.pid->ptr, a.pid->len, iid, iidlen, now, &first)) {
+            stream_idmp_count_duplicate(m);
+            reply_stream_id(c, &first);
+            mem_free(fv);
+            return;
+        }
+    }
+
+    if (!s)
+        s = stream_create(c, key);
     struct stream_id id;
-    int rc = stream_append(s, &spec, fv, (size_t)nfv / 2, (uint64_t)server_mstime(c->srv), &id);
+    int rc;
+    if (stream_id_is_max(&s->last_id)) {
+        rc = STREAM_ERR_EXHAUSTED;
+    } else {
+        struct stream_id_spec spec = a.id;
+        if (!a.id_given)
+            spec.kind = STREAM_ID_AUTO;
+        rc = stream_append(s, &spec, fv, (size_t)nfv / 2, now, &id);
+    }
     mem_free(fv);
     if (rc != 0) {
-        if (rc == STREAM_ERR_ID_TOO_SMALL || rc == STREAM_ERR_ID_ZERO)
-            reply_error(&c->out, "ERR The ID specified in XADD is equal or smaller than the target "
-                                 "stream top item");
-        else if (rc == STREAM_ERR_EXHAUSTED)
-            reply_error(&c->out, "ERR The stream has exhausted the last possible ID, unable to "
-                                 "add more items");
-        else
-            reply_error(&c->out, "ERR Elements are too large to be stored");
+        reply_append_error(c, rc);
         /* A stream XADD just created stays only if it holds something. */
         if (s->length == 0 && s->entries_added == 0)
             db_delete(c->db, key->ptr, key->len);
         return;
     }
     reply_stream_id(c, &id);
-    if (a.strategy != -1)
-        apply_trim(s, &a);
-
-    struct effect *e = server_effect(c->srv, c->db->id);
-    effect_arg_cstr(e, "XADD");
-    effect_arg(e, key->ptr, key->len);
-    if (a.strategy != -1)
-        effect_trim_args(e, s, &a);
-    char buf[STREAM_ID_STR_MAX];
-    effect_arg(e, buf, stream_id_format(&id, buf, sizeof(buf)));
-    for (int j = field_pos; j < c->argc; j++)
-        effect_arg(e, c->argv[j].ptr, c->argv[j].len);
+    if (a.idmp != IDMP_NONE) {
+        int recorded = stream_idmp_record(idmp_attach(s), a.pid->ptr, a.pid->len, iid, iidlen,
+                                          &id, now);
+        assert(recorded == 0); /* a new entry's ID is in no record yet */
+        (void)recorded;
+    }
+    uint64_t removed = a.strategy != -1 ? apply_trim(s, &a) : 0;
+    effect_xadd(c, s, &a, field_pos, &id, iid, iidlen, removed);
     server_key_modified(c->srv, c->db, key->ptr, key->len);
 }
 
@@ -491,9 +699,65 @@ void cmd_xdel(struct conn *c)
 
 /* --- XREAD ---------------------------------------------------------------- */
 
+/* Redis 8.10's caps on a whole XREAD reply, across its keys: at most
+ * `entries` entries (MAXCOUNT) and about `bytes` bytes of fields and
+ * values (MAXSIZE; the entry that reaches it is still sent, so a reply is
+ * never empty because of it).  -1: no cap. */
+struct read_budget {
+    long long entries;
+    long long bytes;
+};
+
+static bool budget_spent(const struct read_budget *b)
+{
+    return b->entries == 0 || b->bytes == 0;
+}
+
+/* The entries of s from start on (at most count, 0 = all) that fit the
+ * budget, as an array; the budget is charged.  Returns how many. */
+static long reply_read_range(struct reply_buf *r, const struct stream *s,
+                             const struct stream_id *start, long long count,
+                             struct read_budget *b)
+{
+    size_t handle = reply_defer(r);
+    long n = 0;
+    struct stream_iter it;
+    struct stream_id end = STREAM_ID_MAX;
+    stream_iter_start(&it, s, start, &end, false);
+    while ((count == 0 || n < count) && !budget_spent(b) && stream_iter_next(&it)) {
+        reply_stream_entry(r, &it.id, it.fv, it.npairs);
+        n++;
+        if (b->entries > 0)
+            b->entries--;
+        if (b->bytes > 0) {
+            for (size_t j = 0; j < it.npairs * 2; j++)
+                b->bytes -= (long long)it.fv[j].len;
+            if (b->bytes < 0)
+                b->bytes = 0;
+        }
+    }
+    stream_iter_stop(&it);
+    reply_defer_array(r, handle, n);
+    return n;
+}
+
+/* MAXCOUNT / MAXSIZE: a positive integer, or reply Redis's error for
+ * integer arguments that must be positive. */
+static int arg_positive_or_reply(struct conn *c, int i, long long *out)
+{
+    if (arg_ll_or_reply(c, i, out) < 0)
+        return -1;
+    if (*out <= 0) {
+        reply_error(&c->out, "ERR value is out of range, must be positive");
+        return -1;
+    }
+    return 0;
+}
+
 void cmd_xread(struct conn *c)
 {
     long long count = 0, timeout = -1;
+    struct read_budget budget = {-1, -1};
     int streams_arg = 0, nstreams = 0;
     for (int i = 1; i < c->argc; i++) {
         int more = c->argc - i - 1;
@@ -514,12 +778,20 @@ void cmd_xread(struct conn *c)
                 return;
             if (count < 0)
                 count = 0;
+        } else if (util_eq_nocase(o->ptr, o->len, "maxcount") && more) {
+            i++;
+            if (arg_positive_or_reply(c, i, &budget.entries) < 0)
+                return;
+        } else if (util_eq_nocase(o->ptr, o->len, "maxsize") && more) {
+            i++;
+            if (arg_positive_or_reply(c, i, &budget.bytes) < 0)
+                return;
         } else if (util_eq_nocase(o->ptr, o->len, "streams") && more) {
             streams_arg = i + 1;
             nstreams = c->argc - streams_arg;
             if (nstreams % 2 != 0) {
-                reply_error(&c->out, "ERR Unbalanced 'xread' list of streams: for each stream "
-                                     "key an ID or '$' must be specified.");
+                reply_error(&c->out, "ERR Unbalanced XREAD list of streams: for each stream key "
+                                     "an ID or '$' must be specified.");
                 return;
             }
             nstreams /= 2;
@@ -580,6 +852,8 @@ void cmd_xread(struct conn *c)
         struct stream *s = stream_lookup(c, key, 0, &wrongtype);
         if (!s || !s->length)
             continue;
+        if (budget_spent(&budget))
+            break;
         struct stream_id last;
         stream_last_entry(s, &last);
         struct stream_id start = ids[k];
@@ -595,8 +869,7 @@ void cmd_xread(struct conn *c)
         if (c->resp == 2)
             reply_array(&c->out, 2);
         reply_bulk(&c->out, key->ptr, key->len);
-        struct stream_id end = STREAM_ID_MAX;
-        reply_stream_range(&c->out, s, &start, &end, last_entry[k] ? 1 : count, false);
+        reply_read_range(&c->out, s, &start, last_entry[k] ? 1 : count, &budget);
     }
     if (served) {
         if (c->resp == 2)
@@ -679,11 +952,8 @@ void cmd_xsetid(struct conn *c)
         reply_error(&c->out, "ERR no such key");
         return;
     }
-    if (stream_id_cmp(&id, &s->max_deleted_id) < 0) {
-        reply_error(&c->out,
-                    "ERR The ID specified in XSETID is smaller than current max_deleted_entry_id");
-        return;
-    }
+    /* Redis 7.0 lets the last ID go below the greatest deleted ID (only
+     * the live entries and a given MAXDELETEDID bound it). */
     int rc = stream_set_last_id(s, &id, entries_added, &max_del);
     if (rc == STREAM_ERR_ID_TOO_SMALL) {
         reply_error(&c->out,
@@ -710,6 +980,122 @@ void cmd_xsetid(struct conn *c)
     effect_arg_cstr(e, "MAXDELETEDID");
     effect_arg(e, buf, stream_id_format(&s->max_deleted_id, buf, sizeof(buf)));
     server_key_modified(c->srv, c->db, key->ptr, key->len);
+    reply_ok(&c->out);
+}
+
+/* --- XCFGSET, XIDMPRECORD (Redis 8.6, 8.8) ----------------------------------- */
+
+/* XCFGSET key [IDMP-DURATION seconds] [IDMP-MAXSIZE count]: the bounds of
+ * the stream's IDMP map.  New values clear every producer's iids; the same
+ * values change nothing.  Errors (Redis's docs and tests): no parameter,
+ * a keyword without its value or an unknown word (syntax), a value that is
+ * not an integer, out of range, no such key. */
+void cmd_xcfgset(struct conn *c)
+{
+    long long duration = -1, maxsize = -1;
+    if (c->argc == 2) {
+        reply_error(&c->out, "ERR At least one parameter must be specified: IDMP-DURATION or "
+                             "IDMP-MAXSIZE");
+        return;
+    }
+    for (int i = 2; i < c->argc; i += 2) {
+        const struct util_arg *o = &c->argv[i];
+        bool is_duration = util_eq_nocase(o->ptr, o->len, "idmp-duration");
+        if ((!is_duration && !util_eq_nocase(o->ptr, o->len, "idmp-maxsize")) ||
+            i + 1 >= c->argc) {
+            reply_syntax_error(c);
+            return;
+        }
+        long long v;
+        if (arg_ll_or_reply(c, i + 1, &v) < 0)
+            return;
+        if (is_duration) {
+            if (v < STREAM_IDMP_DURATION_MIN || v > STREAM_IDMP_DURATION_MAX) {
+                reply_error(&c->out, "ERR IDMP-DURATION must be between 1 and 86400 seconds");
+                return;
+            }
+            duration = v;
+        } else {
+            if (v < STREAM_IDMP_MAXSIZE_MIN || v > STREAM_IDMP_MAXSIZE_MAX) {
+                reply_error(&c->out, "ERR IDMP-MAXSIZE must be between 1 and 10000 entries");
+                return;
+            }
+            maxsize = v;
+        }
+    }
+    const struct util_arg *key = &c->argv[1];
+    int wrongtype;
+    struct stream *s = stream_lookup(c, key, DB_LOOKUP_WRITE, &wrongtype);
+    if (wrongtype)
+        return;
+    if (!s) {
+        reply_error(&c->out, "ERR no such key");
+        return;
+    }
+    bool created = idmp_of(s) == NULL;
+    struct stream_idmp *m = idmp_attach(s);
+    if (duration < 0)
+        duration = stream_idmp_duration(m);
+    if (maxsize < 0)
+        maxsize = stream_idmp_maxsize(m);
+    int changed = stream_idmp_configure(m, (uint32_t)duration, (uint32_t)maxsize);
+    assert(changed >= 0);
+    if (changed || created) {
+        /* Both bounds, resolved: replay does not depend on the defaults. */
+        struct effect *e = server_effect(c->srv, c->db->id);
+        effect_arg_cstr(e, "XCFGSET");
+        effect_arg(e, key->ptr, key->len);
+        effect_arg_cstr(e, "IDMP-DURATION");
+        effect_arg_ll(e, duration);
+        effect_arg_cstr(e, "IDMP-MAXSIZE");
+        effect_arg_ll(e, maxsize);
+        server_key_modified(c->srv, c->db, key->ptr, key->len);
+    }
+    reply_ok(&c->out);
+}
+
+/* XIDMPRECORD key pid iid stream-id: record that (pid, iid) added the
+ * existing entry stream-id.  Redis 8.8 uses it to replay the IDMP map from
+ * the AOF; here it is also the effect of an XADD with IDMP.  OK when the
+ * pair already maps to that entry; errors for a missing key, an entry that
+ * does not exist, an empty pid or iid, a pair that maps to another entry. */
+void cmd_xidmprecord(struct conn *c)
+{
+    const struct util_arg *key = &c->argv[1], *pid = &c->argv[2], *iid = &c->argv[3];
+    struct stream_id_spec spec;
+    if (parse_strict_id_or_reply(c, &c->argv[4], 0, &spec) < 0)
+        return;
+    int wrongtype;
+    struct stream *s = stream_lookup(c, key, DB_LOOKUP_WRITE, &wrongtype);
+    if (wrongtype)
+        return;
+    if (!s) {
+        reply_error(&c->out, "ERR no such key");
+        return;
+    }
+    if (!stream_has_entry(s, &spec.id)) {
+        reply_error(&c->out, "ERR The stream ID does not refer to an existing entry");
+        return;
+    }
+    if (pid->len == 0 || iid->len == 0) {
+        reply_error(&c->out, pid->len == 0 ? "ERR IDMP requires a non-empty producer ID"
+                                           : "ERR IDMP requires a non-empty idempotent ID");
+        return;
+    }
+    struct stream_idmp *m = idmp_attach(s);
+    int rc = stream_idmp_record(m, pid->ptr, pid->len, iid->ptr, iid->len, &spec.id,
+                                (uint64_t)server_mstime(c->srv));
+    if (rc == STREAM_IDMP_ERR_CONFLICT) {
+        reply_error(&c->out, "ERR The producer ID and idempotent ID already map to another "
+                             "stream ID");
+        return;
+    }
+    if (rc == 0) {
+        struct effect *e = server_effect(c->srv, c->db->id);
+        for (int j = 0; j < c->argc; j++)
+            effect_arg(e, c->argv[j].ptr, c->argv[j].len);
+        server_key_modified(c->srv, c->db, key->ptr, key->len);
+    }
     reply_ok(&c->out);
 }
 
@@ -745,16 +1131,19 @@ void cmd_xinfo_stream(struct conn *c)
 {
     bool full = false;
     long long count = 10;
+    /* Redis answers any other shape as an unknown subcommand of XINFO. */
+    static const char BAD_SHAPE[] = "ERR unknown subcommand or wrong number of arguments for "
+                                    "'STREAM'. Try XINFO HELP.";
     if (c->argc > 3) {
         if (!util_eq_nocase(c->argv[3].ptr, c->argv[3].len, "full") ||
             (c->argc != 4 && c->argc != 6)) {
-            reply_syntax_error(c);
+            reply_error(&c->out, BAD_SHAPE);
             return;
         }
         full = true;
         if (c->argc == 6) {
             if (!util_eq_nocase(c->argv[4].ptr, c->argv[4].len, "count")) {
-                reply_syntax_error(c);
+                reply_error(&c->out, BAD_SHAPE);
                 return;
             }
             if (arg_ll_or_reply(c, 5, &count) < 0)
@@ -771,7 +1160,10 @@ void cmd_xinfo_stream(struct conn *c)
         reply_error(&c->out, "ERR no such key");
         return;
     }
-    reply_map(&c->out, full ? 9 : 10);
+    /* Redis 8.6 adds the IDMP fields; Runnel shows them for a stream
+     * that has used IDMP or XCFGSET (see redis-compat/README.md). */
+    struct stream_idmp *m = idmp_of(s);
+    reply_map(&c->out, (full ? 9 : 10) + (m ? 6 : 0));
     reply_bulk_cstr(&c->out, "length");
     reply_int(&c->out, (long long)s->length);
     reply_bulk_cstr(&c->out, "radix-tree-keys");
@@ -786,9 +1178,26 @@ void cmd_xinfo_stream(struct conn *c)
     reply_int(&c->out, (long long)s->entries_added);
     reply_bulk_cstr(&c->out, "recorded-first-entry-id");
     reply_stream_id(c, &s->first_id);
+    if (m) {
+        struct stream_idmp_stats st;
+        stream_idmp_expire(m, (uint64_t)server_mstime(c->srv));
+        stream_idmp_stats(m, &st);
+        reply_bulk_cstr(&c->out, "idmp-duration");
+        reply_int(&c->out, stream_idmp_duration(m));
+        reply_bulk_cstr(&c->out, "idmp-maxsize");
+        reply_int(&c->out, stream_idmp_maxsize(m));
+        reply_bulk_cstr(&c->out, "pids-tracked");
+        reply_int(&c->out, (long long)st.pids_tracked);
+        reply_bulk_cstr(&c->out, "iids-tracked");
+        reply_int(&c->out, (long long)st.iids_tracked);
+        reply_bulk_cstr(&c->out, "iids-added");
+        reply_int(&c->out, (long long)st.iids_added);
+        reply_bulk_cstr(&c->out, "iids-duplicates");
+        reply_int(&c->out, (long long)st.iids_duplicates);
+    }
     if (!full) {
         reply_bulk_cstr(&c->out, "groups");
-        reply_int(&c->out, 0);
+        reply_int(&c->out, (long long)stream_group_count(s));
         reply_bulk_cstr(&c->out, "first-entry");
         reply_first_or_last(c, s, false);
         reply_bulk_cstr(&c->out, "last-entry");
@@ -799,5 +1208,5 @@ void cmd_xinfo_stream(struct conn *c)
     struct stream_id lo = STREAM_ID_MIN, hi = STREAM_ID_MAX;
     reply_stream_range(&c->out, s, &lo, &hi, count, false);
     reply_bulk_cstr(&c->out, "groups");
-    reply_array(&c->out, 0);
+    group_reply_full_groups(c, s, count);
 }

@@ -77,6 +77,28 @@ void cmd_xread(struct conn *c);
 void cmd_xsetid(struct conn *c);
 void cmd_xinfo_stream(struct conn *c);
 void cmd_xinfo_help(struct conn *c);
+void cmd_xcfgset(struct conn *c);
+void cmd_xidmprecord(struct conn *c);
+
+/* cmd_group.c */
+void cmd_xgroup_create(struct conn *c);
+void cmd_xgroup_setid(struct conn *c);
+void cmd_xgroup_destroy(struct conn *c);
+void cmd_xgroup_createconsumer(struct conn *c);
+void cmd_xgroup_delconsumer(struct conn *c);
+void cmd_xgroup_help(struct conn *c);
+void cmd_xreadgroup(struct conn *c);
+void cmd_xack(struct conn *c);
+void cmd_xpending(struct conn *c);
+void cmd_xinfo_groups(struct conn *c);
+void cmd_xinfo_consumers(struct conn *c);
+
+/* cmd_group_claim.c */
+void cmd_xclaim(struct conn *c);
+void cmd_xautoclaim(struct conn *c);
+void cmd_xnack(struct conn *c);
+void cmd_xackdel(struct conn *c);
+void cmd_xdelex(struct conn *c);
 
 /* multi.c: cmd_multi, cmd_exec, cmd_discard, cmd_watch, cmd_unwatch (multi.h) */
 /* cmd_command.c: the COMMAND family (cmd_command.h) */

@@ -80,11 +80,13 @@ static inline bool key_lt(const struct stream_id *a, const struct stream_id *b)
     return a->ms < b->ms || (a->ms == b->ms && a->seq < b->seq);
 }
 
+/* Bytes of a leaf with room for cap records. */
 static size_t leaf_size(uint32_t cap)
 {
     return sizeof(struct index_leaf) + cap * (sizeof(struct stream_id) + sizeof(void *));
 }
 
+/* A new empty, unlinked leaf, accounted in ix.  Cannot fail. */
 static struct index_leaf *leaf_new(struct index *ix, uint32_t cap)
 {
     struct index_leaf *l = mem_alloc(leaf_size(cap));
@@ -96,6 +98,7 @@ static struct index_leaf *leaf_new(struct index *ix, uint32_t cap)
     return l;
 }
 
+/* Free a leaf already unlinked from the tree. */
 static void leaf_free(struct index *ix, struct index_leaf *l)
 {
     ix->nodes--;
@@ -103,6 +106,7 @@ static void leaf_free(struct index *ix, struct index_leaf *l)
     mem_free(l);
 }
 
+/* A new empty inner node, accounted in ix.  Cannot fail. */
 static struct index_inner *inner_new(struct index *ix)
 {
     struct index_inner *in = mem_alloc(sizeof(*in));
@@ -112,6 +116,7 @@ static struct index_inner *inner_new(struct index *ix)
     return in;
 }
 
+/* Free an inner node already unlinked from the tree. */
 static void inner_free(struct index *ix, struct index_inner *in)
 {
     ix->nodes--;
@@ -125,6 +130,7 @@ struct index *index_new(void)
     return ix;
 }
 
+/* Free a subtree of the given height, values through free_value. */
 static void free_subtree(struct index *ix, void *node, unsigned height, void (*free_value)(void *))
 {
     if (height == 0) {
@@ -271,6 +277,7 @@ static struct index_leaf *leaf_grow(struct index *ix, struct index_leaf *l, stru
     return nl;
 }
 
+/* Insert k -> v at pos of a leaf that has room. */
 static void leaf_insert_at(struct index_leaf *l, unsigned pos, const struct stream_id *k, void *v)
 {
     void **vals = leaf_values(l);
@@ -532,6 +539,7 @@ bool index_remove(struct index *ix, const struct stream_id *key, void **value)
     return true;
 }
 
+/* Fill it->key/value from its position; false when it is past an end. */
 static bool iter_load(struct index_iter *it)
 {
     if (!it->leaf)

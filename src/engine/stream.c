@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "mem.h"
+#include "stream_group.h"
 
 struct stream *stream_new(size_t node_max_bytes, size_t node_max_entries)
 {
@@ -34,10 +35,10 @@ struct stream *stream_new(size_t node_max_bytes, size_t node_max_entries)
     s->nodes = index_new();
     s->node_max_bytes = node_max_bytes;
     s->node_max_entries = node_max_entries;
-    stream_node_view_init(&s->scratch);
     return s;
 }
 
+/* index_free callback for the node index. */
 static void free_node_value(void *p)
 {
     stream_node_free(p);
@@ -48,7 +49,7 @@ void stream_free(struct stream *s)
     if (!s)
         return;
     index_free(s->nodes, free_node_value);
-    stream_node_view_release(&s->scratch);
+    stream_groups_free(s->groups);
     mem_free(s);
 }
 
@@ -91,7 +92,6 @@ int stream_append(struct stream *s, const struct stream_id_spec *spec,
 
     struct stream_node *t = s->tail;
     if (t && tail_is_full(s, t, raw)) {
-        s->scratch.node = NULL;
         struct stream_node *shrunk = stream_node_shrink(t);
         if (shrunk != t)
             relink_node(s, shrunk);
@@ -103,7 +103,7 @@ int stream_append(struct stream *s, const struct stream_id_spec *spec,
         assert(added);
         (void)added;
     } else {
-        struct stream_node *moved = stream_node_append(t, &s->scratch, &id, fv, npairs);
+        struct stream_node *moved = stream_node_append(t, &id, fv, npairs);
         if (moved != t)
             relink_node(s, moved);
         t = moved;
@@ -194,8 +194,16 @@ static void iter_emit(struct stream_iter *it, const struct stream_node_entry *e)
 bool stream_iter_next(struct stream_iter *it)
 {
     while (!it->done) {
-        if (!it->node)
+        if (!it->node) {
+            /* Forwards, the node found for start may end before it. */
+            const struct stream_node *n = it->pos.value;
+            if (!it->rev && stream_id_cmp(&n->last, &it->start) < 0) {
+                if (!index_next(&it->pos))
+                    it->done = true;
+                continue;
+            }
             iter_load_node(it);
+        }
         struct stream_node_entry e;
         if (!it->rev) {
             int rc = stream_node_cursor_next(&it->cur, &e);
@@ -295,6 +303,7 @@ static struct stream_id node_first_live(const struct stream_node *n)
     return STREAM_ID_MIN;
 }
 
+/* The last live entry of node n (it has one by the invariant). */
 static struct stream_id node_last_live(const struct stream_node *n)
 {
     struct stream_node_cursor c;
@@ -343,7 +352,6 @@ static void remove_node(struct stream *s, struct stream_node *n)
     bool removed = index_remove(s->nodes, &n->first, NULL);
     assert(removed);
     (void)removed;
-    s->scratch.node = NULL;
     if (n == s->tail) {
         struct index_iter pos;
         s->tail = index_seek(s->nodes, &pos, INDEX_LAST, NULL) ? pos.value : NULL;
@@ -380,8 +388,59 @@ uint64_t stream_trim_default_limit(size_t node_max_entries)
     return limit;
 }
 
+/* stream_trim with a DELETE or ACKED reference policy: entry by entry,
+ * node after node while whole nodes qualify (Redis 8.2's streamTrim for
+ * DELREF and ACKED). */
+static uint64_t trim_with_refs(struct stream *s, const struct stream_trim_args *a)
+{
+    bool maxlen = a->strategy == STREAM_TRIM_MAXLEN;
+    uint64_t removed = 0;
+    struct index_iter pos;
+    bool more = index_seek(s->nodes, &pos, INDEX_FIRST, NULL);
+    while (more) {
+        struct stream_node *n = pos.value;
+        struct stream_id key = pos.key;
+        if (maxlen && s->length <= a->maxlen)
+            break;
+        uint64_t entries = n->live;
+        if (a->limit && removed + entries > a->limit)
+            break;
+        bool whole = maxlen ? s->length - entries >= a->maxlen
+                            : stream_id_cmp(&n->last, &a->minid) < 0;
+        struct stream_node_cursor c;
+        struct stream_node_entry e;
+        stream_node_cursor_init(&c, n);
+        while (stream_node_cursor_next(&c, &e) == 1) {
+            bool stop = maxlen ? s->length <= a->maxlen : stream_id_cmp(&e.id, &a->minid) >= 0;
+            if (stop)
+                break;
+            if (e.deleted)
+                continue;
+            if (a->refs == STREAM_REFS_ACKED && stream_entry_is_referenced(s, &e.id))
+                continue;
+            if (a->refs == STREAM_REFS_DELETE)
+                stream_entry_drop_refs(s, &e.id);
+            stream_node_mark_deleted(n, &e);
+            s->length--;
+            removed++;
+        }
+        if (n->live == 0)
+            remove_node(s, n);
+        if (!whole)
+            break;
+        more = index_seek(s->nodes, &pos, INDEX_GT, &key);
+    }
+    if (s->length == 0)
+        s->first_id = STREAM_ID_MIN;
+    else if (removed)
+        refresh_first_id(s);
+    return removed;
+}
+
 uint64_t stream_trim(struct stream *s, const struct stream_trim_args *a)
 {
+    if (a->refs != STREAM_REFS_KEEP)
+        return trim_with_refs(s, a);
     bool maxlen = a->strategy == STREAM_TRIM_MAXLEN;
     uint64_t removed = 0;
     struct index_iter pos;
@@ -458,11 +517,10 @@ int stream_set_last_id(struct stream *s, const struct stream_id *id, int64_t ent
 size_t stream_memory_usage(const struct stream *s)
 {
     size_t total = mem_block_size(s) + index_memory(s->nodes);
-    total += mem_block_size(s->scratch.cells) + mem_block_size(s->scratch.numbuf);
     struct index_iter pos;
     for (bool ok = index_seek(s->nodes, &pos, INDEX_FIRST, NULL); ok; ok = index_next(&pos))
         total += stream_node_memory(pos.value);
-    return total;
+    return total + stream_groups_memory(s->groups);
 }
 
 size_t stream_node_count(const struct stream *s)
@@ -499,7 +557,6 @@ int stream_load_node(struct stream *s, const struct stream_id *first, const void
     struct stream_node *n;
     if (stream_node_from_bytes(first, data, len, &n) != STREAM_OK)
         return STREAM_ERR_CORRUPT;
-    s->scratch.node = NULL;
     if (s->tail) {
         struct stream_node *shrunk = stream_node_shrink(s->tail);
         if (shrunk != s->tail)
@@ -509,7 +566,12 @@ int stream_load_node(struct stream *s, const struct stream_id *first, const void
     assert(added);
     (void)added;
     s->tail = n;
+    if (s->length == 0)
+        s->first_id = node_first_live(n);
     s->length += n->live;
+    /* Keep the counters coherent until stream_load_meta sets them. */
+    if (s->entries_added < s->length)
+        s->entries_added = s->length;
     if (stream_id_cmp(&n->last, &s->last_id) > 0)
         s->last_id = n->last;
     return STREAM_OK;

@@ -20,6 +20,8 @@
 #define STREAM_NODE_MAX_BYTES_DEFAULT 4096
 #define STREAM_NODE_MAX_ENTRIES_DEFAULT 100
 
+struct stream_groups;
+
 struct stream {
     struct index *nodes;            /* first ID of a node -> struct stream_node * */
     struct stream_node *tail;       /* the last node, where appends go (or NULL) */
@@ -30,8 +32,8 @@ struct stream {
     struct stream_id max_deleted_id; /* greatest ID removed by XDEL */
     size_t node_max_bytes;          /* 0: no limit (capped at 1 GiB) */
     size_t node_max_entries;        /* 0: no limit */
-    struct stream_node_view scratch; /* the tail's master decoded for appends;
-                                      * reset whenever a node is freed or moved */
+    struct stream_groups *groups;   /* consumer groups (stream_group.h), NULL
+                                      * while the stream has none */
 };
 
 /* A new empty stream with the given node limits (copies of
@@ -111,12 +113,21 @@ enum stream_trim_strategy {
     STREAM_TRIM_MINID,
 };
 
+/* What removing entries does about consumer groups (Redis 8.2's KEEPREF |
+ * DELREF | ACKED on XADD, XTRIM, XDELEX, XACKDEL). */
+enum stream_ref_policy {
+    STREAM_REFS_KEEP = 0,             /* remove; PELs keep the IDs (default) */
+    STREAM_REFS_DELETE,               /* remove, and the IDs from every PEL */
+    STREAM_REFS_ACKED,                /* remove only entries no group needs */
+};
+
 struct stream_trim_args {
     enum stream_trim_strategy strategy;
     uint64_t maxlen;                  /* MAXLEN: keep at most this many */
     struct stream_id minid;           /* MINID: drop entries below this ID */
     bool approx;                      /* "~": whole nodes only */
     uint64_t limit;                   /* at most this many removed; 0 = none */
+    enum stream_ref_policy refs;      /* DELETE/ACKED: see stream_trim */
 };
 
 /* The LIMIT Redis uses for "~" when none is given: 100 times
@@ -132,7 +143,13 @@ uint64_t stream_trim_default_limit(size_t node_max_entries);
  * approx the walk stops at the first node that cannot go entirely;
  * otherwise entries of that node are flagged deleted one by one until
  * MAXLEN is met or an ID >= minid is reached, and the walk ends there.
- * Does not touch max_deleted_id; updates first_id.  Cannot fail. */
+ * Does not touch max_deleted_id; updates first_id.  Cannot fail.
+ *
+ * With refs DELETE or ACKED every entry is looked at (as Redis 8.2 does,
+ * "~" then only brings its LIMIT): a node that could go entirely is walked
+ * and the walk goes on to the next node, any other node is walked up to
+ * the threshold and the walk ends; ACKED spares the entries some group
+ * still needs, DELETE drops them from every PEL as it removes them. */
 uint64_t stream_trim(struct stream *s, const struct stream_trim_args *args);
 
 /* First / last live entry's ID; false when the stream is empty. */
@@ -140,12 +157,14 @@ bool stream_first_entry(const struct stream *s, struct stream_id *id);
 bool stream_last_entry(const struct stream *s, struct stream_id *id);
 
 /* XSETID: set last_id, and entries_added (when >= 0) and max_deleted_id
- * (when not NULL and not 0-0), with Redis's checks in its order:
+ * (when not NULL and not 0-0), with Redis 7.0's checks in its order:
  *   max_deleted greater than id              -> STREAM_ERR_MAX_DELETED
  *   id smaller than the last live entry      -> STREAM_ERR_ID_TOO_SMALL
  *   entries_added smaller than the length    -> STREAM_ERR_ENTRIES_ADDED
- * (the last two only when the stream is not empty).  Nothing changes on
- * failure. */
+ * (the last two only when the stream is not empty).  As in Redis, id may
+ * be below deleted entries that follow the last live one; those
+ * tombstones are then dropped so later IDs still rise inside the tail
+ * node.  Nothing changes on failure. */
 int stream_set_last_id(struct stream *s, const struct stream_id *id, int64_t entries_added,
                        const struct stream_id *max_deleted);
 
@@ -173,9 +192,11 @@ bool stream_walk_nodes(const struct stream *s, struct stream_node_walk *w,
                        const struct stream_node **node);
 
 /* Adopt a node from snapshot bytes (see stream_node_from_bytes): it must
- * start after the stream's current last node ends.  Updates length and
- * the tail; last_id becomes at least the node's last entry.  Fails with
- * STREAM_ERR_CORRUPT, the stream then unchanged. */
+ * start after the stream's current last node ends.  Updates length, the
+ * tail and first_id; last_id and entries_added are raised to at least the
+ * node's last ID and the length, so the stream is coherent (and usable)
+ * between calls.  Fails with STREAM_ERR_CORRUPT, the stream then
+ * unchanged. */
 int stream_load_node(struct stream *s, const struct stream_id *first, const void *data, size_t len);
 
 /* Restore the counters after the nodes were loaded; validates them as

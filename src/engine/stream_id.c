@@ -159,7 +159,7 @@ int stream_id_parse(const char *s, size_t len, unsigned flags, struct stream_id_
         len--;
         flags &= ~(STREAM_ID_ALLOW_MINMAX | STREAM_ID_ALLOW_AUTO | STREAM_ID_ALLOW_AUTO_SEQ);
     }
-    if (len > STREAM_ID_ARG_MAX)
+    if (len == 0 || len > STREAM_ID_ARG_MAX)
         return STREAM_ERR_SYNTAX;
     /* Work on a NUL-terminated copy: like Redis, an embedded NUL ends the
      * argument as far as the parser is concerned. */

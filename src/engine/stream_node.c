@@ -209,6 +209,7 @@ static size_t digits_rev(uint64_t v, char *d)
     return n;
 }
 
+/* Write v in decimal into buf (21 bytes suffice); returns the length. */
 static size_t format_int(int64_t v, char *buf)
 {
     char d[24];
@@ -221,6 +222,8 @@ static size_t format_int(int64_t v, char *buf)
     return len;
 }
 
+/* Write mant / 10^scale as "I.F" with exactly scale digits after the
+ * point; returns the length. */
 static size_t format_dec(int64_t mant, unsigned scale, char *buf)
 {
     char d[24];
@@ -245,6 +248,8 @@ struct cell_class {
     int64_t num;
 };
 
+/* Decide how a value's bytes can be stored: INT or DEC only when they
+ * format back to exactly the same bytes, STR otherwise. */
 static void classify(const struct stream_str *s, struct cell_class *c)
 {
     c->kind = STREAM_CELL_STR;
@@ -283,6 +288,8 @@ static size_t entry_bound(const struct stream_str *fv, size_t npairs)
     return b;
 }
 
+/* The tag of a cell stored without reference to the master, into *tag;
+ * returns the cell's encoded size. */
 static size_t plain_cell_tag(const struct stream_str *s, const struct cell_class *c, uint64_t *tag)
 {
     switch (c->kind) {
@@ -298,6 +305,7 @@ static size_t plain_cell_tag(const struct stream_str *s, const struct cell_class
     }
 }
 
+/* Are these bytes (classified as c) the same value as master cell m? */
 static bool cell_equal(const struct stream_cell *m, const struct stream_str *s,
                        const struct cell_class *c)
 {
@@ -424,9 +432,11 @@ size_t stream_node_memory(const struct stream_node *n)
     return mem_block_size(n);
 }
 
-struct stream_node *stream_node_append(struct stream_node *n, struct stream_node_view *scratch,
-                                       const struct stream_id *id, const struct stream_str *fv,
-                                       size_t npairs)
+/* Masters of up to this many cells are decoded on the stack by appends. */
+#define APPEND_STACK_CELLS 16
+
+struct stream_node *stream_node_append(struct stream_node *n, const struct stream_id *id,
+                                       const struct stream_str *fv, size_t npairs)
 {
     assert(stream_id_cmp(id, &n->last) > 0);
     size_t bound = entry_bound(fv, npairs);
@@ -437,14 +447,20 @@ struct stream_node *stream_node_append(struct stream_node *n, struct stream_node
         n = mem_realloc(n, sizeof(*n) + want);
         n->cap = node_capacity(n);
     }
-    if (scratch->node != n) {
-        int rc = stream_node_view_load(scratch, n);
-        assert(rc == STREAM_OK);
-        (void)rc;
-    }
-    n->used += encode_entry(n->data + n->used, scratch, &n->last, id, fv, npairs);
+    /* The master is decoded afresh each time (a few cells, no allocation
+     * for up to APPEND_STACK_CELLS): no cache to keep in step with nodes
+     * that move or die. */
+    struct stream_cell cells[APPEND_STACK_CELLS];
+    char numbuf[APPEND_STACK_CELLS * STREAM_NODE_NUM_MAX];
+    struct stream_node_view master;
+    stream_node_view_init_buffers(&master, cells, APPEND_STACK_CELLS, numbuf, sizeof(numbuf));
+    int rc = stream_node_view_load(&master, n);
+    assert(rc == STREAM_OK);
+    (void)rc;
+    n->used += encode_entry(n->data + n->used, &master, &n->last, id, fv, npairs);
     n->last = *id;
     n->live++;
+    stream_node_view_release(&master);
     return n;
 }
 
@@ -586,10 +602,22 @@ void stream_node_view_init(struct stream_node_view *v)
     memset(v, 0, sizeof(*v));
 }
 
+void stream_node_view_init_buffers(struct stream_node_view *v, struct stream_cell *cells,
+                                   size_t ncells, char *numbuf, size_t numbuf_size)
+{
+    memset(v, 0, sizeof(*v));
+    v->cells = cells;
+    v->cells_cap = ncells;
+    v->numbuf = numbuf;
+    v->numbuf_cap = numbuf_size;
+}
+
 void stream_node_view_release(struct stream_node_view *v)
 {
-    mem_free(v->cells);
-    mem_free(v->numbuf);
+    if (v->owned) {
+        mem_free(v->cells);
+        mem_free(v->numbuf);
+    }
     memset(v, 0, sizeof(*v));
 }
 
@@ -639,13 +667,17 @@ int stream_node_view_load(struct stream_node_view *v, const struct stream_node *
     if (stream_node_cursor_next(&c, &e) != 1 || e.same_fields || e.npairs != n->master_nfields)
         return STREAM_ERR_CORRUPT;
     size_t ncells = 2 * (size_t)e.npairs;
-    if (ncells > v->cells_cap) {
-        v->cells = mem_realloc(v->cells, ncells * sizeof(*v->cells));
+    if (ncells > v->cells_cap || ncells * STREAM_NODE_NUM_MAX > v->numbuf_cap) {
+        /* Outgrown: move to (bigger) buffers of our own. */
+        if (v->owned) {
+            mem_free(v->cells);
+            mem_free(v->numbuf);
+        }
+        v->cells = mem_alloc(ncells * sizeof(*v->cells));
+        v->numbuf = mem_alloc(ncells * STREAM_NODE_NUM_MAX);
         v->cells_cap = ncells;
-    }
-    if (ncells * STREAM_NODE_NUM_MAX > v->numbuf_cap) {
-        v->numbuf = mem_realloc(v->numbuf, ncells * STREAM_NODE_NUM_MAX);
         v->numbuf_cap = ncells * STREAM_NODE_NUM_MAX;
+        v->owned = true;
     }
     size_t off = e.body;
     for (size_t i = 0; i < ncells; i++) {

@@ -77,8 +77,9 @@ struct stream_cell {
 };
 
 /* A node's master entry decoded once, so entries can be read without
- * decoding it again.  Owns its buffers; reuse it across nodes.  Valid
- * while the node is neither modified nor moved. */
+ * decoding it again.  Reuse it across nodes.  Its buffers are the
+ * caller's (stream_node_view_init_buffers) until a master needs more,
+ * then its own.  Valid while the node is neither modified nor moved. */
 struct stream_node_view {
     const struct stream_node *node;
     uint32_t nfields;
@@ -86,6 +87,7 @@ struct stream_node_view {
     size_t cells_cap;
     char *numbuf;
     size_t numbuf_cap;
+    bool owned;                   /* cells and numbuf are mem_alloc'd */
 };
 
 /* Sum of the field and value lengths of an entry (the measure Redis uses
@@ -103,14 +105,9 @@ void stream_node_free(struct stream_node *n);
 size_t stream_node_memory(const struct stream_node *n);
 
 /* Append an entry whose ID must be greater than n->last (asserted).  The
- * node may move: use the returned pointer.  scratch is a view the caller
- * owns: when scratch->node == n it is trusted to be n's master already
- * (appends to one node reuse it); the caller must reset scratch->node to
- * NULL whenever a node it may describe is freed or moved other than by
- * this function.  Cannot fail. */
-struct stream_node *stream_node_append(struct stream_node *n, struct stream_node_view *scratch,
-                                       const struct stream_id *id, const struct stream_str *fv,
-                                       size_t npairs);
+ * node may move: use the returned pointer.  Cannot fail. */
+struct stream_node *stream_node_append(struct stream_node *n, const struct stream_id *id,
+                                       const struct stream_str *fv, size_t npairs);
 
 /* Give back unused capacity (when the node stops being the tail).  The
  * node may move: use the returned pointer. */
@@ -135,8 +132,16 @@ bool stream_node_mark_deleted(struct stream_node *n, const struct stream_node_en
  * that IDs inside a node keep rising. */
 void stream_node_drop_tombstones_after(struct stream_node *n, const struct stream_id *bound);
 
+/* An empty view (buffers allocated on first load); release frees what it
+ * allocated. */
 void stream_node_view_init(struct stream_node_view *v);
 void stream_node_view_release(struct stream_node_view *v);
+
+/* A view that starts on caller-provided buffers: cells for ncells cells
+ * and numbuf of numbuf_size bytes (ncells * STREAM_NODE_NUM_MAX is what a
+ * master of ncells cells needs). */
+void stream_node_view_init_buffers(struct stream_node_view *v, struct stream_cell *cells,
+                                   size_t ncells, char *numbuf, size_t numbuf_size);
 
 /* Decode n's master entry into v.  Fails with STREAM_ERR_CORRUPT on
  * malformed bytes. */

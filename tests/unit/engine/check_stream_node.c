@@ -73,11 +73,11 @@ static void check_node(const struct stream_node *n, const struct want *w, size_t
 }
 
 /* Build a node from entries (all live). */
-static struct stream_node *build(struct stream_node_view *scratch, const struct want *w, size_t count)
+static struct stream_node *build(const struct want *w, size_t count)
 {
     struct stream_node *n = stream_node_new(&w[0].id, w[0].fv, w[0].npairs);
     for (size_t k = 1; k < count; k++)
-        n = stream_node_append(n, scratch, &w[k].id, w[k].fv, w[k].npairs);
+        n = stream_node_append(n, &w[k].id, w[k].fv, w[k].npairs);
     return n;
 }
 
@@ -101,8 +101,6 @@ static const char *const tricky[] = {
 START_TEST(test_value_roundtrip)
 {
     size_t nt = sizeof(tricky) / sizeof(tricky[0]);
-    struct stream_node_view scratch;
-    stream_node_view_init(&scratch);
     /* Each value as the master's value and again in later entries (where
      * references to the master may kick in), plus as field names. */
     struct want *w = calloc(nt * 3, sizeof(*w));
@@ -122,7 +120,7 @@ START_TEST(test_value_roundtrip)
         w[count].npairs = 1;
         count++;
     }
-    struct stream_node *n = build(&scratch, w, count);
+    struct stream_node *n = build(w, count);
     check_node(n, w, count);
     stream_node_free(n);
     /* And each value alone as a master. */
@@ -135,7 +133,6 @@ START_TEST(test_value_roundtrip)
     }
     free(w);
     free(cells);
-    stream_node_view_release(&scratch);
 }
 END_TEST
 
@@ -144,8 +141,6 @@ START_TEST(test_random_numbers_roundtrip)
     /* Random integers and decimals of every size, in master and later
      * entries, including deltas against the master near int64 limits. */
     test_rng_seed(5);
-    struct stream_node_view scratch;
-    stream_node_view_init(&scratch);
     enum { N = 3000 };
     static char buf[N][2][40];
     struct stream_str *cells = calloc(N * 4, sizeof(*cells));
@@ -181,19 +176,16 @@ START_TEST(test_random_numbers_roundtrip)
         w[k].fv = &cells[4 * k];
         w[k].npairs = 2;
     }
-    struct stream_node *n = build(&scratch, w, N);
+    struct stream_node *n = build(w, N);
     check_node(n, w, N);
     stream_node_free(n);
     free(cells);
     free(w);
-    stream_node_view_release(&scratch);
 }
 END_TEST
 
 START_TEST(test_integers_are_compact)
 {
-    struct stream_node_view scratch;
-    stream_node_view_init(&scratch);
     struct stream_str a[2] = {S("f"), S("1234567890123")};
     struct stream_id id = mk(1, 0);
     struct stream_node *n = stream_node_new(&id, a, 1);
@@ -206,24 +198,21 @@ START_TEST(test_integers_are_compact)
         snprintf(v, sizeof(v), "%lld", 1234567890123LL + i);
         struct stream_str b[2] = {S("f"), S(v)};
         id.ms++;
-        n = stream_node_append(n, &scratch, &id, b, 1);
+        n = stream_node_append(n, &id, b, 1);
     }
     ck_assert_uint_le(n->used - before, 50 * 3);
     /* "24.5" as a decimal: 2 bytes instead of 5. */
     struct stream_str d[2] = {S("f"), S("24.5")};
     id.ms++;
     before = n->used;
-    n = stream_node_append(n, &scratch, &id, d, 1);
+    n = stream_node_append(n, &id, d, 1);
     ck_assert_uint_le(n->used - before, 1 + 2);
     stream_node_free(n);
-    stream_node_view_release(&scratch);
 }
 END_TEST
 
 START_TEST(test_shared_and_different_fields)
 {
-    struct stream_node_view scratch;
-    stream_node_view_init(&scratch);
     struct stream_str m[4] = {S("name"), S("alice"), S("age"), S("30")};
     struct stream_str same[4] = {S("name"), S("bob"), S("age"), S("31")};
     struct stream_str reordered[4] = {S("age"), S("32"), S("name"), S("carol")};
@@ -238,7 +227,7 @@ START_TEST(test_shared_and_different_fields)
         {mk(20, 0), again, 2, false},
     };
     size_t count = sizeof(w) / sizeof(w[0]);
-    struct stream_node *n = build(&scratch, w, count);
+    struct stream_node *n = build(w, count);
     check_node(n, w, count);
     bool expect_same[] = {false, true, false, false, false, false, true};
     struct stream_node_cursor c;
@@ -251,38 +240,32 @@ START_TEST(test_shared_and_different_fields)
     /* An exact repeat of the master costs the header and a byte a value. */
     size_t before = n->used;
     struct stream_id id = mk(21, 0);
-    n = stream_node_append(n, &scratch, &id, again, 2);
+    n = stream_node_append(n, &id, again, 2);
     ck_assert_uint_eq(n->used - before, 3);
     stream_node_free(n);
-    stream_node_view_release(&scratch);
 }
 END_TEST
 
 START_TEST(test_empty_strings)
 {
-    struct stream_node_view scratch;
-    stream_node_view_init(&scratch);
     struct stream_str a[4] = {S(""), S(""), S("k"), S("")};
     struct stream_str b[4] = {S(""), S("x"), S("k"), S("")};
     struct stream_str c[2] = {S(""), S("")};
     struct want w[] = {{mk(1, 1), a, 2, false}, {mk(1, 2), b, 2, false}, {mk(1, 3), c, 1, false},
                        {mk(1, 4), a, 2, false}};
-    struct stream_node *n = build(&scratch, w, 4);
+    struct stream_node *n = build(w, 4);
     check_node(n, w, 4);
     stream_node_free(n);
     /* No pairs at all (the engine allows it; XADD never sends it). */
     struct want z[] = {{mk(1, 1), NULL, 0, false}, {mk(1, 2), NULL, 0, false}, {mk(2, 0), a, 2, false}};
-    n = build(&scratch, z, 3);
+    n = build(z, 3);
     check_node(n, z, 3);
     stream_node_free(n);
-    stream_node_view_release(&scratch);
 }
 END_TEST
 
 START_TEST(test_megabyte_values)
 {
-    struct stream_node_view scratch;
-    stream_node_view_init(&scratch);
     size_t big = 1 << 20;
     char *x = malloc(big), *y = malloc(big);
     for (size_t i = 0; i < big; i++) {
@@ -294,21 +277,18 @@ START_TEST(test_megabyte_values)
     struct stream_str c[4] = {S("blob"), {x, big}, {y, big}, {x, 3}};
     struct want w[] = {{mk(5, 0), a, 2, false}, {mk(5, 1), b, 2, false}, {mk(6, 0), a, 2, false},
                        {mk(7, 0), c, 2, false}};
-    struct stream_node *n = build(&scratch, w, 4);
+    struct stream_node *n = build(w, 4);
     check_node(n, w, 4);
     /* A repeat of the master's megabyte is a one-byte reference. */
     ck_assert_uint_lt(n->used, 3 * big + 1000);
     stream_node_free(n);
     free(x);
     free(y);
-    stream_node_view_release(&scratch);
 }
 END_TEST
 
 START_TEST(test_thousand_pairs)
 {
-    struct stream_node_view scratch;
-    stream_node_view_init(&scratch);
     enum { P = 1000 };
     static char names[P][24], vals[3][P][24];
     struct stream_str *fv[3];
@@ -326,12 +306,11 @@ START_TEST(test_thousand_pairs)
     }
     struct want w[] = {{mk(1, 0), fv[0], P, false}, {mk(1, 1), fv[1], P, false},
                        {mk(2, 0), fv[2], P, false}, {mk(3, 0), fv[0], 10, false}};
-    struct stream_node *n = build(&scratch, w, 4);
+    struct stream_node *n = build(w, 4);
     check_node(n, w, 4);
     stream_node_free(n);
     for (int k = 0; k < 3; k++)
         free(fv[k]);
-    stream_node_view_release(&scratch);
 }
 END_TEST
 
@@ -339,8 +318,6 @@ START_TEST(test_id_forms)
 {
     /* Every ID form: next seq, seq gaps (inline and varint), new ms with
      * seq 0 and seq > 0, small and huge ms jumps, up to the max ID. */
-    struct stream_node_view scratch;
-    stream_node_view_init(&scratch);
     struct stream_str fv[2] = {S("f"), S("v")};
     struct stream_id ids[] = {
         mk(0, 1), mk(0, 2), mk(0, 3), mk(0, 17), mk(0, 18), mk(0, 1000000),
@@ -357,7 +334,7 @@ START_TEST(test_id_forms)
         w[k].fv = fv;
         w[k].npairs = 1;
     }
-    struct stream_node *n = build(&scratch, w, count);
+    struct stream_node *n = build(w, count);
     check_node(n, w, count);
     stream_node_free(n);
     /* A dense auto-ID run costs one byte of ID per entry. */
@@ -371,19 +348,16 @@ START_TEST(test_id_forms)
             id.ms += 1 + (uint64_t)(i % 7);
             id.seq = 0;
         }
-        n = stream_node_append(n, &scratch, &id, fv, 1);
+        n = stream_node_append(n, &id, fv, 1);
     }
     ck_assert_uint_eq(n->used - before, 100 * 2);
     stream_node_free(n);
     free(w);
-    stream_node_view_release(&scratch);
 }
 END_TEST
 
 START_TEST(test_delete_flags)
 {
-    struct stream_node_view scratch;
-    stream_node_view_init(&scratch);
     struct stream_str fv[2] = {S("f"), S("1")};
     struct want w[10];
     for (int k = 0; k < 10; k++) {
@@ -392,7 +366,7 @@ START_TEST(test_delete_flags)
         w[k].npairs = 1;
         w[k].deleted = false;
     }
-    struct stream_node *n = build(&scratch, w, 10);
+    struct stream_node *n = build(w, 10);
     struct stream_node_cursor c;
     struct stream_node_entry e;
     stream_node_cursor_init(&c, n);
@@ -411,42 +385,37 @@ START_TEST(test_delete_flags)
     check_node(n, w, 10);
     /* Appending after the master was deleted still leans on it. */
     struct stream_id id = mk(6, 0);
-    n = stream_node_append(n, &scratch, &id, fv, 1);
+    n = stream_node_append(n, &id, fv, 1);
     struct want w2[11];
     memcpy(w2, w, sizeof(w));
     w2[10] = (struct want){id, fv, 1, false};
     check_node(n, w2, 11);
     stream_node_free(n);
-    stream_node_view_release(&scratch);
 }
 END_TEST
 
 START_TEST(test_shrink_and_memory)
 {
-    struct stream_node_view scratch;
-    stream_node_view_init(&scratch);
     size_t base = mem_used();
     struct stream_str fv[2] = {S("temperature"), S("21.5")};
     struct stream_id id = mk(1, 0);
     struct stream_node *n = stream_node_new(&id, fv, 1);
     for (int i = 0; i < 99; i++) {
         id.ms++;
-        n = stream_node_append(n, &scratch, &id, fv, 1);
+        n = stream_node_append(n, &id, fv, 1);
     }
     ck_assert_uint_ge(n->cap, n->used);
     n = stream_node_shrink(n);
     ck_assert_uint_ge(n->cap, n->used);
     ck_assert_uint_lt(n->cap - n->used, 64);
-    ck_assert_uint_eq(stream_node_memory(n), mem_used() - base - mem_block_size(scratch.cells) -
-                                                 mem_block_size(scratch.numbuf));
+    ck_assert_uint_eq(stream_node_memory(n), mem_used() - base);
     stream_node_free(n);
-    stream_node_view_release(&scratch);
     ck_assert_uint_eq(mem_used(), base);
 }
 END_TEST
 
 /* Build a varied node for the loader tests. */
-static struct stream_node *sample_node(struct stream_node_view *scratch)
+static struct stream_node *sample_node(void)
 {
     static char vals[40][24];
     static struct stream_str cells[40][6];
@@ -464,7 +433,7 @@ static struct stream_node *sample_node(struct stream_node_view *scratch)
         if (!n)
             n = stream_node_new(&id, cells[k], np);
         else
-            n = stream_node_append(n, scratch, &id, cells[k], np);
+            n = stream_node_append(n, &id, cells[k], np);
         id.ms += (uint64_t)(k % 3);
         id.seq = k % 3 ? 0 : id.seq + 1 + (uint64_t)k;
     }
@@ -473,9 +442,7 @@ static struct stream_node *sample_node(struct stream_node_view *scratch)
 
 START_TEST(test_from_bytes_roundtrip)
 {
-    struct stream_node_view scratch;
-    stream_node_view_init(&scratch);
-    struct stream_node *n = sample_node(&scratch);
+    struct stream_node *n = sample_node();
     struct stream_node_cursor c;
     struct stream_node_entry e;
     stream_node_cursor_init(&c, n);
@@ -492,15 +459,12 @@ START_TEST(test_from_bytes_roundtrip)
     ck_assert_uint_eq(m->master_nfields, n->master_nfields);
     stream_node_free(m);
     stream_node_free(n);
-    stream_node_view_release(&scratch);
 }
 END_TEST
 
 START_TEST(test_from_bytes_rejects)
 {
-    struct stream_node_view scratch;
-    stream_node_view_init(&scratch);
-    struct stream_node *n = sample_node(&scratch), *m;
+    struct stream_node *n = sample_node(), *m;
     unsigned char *buf = malloc(n->used + 16);
     size_t base = mem_used();
 
@@ -560,7 +524,6 @@ START_TEST(test_from_bytes_rejects)
     ck_assert_int_eq(stream_node_from_bytes(&id, longs, sizeof(longs), &m), STREAM_ERR_CORRUPT);
     free(buf);
     stream_node_free(n);
-    stream_node_view_release(&scratch);
 }
 END_TEST
 
