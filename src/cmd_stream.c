@@ -37,58 +37,27 @@
 
 /* --- Idempotent-production state ------------------------------------------
  *
- * A stream that has used IDMP or XCFGSET owns a struct stream_idmp.  Until
- * struct stream carries it (asked of the engine: a `struct stream_idmp
- * *idmp` field that stream_free frees, as it does `groups`), the link lives
- * in this table, keyed by the stream's address.  The stream type's free
- * and dup callbacks keep it in step, and every way a stream ends or is
- * copied (DEL, overwrite, FLUSHALL, expiry, COPY) goes through them; RENAME
- * moves the object, so the address stays valid.  It is the one piece of
- * module state outside struct server, and goes with the engine field. */
-static struct dict idmp_table;   /* stream address -> struct stream_idmp * */
-static bool idmp_table_ready;
+ * A stream that has used IDMP or XCFGSET owns a struct stream_idmp in its
+ * `idmp` field; the engine frees it with the stream. */
 
 /* The stream's map, or NULL while it has none. */
 static struct stream_idmp *idmp_of(const struct stream *s)
 {
-    if (!idmp_table_ready)
-        return NULL;
-    struct dict_entry *e = dict_find(&idmp_table, (const char *)&s, sizeof(s));
-    return e ? e->val : NULL;
+    return s->idmp;
 }
 
 /* The stream's map, created with the default bounds on first use. */
-static struct stream_idmp *idmp_attach(const struct stream *s)
+static struct stream_idmp *idmp_attach(struct stream *s)
 {
-    struct stream_idmp *m = idmp_of(s);
-    if (m)
-        return m;
-    if (!idmp_table_ready) {
-        dict_init(&idmp_table, 0);
-        idmp_table_ready = true;
-    }
-    m = stream_idmp_new();
-    dict_add(&idmp_table, (const char *)&s, sizeof(s), m);
-    return m;
-}
-
-/* The stream is going away: free its map, if any. */
-static void idmp_forget(const struct stream *s)
-{
-    if (!idmp_table_ready)
-        return;
-    struct dict_entry *e = dict_unlink(&idmp_table, (const char *)&s, sizeof(s));
-    if (!e)
-        return;
-    stream_idmp_free(e->val);
-    dict_entry_free(e);
+    if (!s->idmp)
+        s->idmp = stream_idmp_new();
+    return s->idmp;
 }
 
 /* --- The stream type ---------------------------------------------------- */
 
 static void stream_obj_free(void *p)
 {
-    idmp_forget(p);
     stream_free(p);
 }
 
@@ -113,18 +82,14 @@ static void *stream_obj_dup(const void *p)
     d->max_deleted_id = s->max_deleted_id;
     d->first_id = s->first_id;
     stream_groups_copy(d, s); /* consumer groups, consumers and PELs */
-    const struct stream_idmp *m = idmp_of(s);
-    if (m) {
-        struct stream_idmp *copy = stream_idmp_dup(m);
-        dict_add(&idmp_table, (const char *)&d, sizeof(d), copy);
-    }
+    if (s->idmp)
+        d->idmp = stream_idmp_dup(s->idmp);
     return d;
 }
 
 static size_t stream_obj_memory(const void *p)
 {
-    const struct stream_idmp *m = idmp_of(p);
-    return stream_memory_usage(p) + (m ? stream_idmp_memory(m) : 0);
+    return stream_memory_usage(p);
 }
 
 const struct object_type stream_object_type = {

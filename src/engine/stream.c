@@ -28,6 +28,7 @@
 
 #include "mem.h"
 #include "stream_group.h"
+#include "stream_idmp.h"
 
 struct stream *stream_new(size_t node_max_bytes, size_t node_max_entries)
 {
@@ -50,6 +51,7 @@ void stream_free(struct stream *s)
         return;
     index_free(s->nodes, free_node_value);
     stream_groups_free(s->groups);
+    stream_idmp_free(s->idmp);
     mem_free(s);
 }
 
@@ -520,7 +522,8 @@ size_t stream_memory_usage(const struct stream *s)
     struct index_iter pos;
     for (bool ok = index_seek(s->nodes, &pos, INDEX_FIRST, NULL); ok; ok = index_next(&pos))
         total += stream_node_memory(pos.value);
-    return total + stream_groups_memory(s->groups);
+    total += stream_groups_memory(s->groups);
+    return total + (s->idmp ? stream_idmp_memory(s->idmp) : 0);
 }
 
 size_t stream_node_count(const struct stream *s)

@@ -21,6 +21,7 @@
 #define STREAM_NODE_MAX_ENTRIES_DEFAULT 100
 
 struct stream_groups;
+struct stream_idmp;
 
 struct stream {
     struct index *nodes;            /* first ID of a node -> struct stream_node * */
@@ -34,6 +35,8 @@ struct stream {
     size_t node_max_entries;        /* 0: no limit */
     struct stream_groups *groups;   /* consumer groups (stream_group.h), NULL
                                       * while the stream has none */
+    struct stream_idmp *idmp;       /* idempotent-production map (stream_idmp.h),
+                                     * NULL until IDMP or XCFGSET is used */
 };
 
 /* A new empty stream with the given node limits (copies of
