@@ -62,6 +62,31 @@ static void block_timeout_cb(evutil_socket_t fd, short what, void *arg)
     block_end(arg, BLOCK_END_TIMEOUT);
 }
 
+static void block_rerun(struct conn *c);
+
+static void block_recheck_cb(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    struct conn *c = arg;
+    if (c->flags & CONN_BLOCKED)
+        block_rerun(c);
+}
+
+void block_recheck_at(struct conn *c, long long when_ms)
+{
+    struct block_state *b = &c->block;
+    if (!(c->flags & CONN_BLOCKED))
+        return;
+    if (!b->recheck)
+        b->recheck = evtimer_new(c->srv->base, block_recheck_cb, c);
+    long long delay = when_ms - server_mstime(c->srv);
+    if (delay < 0)
+        delay = 0;
+    struct timeval tv = {(time_t)(delay / 1000), (suseconds_t)((delay % 1000) * 1000)};
+    evtimer_add(b->recheck, &tv);
+}
+
 void block_for_keys(struct conn *c, const int *key_idx, int nkeys, long long timeout_ms)
 {
     struct block_state *b = &c->block;
@@ -145,6 +170,10 @@ static void block_cleanup(struct conn *c)
     if (b->timer) {
         event_free(b->timer);
         b->timer = NULL;
+    }
+    if (b->recheck) {
+        event_free(b->recheck);
+        b->recheck = NULL;
     }
     for (int i = 0; i < b->argc; i++)
         mem_free(b->argv[i].ptr);

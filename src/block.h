@@ -36,6 +36,7 @@ struct block_state {
     long long since_ms;       /* when it blocked */
     int argc;                 /* the request to re-run */
     struct util_arg *argv;
+    struct event *recheck;    /* block_recheck_at's timer, or NULL */
     int still_waiting;        /* set by block_for_keys during a re-run */
     const struct command *cmd; /* the command to re-run */
 };
@@ -46,6 +47,11 @@ struct block_state {
  * "$" to an ID).  During a re-run it only marks the client still waiting. */
 void block_for_keys(struct conn *c, const int *key_idx, int nkeys, long long timeout_ms);
 void block_rewrite_arg(struct conn *c, int idx, const char *p, size_t len);
+/* Also re-run c's command at when_ms (ms since the epoch) even if no key
+ * is written: XREADGROUP CLAIM waits for a pending entry to become idle
+ * enough.  Replaces an earlier deadline; call after block_for_keys (also
+ * during a re-run, to move the deadline). */
+void block_recheck_at(struct conn *c, long long when_ms);
 /* 1 while c's blocked command is being re-run. */
 int block_rerunning(const struct conn *c);
 

@@ -724,6 +724,20 @@ static bool xrg_has_claimable(const struct xrg_read *r)
     return false;
 }
 
+/* When the idlest record whose entry still exists becomes claimable
+ * (delivery time + min-idle), or -1 when the group has none. */
+static long long xrg_next_claim_time(const struct xrg_read *r)
+{
+    struct index_iter it;
+    for (bool more = index_seek(r->g->pel_time, &it, INDEX_FIRST, NULL); more;
+         more = index_next(&it)) {
+        const struct stream_pending *p = it.value;
+        if (stream_has_entry(r->s, &p->id))
+            return (long long)p->delivery_time + r->min_idle;
+    }
+    return -1;
+}
+
 /* XREADGROUP GROUP g c [COUNT n] [MAXCOUNT n] [MAXSIZE n] [BLOCK ms]
  * [CLAIM min-idle] [NOACK] STREAMS key... id... */
 void cmd_xreadgroup(struct conn *c)
@@ -850,6 +864,23 @@ void cmd_xreadgroup(struct conn *c)
             keys[k] = a.streams_arg + k;
         block_for_keys(c, keys, a.nstreams, a.timeout);
         mem_free(keys);
+        /* With CLAIM, time alone can make a pending entry claimable:
+         * re-run when the first one becomes so. */
+        long long recheck = -1;
+        for (int k = 0; k < a.nstreams && min_idle >= 0; k++) {
+            int wrongtype;
+            struct stream *s = group_lookup_stream(c, &c->argv[a.streams_arg + k], true,
+                                                   &wrongtype);
+            struct stream_group *g = s ? stream_group_find(s, gname->ptr, gname->len) : NULL;
+            if (!g)
+                continue;
+            struct xrg_read r = {.s = s, .g = g, .min_idle = min_idle};
+            long long when = xrg_next_claim_time(&r);
+            if (when >= 0 && (recheck < 0 || when < recheck))
+                recheck = when;
+        }
+        if (recheck >= 0)
+            block_recheck_at(c, recheck);
     } else {
         reply_null_array(&c->out);
     }

@@ -516,6 +516,32 @@ START_TEST(copy_and_memory)
 END_TEST
 
 /* The suite. */
+/* XREADGROUP BLOCK ... CLAIM: with no write at all, the waiter is served
+ * once a pending entry has been idle long enough. */
+START_TEST(claim_waiter_woken_by_time)
+{
+    redisContext *ctl = test_connect(&srv);
+    redisContext *w = test_connect(&srv);
+    cmd_ok(ctl, "DEL cq");
+    cmd_ok(ctl, "XADD cq 1-1 job a");
+    cmd_ok(ctl, "XGROUP CREATE cq g 0");
+    redisReply *r = test_cmd(ctl, "XREADGROUP GROUP g c1 STREAMS cq >");
+    freeReplyObject(r);
+    send_only(w, "XREADGROUP GROUP g c2 BLOCK 5000 CLAIM 150 STREAMS cq >");
+    wait_blocked(ctl, 1);
+    r = wait_reply(w);
+    ck_assert_int_eq(r->type, REDIS_REPLY_ARRAY);
+    redisReply *entry = r->element[0]->element[1]->element[0];
+    ck_assert_str_eq(entry->element[0]->str, "1-1");
+    /* CLAIM entries carry the idle time and the delivery count. */
+    ck_assert_int_eq(entry->elements, 4);
+    ck_assert_int_ge(entry->element[2]->integer, 150);
+    freeReplyObject(r);
+    redisFree(w);
+    redisFree(ctl);
+}
+END_TEST
+
 static Suite *groups_suite(void)
 {
     Suite *s = suite_create("groups");
@@ -527,6 +553,7 @@ static Suite *groups_suite(void)
     tcase_add_test(tc, waiter_gets_nogroup_when_group_or_key_goes);
     tcase_add_test(tc, effects_replay_groups_exactly);
     tcase_add_test(tc, copy_and_memory);
+    tcase_add_test(tc, claim_waiter_woken_by_time);
     suite_add_tcase(s, tc);
     return s;
 }
