@@ -121,9 +121,17 @@ static void info_clients(struct server *srv, struct reply_buf *b)
     info_add(b, "maxclients:%u", srv->cfg.maxclients);
     info_add(b, "client_recent_max_input_buffer:%zu", max_in);
     info_add(b, "client_recent_max_output_buffer:%zu", max_out);
+    unsigned long long blocking_keys = 0;
+    long long in_timeout = 0;
+    for (int i = 0; i < srv->ndbs; i++)
+        blocking_keys += srv->dbs[i].blocking.used;
+    for (struct conn *c = srv->clients; c; c = c->next)
+        if ((c->flags & CONN_BLOCKED) && c->block.timer)
+            in_timeout++;
     info_add(b, "blocked_clients:%lld", blocked);
     info_add(b, "tracking_clients:0");
-    info_add(b, "clients_in_timeout_table:0");
+    info_add(b, "clients_in_timeout_table:%lld", in_timeout);
+    info_add(b, "total_blocking_keys:%llu", blocking_keys);
 }
 
 static void info_memory(struct server *srv, struct reply_buf *b)
