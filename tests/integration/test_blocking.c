@@ -289,6 +289,30 @@ START_TEST(many_waiters_one_key)
 }
 END_TEST
 
+/* Entries added and trimmed away by one command: the group waiter has
+ * nothing new and keeps waiting, as Redis 7.2+ does by re-running the read
+ * (7.0 answered an empty list). */
+START_TEST(group_waiter_ignores_entries_trimmed_before_delivery)
+{
+    redisContext *ctl = test_connect(&srv);
+    redisContext *w = test_connect(&srv);
+    cmd_ok(ctl, "DEL tq");
+    cmd_ok(ctl, "XGROUP CREATE tq g $ MKSTREAM");
+    send_only(w, "XREADGROUP GROUP g c BLOCK 0 STREAMS tq >");
+    wait_blocked(ctl, 1);
+    cmd_ok(ctl, "XADD tq MAXLEN 0 4-0 job 4");
+    struct pollfd p = {w->fd, POLLIN, 0};
+    ck_assert_int_eq(poll(&p, 1, 150), 0);
+    ck_assert_int_eq(test_info_ll(ctl, "blocked_clients"), 1);
+    cmd_ok(ctl, "XADD tq 5-0 job 5");
+    redisReply *r = wait_reply(w);
+    ck_assert_str_eq(r->element[0]->element[1]->element[0]->element[0]->str, "5-0");
+    freeReplyObject(r);
+    redisFree(w);
+    redisFree(ctl);
+}
+END_TEST
+
 static Suite *blocking_suite(void)
 {
     Suite *s = suite_create("blocking");
@@ -304,6 +328,7 @@ static Suite *blocking_suite(void)
     tcase_add_test(tc, client_unblock_and_kill);
     tcase_add_test(tc, disconnect_leaves_no_trace_and_delete_keeps_xread_waiting);
     tcase_add_test(tc, many_waiters_one_key);
+    tcase_add_test(tc, group_waiter_ignores_entries_trimmed_before_delivery);
     suite_add_tcase(s, tc);
     return s;
 }
