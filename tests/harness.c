@@ -1,6 +1,8 @@
 /* harness.c -- see harness.h. */
 #include "harness.h"
 
+#include <check.h>
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -252,4 +254,53 @@ int test_wait_info(redisContext *c, const char *field, long long value, int time
         sleep_ms(2);
     } while (now_ms() < deadline);
     return -1;
+}
+
+void test_ok(redisContext *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    redisReply *r = redisvCommand(c, fmt, ap);
+    va_end(ap);
+    ck_assert_ptr_nonnull(r);
+    ck_assert_msg(r->type != REDIS_REPLY_ERROR, "%s: %s", fmt, r->str);
+    freeReplyObject(r);
+}
+
+long long test_int(redisContext *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    redisReply *r = redisvCommand(c, fmt, ap);
+    va_end(ap);
+    ck_assert_ptr_nonnull(r);
+    ck_assert_msg(r->type == REDIS_REPLY_INTEGER, "%s: not an integer (%d %s)", fmt, r->type,
+                  r->str ? r->str : "");
+    long long v = r->integer;
+    freeReplyObject(r);
+    return v;
+}
+
+void test_send(redisContext *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    ck_assert_int_eq(redisvAppendCommand(c, fmt, ap), REDIS_OK);
+    va_end(ap);
+    int done = 0;
+    while (!done)
+        ck_assert_int_eq(redisBufferWrite(c, &done), REDIS_OK);
+}
+
+redisReply *test_reply(redisContext *c)
+{
+    redisReply *r = NULL;
+    ck_assert_int_eq(redisGetReply(c, (void **)&r), REDIS_OK);
+    return r;
+}
+
+void test_wait_blocked(redisContext *ctl, long long n)
+{
+    ck_assert_int_eq(test_wait_info(ctl, "blocked_clients", n, 5000), 0);
+    ck_assert_int_eq(test_info_ll(ctl, "blocked_clients"), n);
 }

@@ -33,6 +33,18 @@ redisReply *test_cmd(redisContext *c, const char *fmt, ...);
 /* An argv command. */
 redisReply *test_cmdargv(redisContext *c, int argc, const char **argv);
 
+/* Check-test helpers (they fail the running test on a bad reply). */
+/* A command that must not answer an error; its reply is freed. */
+void test_ok(redisContext *c, const char *fmt, ...);
+/* A command whose reply must be an integer. */
+long long test_int(redisContext *c, const char *fmt, ...);
+/* Send a request without waiting for its reply (a blocking read). */
+void test_send(redisContext *c, const char *fmt, ...);
+/* The next reply on c, waiting for it. */
+redisReply *test_reply(redisContext *c);
+/* Wait until exactly n clients are blocked (INFO blocked_clients). */
+void test_wait_blocked(redisContext *ctl, long long n);
+
 /* Send raw bytes on a new plain socket and read the reply until the peer
  * closes or timeout_ms passes; returns bytes read into buf (NUL-terminated). */
 int test_raw(const struct test_server *s, const char *data, size_t len, char *buf, size_t cap,

@@ -31,45 +31,15 @@ static long long mono_ms(void)
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void cmd_ok(redisContext *c, const char *cmd)
-{
-    redisReply *r = test_cmd(c, cmd);
-    ck_assert_ptr_nonnull(r);
-    ck_assert_msg(r->type != REDIS_REPLY_ERROR, "%s: %s", cmd, r->str);
-    freeReplyObject(r);
-}
-
-/* Send a blocking request without waiting for its reply. */
-static void send_only(redisContext *c, const char *cmd)
-{
-    redisAppendCommand(c, cmd);
-    int done = 0;
-    while (!done)
-        ck_assert_int_eq(redisBufferWrite(c, &done), REDIS_OK);
-}
-
-static redisReply *wait_reply(redisContext *c)
-{
-    redisReply *r = NULL;
-    ck_assert_int_eq(redisGetReply(c, (void **)&r), REDIS_OK);
-    return r;
-}
-
-static void wait_blocked(redisContext *ctl, long long n)
-{
-    ck_assert_int_eq(test_wait_info(ctl, "blocked_clients", n, 5000), 0);
-    ck_assert_int_eq(test_info_ll(ctl, "blocked_clients"), n);
-}
-
 START_TEST(xread_block_woken_by_xadd)
 {
     redisContext *ctl = test_connect(&srv);
     redisContext *r1 = test_connect(&srv);
-    cmd_ok(ctl, "DEL jobs");
-    send_only(r1, "XREAD BLOCK 0 STREAMS jobs $");
-    wait_blocked(ctl, 1);
-    cmd_ok(ctl, "XADD jobs 5-1 task a");
-    redisReply *r = wait_reply(r1);
+    test_ok(ctl, "DEL jobs");
+    test_send(r1, "XREAD BLOCK 0 STREAMS jobs $");
+    test_wait_blocked(ctl, 1);
+    test_ok(ctl, "XADD jobs 5-1 task a");
+    redisReply *r = test_reply(r1);
     ck_assert_int_eq(r->type, REDIS_REPLY_ARRAY);
     ck_assert_str_eq(r->element[0]->element[0]->str, "jobs");
     redisReply *entries = r->element[0]->element[1];
@@ -86,12 +56,12 @@ START_TEST(dollar_means_after_block_time)
 {
     redisContext *ctl = test_connect(&srv);
     redisContext *r1 = test_connect(&srv);
-    cmd_ok(ctl, "DEL d");
-    cmd_ok(ctl, "XADD d 1-1 old x");
-    send_only(r1, "XREAD BLOCK 0 STREAMS d $");
-    wait_blocked(ctl, 1);
-    cmd_ok(ctl, "XADD d 2-1 new y");
-    redisReply *r = wait_reply(r1);
+    test_ok(ctl, "DEL d");
+    test_ok(ctl, "XADD d 1-1 old x");
+    test_send(r1, "XREAD BLOCK 0 STREAMS d $");
+    test_wait_blocked(ctl, 1);
+    test_ok(ctl, "XADD d 2-1 new y");
+    redisReply *r = test_reply(r1);
     redisReply *entries = r->element[0]->element[1];
     ck_assert_int_eq(entries->elements, 1);
     ck_assert_str_eq(entries->element[0]->element[0]->str, "2-1");
@@ -121,25 +91,25 @@ START_TEST(waiters_served_in_order_and_each_key)
     redisContext *a = test_connect(&srv);
     redisContext *b = test_connect(&srv);
     redisContext *other = test_connect(&srv);
-    cmd_ok(ctl, "DEL q1 q2");
-    send_only(a, "XREAD BLOCK 0 STREAMS q1 q2 $ $");
-    wait_blocked(ctl, 1);
-    send_only(b, "XREAD BLOCK 0 STREAMS q2 $");
-    wait_blocked(ctl, 2);
-    send_only(other, "XREAD BLOCK 0 STREAMS q3 $");
-    wait_blocked(ctl, 3);
+    test_ok(ctl, "DEL q1 q2");
+    test_send(a, "XREAD BLOCK 0 STREAMS q1 q2 $ $");
+    test_wait_blocked(ctl, 1);
+    test_send(b, "XREAD BLOCK 0 STREAMS q2 $");
+    test_wait_blocked(ctl, 2);
+    test_send(other, "XREAD BLOCK 0 STREAMS q3 $");
+    test_wait_blocked(ctl, 3);
     /* One write to q2 wakes both of its waiters, first-blocked first,
      * and not the client waiting on q3. */
-    cmd_ok(ctl, "XADD q2 1-1 k v");
-    redisReply *ra = wait_reply(a);
+    test_ok(ctl, "XADD q2 1-1 k v");
+    redisReply *ra = test_reply(a);
     ck_assert_str_eq(ra->element[0]->element[0]->str, "q2");
     freeReplyObject(ra);
-    redisReply *rb = wait_reply(b);
+    redisReply *rb = test_reply(b);
     ck_assert_str_eq(rb->element[0]->element[0]->str, "q2");
     freeReplyObject(rb);
-    wait_blocked(ctl, 1);
+    test_wait_blocked(ctl, 1);
     redisFree(other);
-    wait_blocked(ctl, 0);
+    test_wait_blocked(ctl, 0);
     redisFree(a);
     redisFree(b);
     redisFree(ctl);
@@ -149,9 +119,9 @@ END_TEST
 START_TEST(block_inside_multi_is_plain_read)
 {
     redisContext *c = test_connect(&srv);
-    cmd_ok(c, "DEL m");
-    cmd_ok(c, "MULTI");
-    cmd_ok(c, "XREAD BLOCK 0 STREAMS m $");
+    test_ok(c, "DEL m");
+    test_ok(c, "MULTI");
+    test_ok(c, "XREAD BLOCK 0 STREAMS m $");
     redisReply *r = test_cmd(c, "EXEC");
     ck_assert_int_eq(r->type, REDIS_REPLY_ARRAY);
     ck_assert_int_eq(r->elements, 1);
@@ -165,14 +135,14 @@ START_TEST(wake_after_exec)
 {
     redisContext *ctl = test_connect(&srv);
     redisContext *r1 = test_connect(&srv);
-    cmd_ok(ctl, "DEL tx");
-    send_only(r1, "XREAD BLOCK 0 STREAMS tx 0-0");
-    wait_blocked(ctl, 1);
-    cmd_ok(ctl, "MULTI");
-    cmd_ok(ctl, "XADD tx 1-1 a 1");
-    cmd_ok(ctl, "XADD tx 2-1 a 2");
-    cmd_ok(ctl, "EXEC");
-    redisReply *r = wait_reply(r1);
+    test_ok(ctl, "DEL tx");
+    test_send(r1, "XREAD BLOCK 0 STREAMS tx 0-0");
+    test_wait_blocked(ctl, 1);
+    test_ok(ctl, "MULTI");
+    test_ok(ctl, "XADD tx 1-1 a 1");
+    test_ok(ctl, "XADD tx 2-1 a 2");
+    test_ok(ctl, "EXEC");
+    redisReply *r = test_reply(r1);
     /* Both entries of the transaction are visible at once. */
     ck_assert_int_eq(r->element[0]->element[1]->elements, 2);
     freeReplyObject(r);
@@ -188,24 +158,24 @@ START_TEST(client_unblock_and_kill)
     redisReply *r = test_cmd(r1, "CLIENT ID");
     long long id = r->integer;
     freeReplyObject(r);
-    send_only(r1, "XREAD BLOCK 0 STREAMS u $");
-    wait_blocked(ctl, 1);
+    test_send(r1, "XREAD BLOCK 0 STREAMS u $");
+    test_wait_blocked(ctl, 1);
     r = test_cmd(ctl, "CLIENT LIST");
     ck_assert_ptr_nonnull(strstr(r->str, "flags=b "));
     freeReplyObject(r);
     r = test_cmd(ctl, "CLIENT UNBLOCK %lld", id);
     ck_assert_int_eq(r->integer, 1);
     freeReplyObject(r);
-    r = wait_reply(r1);
+    r = test_reply(r1);
     ck_assert_int_eq(r->type, REDIS_REPLY_NIL);
     freeReplyObject(r);
 
-    send_only(r1, "XREAD BLOCK 0 STREAMS u $");
-    wait_blocked(ctl, 1);
+    test_send(r1, "XREAD BLOCK 0 STREAMS u $");
+    test_wait_blocked(ctl, 1);
     r = test_cmd(ctl, "CLIENT UNBLOCK %lld ERROR", id);
     ck_assert_int_eq(r->integer, 1);
     freeReplyObject(r);
-    r = wait_reply(r1);
+    r = test_reply(r1);
     ck_assert_int_eq(r->type, REDIS_REPLY_ERROR);
     ck_assert_str_eq(r->str, "UNBLOCKED client unblocked via CLIENT UNBLOCK");
     freeReplyObject(r);
@@ -214,23 +184,23 @@ START_TEST(client_unblock_and_kill)
     freeReplyObject(r);
 
     /* Pipelined commands behind a blocked one run after it is served. */
-    send_only(r1, "XREAD BLOCK 0 STREAMS u $");
-    send_only(r1, "PING");
-    wait_blocked(ctl, 1);
-    cmd_ok(ctl, "XADD u 9-9 x y");
-    r = wait_reply(r1);
+    test_send(r1, "XREAD BLOCK 0 STREAMS u $");
+    test_send(r1, "PING");
+    test_wait_blocked(ctl, 1);
+    test_ok(ctl, "XADD u 9-9 x y");
+    r = test_reply(r1);
     ck_assert_int_eq(r->type, REDIS_REPLY_ARRAY);
     freeReplyObject(r);
-    r = wait_reply(r1);
+    r = test_reply(r1);
     ck_assert_str_eq(r->str, "PONG");
     freeReplyObject(r);
 
-    send_only(r1, "XREAD BLOCK 0 STREAMS u $");
-    wait_blocked(ctl, 1);
+    test_send(r1, "XREAD BLOCK 0 STREAMS u $");
+    test_wait_blocked(ctl, 1);
     r = test_cmd(ctl, "CLIENT KILL ID %lld", id);
     ck_assert_int_eq(r->integer, 1);
     freeReplyObject(r);
-    wait_blocked(ctl, 0);
+    test_wait_blocked(ctl, 0);
     redisFree(r1);
     redisFree(ctl);
 }
@@ -239,26 +209,26 @@ END_TEST
 START_TEST(disconnect_leaves_no_trace_and_delete_keeps_xread_waiting)
 {
     redisContext *ctl = test_connect(&srv);
-    cmd_ok(ctl, "DEL g");
-    cmd_ok(ctl, "XADD g 1-1 a 1");
+    test_ok(ctl, "DEL g");
+    test_ok(ctl, "XADD g 1-1 a 1");
     redisContext *gone = test_connect(&srv);
-    send_only(gone, "XREAD BLOCK 0 STREAMS g $");
-    wait_blocked(ctl, 1);
+    test_send(gone, "XREAD BLOCK 0 STREAMS g $");
+    test_wait_blocked(ctl, 1);
     redisFree(gone);
-    wait_blocked(ctl, 0);
+    test_wait_blocked(ctl, 0);
 
     redisContext *r1 = test_connect(&srv);
-    send_only(r1, "XREAD BLOCK 0 STREAMS g $");
-    wait_blocked(ctl, 1);
-    cmd_ok(ctl, "DEL g");
-    cmd_ok(ctl, "FLUSHALL");
+    test_send(r1, "XREAD BLOCK 0 STREAMS g $");
+    test_wait_blocked(ctl, 1);
+    test_ok(ctl, "DEL g");
+    test_ok(ctl, "FLUSHALL");
     /* XREAD keeps waiting for new data after the key went away; "$" was
      * resolved to 1-1 when it blocked, so only a later ID serves it. */
-    wait_blocked(ctl, 1);
-    cmd_ok(ctl, "XADD g 1-1 again 1");
-    wait_blocked(ctl, 1);
-    cmd_ok(ctl, "XADD g 2-1 again 2");
-    redisReply *r = wait_reply(r1);
+    test_wait_blocked(ctl, 1);
+    test_ok(ctl, "XADD g 1-1 again 1");
+    test_wait_blocked(ctl, 1);
+    test_ok(ctl, "XADD g 2-1 again 2");
+    redisReply *r = test_reply(r1);
     ck_assert_str_eq(r->element[0]->element[1]->element[0]->element[0]->str, "2-1");
     freeReplyObject(r);
     redisFree(r1);
@@ -270,21 +240,21 @@ START_TEST(many_waiters_one_key)
 {
     enum { N = 200 };
     redisContext *ctl = test_connect(&srv);
-    cmd_ok(ctl, "DEL fan");
+    test_ok(ctl, "DEL fan");
     redisContext *w[N];
     for (int i = 0; i < N; i++) {
         w[i] = test_connect(&srv);
-        send_only(w[i], "XREAD BLOCK 0 STREAMS fan $");
+        test_send(w[i], "XREAD BLOCK 0 STREAMS fan $");
     }
-    wait_blocked(ctl, N);
-    cmd_ok(ctl, "XADD fan 1-1 event x");
+    test_wait_blocked(ctl, N);
+    test_ok(ctl, "XADD fan 1-1 event x");
     for (int i = 0; i < N; i++) {
-        redisReply *r = wait_reply(w[i]);
+        redisReply *r = test_reply(w[i]);
         ck_assert_int_eq(r->type, REDIS_REPLY_ARRAY);
         freeReplyObject(r);
         redisFree(w[i]);
     }
-    wait_blocked(ctl, 0);
+    test_wait_blocked(ctl, 0);
     redisFree(ctl);
 }
 END_TEST
@@ -296,16 +266,16 @@ START_TEST(group_waiter_ignores_entries_trimmed_before_delivery)
 {
     redisContext *ctl = test_connect(&srv);
     redisContext *w = test_connect(&srv);
-    cmd_ok(ctl, "DEL tq");
-    cmd_ok(ctl, "XGROUP CREATE tq g $ MKSTREAM");
-    send_only(w, "XREADGROUP GROUP g c BLOCK 0 STREAMS tq >");
-    wait_blocked(ctl, 1);
-    cmd_ok(ctl, "XADD tq MAXLEN 0 4-0 job 4");
+    test_ok(ctl, "DEL tq");
+    test_ok(ctl, "XGROUP CREATE tq g $ MKSTREAM");
+    test_send(w, "XREADGROUP GROUP g c BLOCK 0 STREAMS tq >");
+    test_wait_blocked(ctl, 1);
+    test_ok(ctl, "XADD tq MAXLEN 0 4-0 job 4");
     struct pollfd p = {w->fd, POLLIN, 0};
     ck_assert_int_eq(poll(&p, 1, 150), 0);
     ck_assert_int_eq(test_info_ll(ctl, "blocked_clients"), 1);
-    cmd_ok(ctl, "XADD tq 5-0 job 5");
-    redisReply *r = wait_reply(w);
+    test_ok(ctl, "XADD tq 5-0 job 5");
+    redisReply *r = test_reply(w);
     ck_assert_str_eq(r->element[0]->element[1]->element[0]->element[0]->str, "5-0");
     freeReplyObject(r);
     redisFree(w);

@@ -50,60 +50,6 @@ static void sleep_ms(int ms)
     nanosleep(&ts, NULL);
 }
 
-/* A command that must not fail; its reply is freed. */
-static void cmd_ok(redisContext *c, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    redisReply *r = redisvCommand(c, fmt, ap);
-    va_end(ap);
-    ck_assert_ptr_nonnull(r);
-    ck_assert_msg(r->type != REDIS_REPLY_ERROR, "%s: %s", fmt, r->str);
-    freeReplyObject(r);
-}
-
-/* A command whose reply must be an integer. */
-static long long cmd_int(redisContext *c, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    redisReply *r = redisvCommand(c, fmt, ap);
-    va_end(ap);
-    ck_assert_ptr_nonnull(r);
-    ck_assert_msg(r->type == REDIS_REPLY_INTEGER, "%s: not an integer (%d %s)", fmt, r->type,
-                  r->str ? r->str : "");
-    long long v = r->integer;
-    freeReplyObject(r);
-    return v;
-}
-
-/* Send a request without waiting for its reply. */
-static void send_only(redisContext *c, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    ck_assert_int_eq(redisvAppendCommand(c, fmt, ap), REDIS_OK);
-    va_end(ap);
-    int done = 0;
-    while (!done)
-        ck_assert_int_eq(redisBufferWrite(c, &done), REDIS_OK);
-}
-
-/* The next reply on c (blocking). */
-static redisReply *wait_reply(redisContext *c)
-{
-    redisReply *r = NULL;
-    ck_assert_int_eq(redisGetReply(c, (void **)&r), REDIS_OK);
-    return r;
-}
-
-/* Wait until exactly n clients are blocked. */
-static void wait_blocked(redisContext *ctl, long long n)
-{
-    ck_assert_int_eq(test_wait_info(ctl, "blocked_clients", n, 5000), 0);
-    ck_assert_int_eq(test_info_ll(ctl, "blocked_clients"), n);
-}
-
 /* The number of pending records of group g on key k. */
 static long long pending_count(redisContext *c, const char *k, const char *g)
 {
@@ -137,7 +83,7 @@ static int worker_turn(redisContext *w, const char *name, int count, int ack)
     for (int i = 0; ack && i < n; i++) {
         redisReply *e = entries->element[i];
         int job = atoi(e->element[1]->element[1]->str);
-        ck_assert_int_eq(cmd_int(w, "XACK jobs workers %s", e->element[0]->str), 1);
+        ck_assert_int_eq(test_int(w, "XACK jobs workers %s", e->element[0]->str), 1);
         acked[job]++;
     }
     freeReplyObject(r);
@@ -149,13 +95,13 @@ START_TEST(job_queue_story)
     memset(acked, 0, sizeof(acked));
     redisContext *prod = test_connect(&srv);
     redisContext *w1 = test_connect(&srv), *w2 = test_connect(&srv), *w3 = test_connect(&srv);
-    cmd_ok(prod, "DEL jobs");
-    cmd_ok(prod, "XGROUP CREATE jobs workers $ MKSTREAM");
+    test_ok(prod, "DEL jobs");
+    test_ok(prod, "XGROUP CREATE jobs workers $ MKSTREAM");
     /* Jobs arrive in batches; the workers share them. */
     int produced = 0;
     for (int batch = 0; batch < 3; batch++) {
         for (int i = 0; i < JOBS / 3; i++, produced++)
-            cmd_ok(prod, "XADD jobs * job %d", produced);
+            test_ok(prod, "XADD jobs * job %d", produced);
         worker_turn(w1, "w1", 4, 1);
         worker_turn(w2, "w2", 3, 1);
         if (batch == 1) {
@@ -193,7 +139,7 @@ START_TEST(job_queue_story)
     snprintf(cursor, sizeof(cursor), "%s", r->element[0]->str);
     for (size_t i = 0; i < r->element[1]->elements; i++) {
         redisReply *e = r->element[1]->element[i];
-        ck_assert_int_eq(cmd_int(w1, "XACK jobs workers %s", e->element[0]->str), 1);
+        ck_assert_int_eq(test_int(w1, "XACK jobs workers %s", e->element[0]->str), 1);
         acked[atoi(e->element[1]->element[1]->str)]++;
     }
     freeReplyObject(r);
@@ -206,7 +152,7 @@ START_TEST(job_queue_story)
         redisReply *p = test_cmd(w1, "XPENDING jobs workers - + 1 w1");
         ck_assert_int_eq(p->element[0]->element[3]->integer, 2);
         freeReplyObject(p);
-        ck_assert_int_eq(cmd_int(w1, "XACK jobs workers %s", e->element[0]->str), 1);
+        ck_assert_int_eq(test_int(w1, "XACK jobs workers %s", e->element[0]->str), 1);
         acked[atoi(e->element[1]->element[1]->str)]++;
     }
     freeReplyObject(r);
@@ -229,7 +175,7 @@ START_TEST(job_queue_story)
     }
     freeReplyObject(r);
     /* w3 still exists, with nothing pending: XGROUP DELCONSUMER says 0. */
-    ck_assert_int_eq(cmd_int(prod, "XGROUP DELCONSUMER jobs workers w3"), 0);
+    ck_assert_int_eq(test_int(prod, "XGROUP DELCONSUMER jobs workers w3"), 0);
     redisFree(w1);
     redisFree(w2);
     redisFree(prod);
@@ -242,37 +188,37 @@ START_TEST(block_wakeups)
 {
     redisContext *ctl = test_connect(&srv);
     redisContext *a = test_connect(&srv), *b = test_connect(&srv);
-    cmd_ok(ctl, "DEL q");
-    cmd_ok(ctl, "XGROUP CREATE q g $ MKSTREAM");
-    send_only(a, "XREADGROUP GROUP g a BLOCK 0 STREAMS q >");
-    wait_blocked(ctl, 1);
-    send_only(b, "XREADGROUP GROUP g b BLOCK 0 STREAMS q >");
-    wait_blocked(ctl, 2);
+    test_ok(ctl, "DEL q");
+    test_ok(ctl, "XGROUP CREATE q g $ MKSTREAM");
+    test_send(a, "XREADGROUP GROUP g a BLOCK 0 STREAMS q >");
+    test_wait_blocked(ctl, 1);
+    test_send(b, "XREADGROUP GROUP g b BLOCK 0 STREAMS q >");
+    test_wait_blocked(ctl, 2);
     /* One entry: the first to block gets it, the other keeps waiting. */
-    cmd_ok(ctl, "XADD q 1-0 job 1");
-    redisReply *r = wait_reply(a);
+    test_ok(ctl, "XADD q 1-0 job 1");
+    redisReply *r = test_reply(a);
     ck_assert_int_eq(r->type, REDIS_REPLY_ARRAY);
     ck_assert_str_eq(r->element[0]->element[1]->element[0]->element[0]->str, "1-0");
     freeReplyObject(r);
-    wait_blocked(ctl, 1);
+    test_wait_blocked(ctl, 1);
     /* A group-only change (XACK, SETID forward) wakes nobody. */
-    cmd_ok(ctl, "XACK q g 1-0");
-    wait_blocked(ctl, 1);
+    test_ok(ctl, "XACK q g 1-0");
+    test_wait_blocked(ctl, 1);
     /* An entry added inside a transaction is seen when EXEC ends. */
-    cmd_ok(ctl, "MULTI");
-    cmd_ok(ctl, "XADD q 2-0 job 2");
-    cmd_ok(ctl, "XADD q 3-0 job 3");
-    cmd_ok(ctl, "EXEC");
-    r = wait_reply(b);
+    test_ok(ctl, "MULTI");
+    test_ok(ctl, "XADD q 2-0 job 2");
+    test_ok(ctl, "XADD q 3-0 job 3");
+    test_ok(ctl, "EXEC");
+    r = test_reply(b);
     ck_assert_int_eq(r->element[0]->element[1]->elements, 2);
     freeReplyObject(r);
-    wait_blocked(ctl, 0);
+    test_wait_blocked(ctl, 0);
     ck_assert_int_eq(pending_count(ctl, "q", "g"), 2);
     /* NOACK while blocked: delivered, not pending. */
-    send_only(a, "XREADGROUP GROUP g a NOACK BLOCK 0 STREAMS q >");
-    wait_blocked(ctl, 1);
-    cmd_ok(ctl, "XADD q 4-0 job 4");
-    r = wait_reply(a);
+    test_send(a, "XREADGROUP GROUP g a NOACK BLOCK 0 STREAMS q >");
+    test_wait_blocked(ctl, 1);
+    test_ok(ctl, "XADD q 4-0 job 4");
+    r = test_reply(a);
     ck_assert_str_eq(r->element[0]->element[1]->element[0]->element[0]->str, "4-0");
     freeReplyObject(r);
     ck_assert_int_eq(pending_count(ctl, "q", "g"), 2);
@@ -282,16 +228,16 @@ START_TEST(block_wakeups)
     freeReplyObject(r);
     /* A CLAIM waiter is woken by XNACK: the released record is claimable
      * at once. */
-    send_only(b, "XREADGROUP GROUP g b CLAIM 60000 BLOCK 0 STREAMS q >");
-    wait_blocked(ctl, 1);
-    ck_assert_int_eq(cmd_int(ctl, "XNACK q g FAIL IDS 1 2-0"), 1);
-    r = wait_reply(b);
+    test_send(b, "XREADGROUP GROUP g b CLAIM 60000 BLOCK 0 STREAMS q >");
+    test_wait_blocked(ctl, 1);
+    ck_assert_int_eq(test_int(ctl, "XNACK q g FAIL IDS 1 2-0"), 1);
+    r = test_reply(b);
     redisReply *e = r->element[0]->element[1]->element[0];
     ck_assert_str_eq(e->element[0]->str, "2-0");
     ck_assert_int_eq(e->elements, 4);
     ck_assert_int_eq(e->element[3]->integer, 1); /* delivered once before */
     freeReplyObject(r);
-    wait_blocked(ctl, 0);
+    test_wait_blocked(ctl, 0);
     redisFree(a);
     redisFree(b);
     redisFree(ctl);
@@ -304,46 +250,46 @@ START_TEST(waiter_gets_nogroup_when_group_or_key_goes)
         "NOGROUP No such key 'gone' or consumer group 'g' in XREADGROUP with GROUP option";
     redisContext *ctl = test_connect(&srv);
     redisContext *w = test_connect(&srv);
-    cmd_ok(ctl, "DEL gone");
-    cmd_ok(ctl, "XGROUP CREATE gone g $ MKSTREAM");
+    test_ok(ctl, "DEL gone");
+    test_ok(ctl, "XGROUP CREATE gone g $ MKSTREAM");
     /* XGROUP DESTROY. */
-    send_only(w, "XREADGROUP GROUP g c BLOCK 0 STREAMS gone >");
-    wait_blocked(ctl, 1);
-    ck_assert_int_eq(cmd_int(ctl, "XGROUP DESTROY gone g"), 1);
-    redisReply *r = wait_reply(w);
+    test_send(w, "XREADGROUP GROUP g c BLOCK 0 STREAMS gone >");
+    test_wait_blocked(ctl, 1);
+    ck_assert_int_eq(test_int(ctl, "XGROUP DESTROY gone g"), 1);
+    redisReply *r = test_reply(w);
     ck_assert_int_eq(r->type, REDIS_REPLY_ERROR);
     ck_assert_str_eq(r->str, nogroup);
     freeReplyObject(r);
-    wait_blocked(ctl, 0);
+    test_wait_blocked(ctl, 0);
     /* Another group's waiter is not disturbed by it. */
     redisContext *other = test_connect(&srv);
-    cmd_ok(ctl, "XGROUP CREATE gone g $");
-    cmd_ok(ctl, "XGROUP CREATE gone h $");
-    send_only(other, "XREADGROUP GROUP h c BLOCK 0 STREAMS gone >");
-    wait_blocked(ctl, 1);
-    cmd_ok(ctl, "XGROUP DESTROY gone g");
-    wait_blocked(ctl, 1);
+    test_ok(ctl, "XGROUP CREATE gone g $");
+    test_ok(ctl, "XGROUP CREATE gone h $");
+    test_send(other, "XREADGROUP GROUP h c BLOCK 0 STREAMS gone >");
+    test_wait_blocked(ctl, 1);
+    test_ok(ctl, "XGROUP DESTROY gone g");
+    test_wait_blocked(ctl, 1);
     /* DEL of the key. */
-    cmd_ok(ctl, "XGROUP CREATE gone g $");
-    send_only(w, "XREADGROUP GROUP g c BLOCK 0 STREAMS gone >");
-    wait_blocked(ctl, 2);
-    ck_assert_int_eq(cmd_int(ctl, "DEL gone"), 1);
-    r = wait_reply(w);
+    test_ok(ctl, "XGROUP CREATE gone g $");
+    test_send(w, "XREADGROUP GROUP g c BLOCK 0 STREAMS gone >");
+    test_wait_blocked(ctl, 2);
+    ck_assert_int_eq(test_int(ctl, "DEL gone"), 1);
+    r = test_reply(w);
     ck_assert_str_eq(r->str, nogroup);
     freeReplyObject(r);
-    r = wait_reply(other);
+    r = test_reply(other);
     ck_assert_int_eq(r->type, REDIS_REPLY_ERROR);
     freeReplyObject(r);
-    wait_blocked(ctl, 0);
+    test_wait_blocked(ctl, 0);
     /* FLUSHALL. */
-    cmd_ok(ctl, "XGROUP CREATE gone g $ MKSTREAM");
-    send_only(w, "XREADGROUP GROUP g c BLOCK 0 STREAMS gone >");
-    wait_blocked(ctl, 1);
-    cmd_ok(ctl, "FLUSHALL");
-    r = wait_reply(w);
+    test_ok(ctl, "XGROUP CREATE gone g $ MKSTREAM");
+    test_send(w, "XREADGROUP GROUP g c BLOCK 0 STREAMS gone >");
+    test_wait_blocked(ctl, 1);
+    test_ok(ctl, "FLUSHALL");
+    r = test_reply(w);
     ck_assert_str_eq(r->str, nogroup);
     freeReplyObject(r);
-    wait_blocked(ctl, 0);
+    test_wait_blocked(ctl, 0);
     redisFree(other);
     redisFree(w);
     redisFree(ctl);
@@ -431,40 +377,40 @@ START_TEST(effects_replay_groups_exactly)
 {
     redisContext *c = test_connect(&srv);
     redisContext *w = test_connect(&srv);
-    cmd_ok(c, "FLUSHALL");
+    test_ok(c, "FLUSHALL");
     long from = trace_size();
-    cmd_ok(c, "XGROUP CREATE s g $ MKSTREAM");
-    cmd_ok(c, "XGROUP CREATE s h 0");
+    test_ok(c, "XGROUP CREATE s g $ MKSTREAM");
+    test_ok(c, "XGROUP CREATE s h 0");
     for (int i = 1; i <= 12; i++)
-        cmd_ok(c, "XADD s %d-0 n %d", i, i);
-    cmd_ok(c, "XREADGROUP GROUP g a COUNT 4 STREAMS s >");
-    cmd_ok(c, "XREADGROUP GROUP g b COUNT 3 STREAMS s >");
-    cmd_ok(c, "XREADGROUP GROUP g b NOACK COUNT 2 STREAMS s >");
-    cmd_ok(c, "XREADGROUP GROUP h a STREAMS s >");
-    cmd_ok(c, "XREADGROUP GROUP g a STREAMS s 0");       /* history: counts up */
-    cmd_ok(c, "XACK s g 2-0 6-0");
-    cmd_ok(c, "XCLAIM s g c 0 3-0 4-0 TIME 12345");
-    cmd_ok(c, "XCLAIM s g c 0 11-0 FORCE RETRYCOUNT 9");
-    cmd_ok(c, "XAUTOCLAIM s h d 0 5-0 COUNT 3");
-    cmd_ok(c, "XNACK s h FAIL IDS 2 9-0 10-0");
-    cmd_ok(c, "XNACK s h FATAL IDS 1 12-0");
-    cmd_ok(c, "XDEL s 1-0");
-    cmd_ok(c, "XAUTOCLAIM s g e 0 0 COUNT 1");            /* drops 1-0 */
-    cmd_ok(c, "XREADGROUP GROUP h x CLAIM 0 COUNT 2 STREAMS s >");
-    cmd_ok(c, "XGROUP CREATECONSUMER s g idle");
-    cmd_ok(c, "XGROUP SETID s h 3-0 ENTRIESREAD 3");
-    cmd_ok(c, "XREADGROUP GROUP h y COUNT 2 STREAMS s >"); /* redelivers 4-0, 5-0 */
-    cmd_ok(c, "XGROUP DELCONSUMER s h d");
-    cmd_ok(c, "XACKDEL s g ACKED IDS 2 7-0 3-0");
-    cmd_ok(c, "XTRIM s MAXLEN 8 DELREF");
-    cmd_ok(c, "XGROUP CREATE s tmp $");
-    cmd_ok(c, "XGROUP DESTROY s tmp");
+        test_ok(c, "XADD s %d-0 n %d", i, i);
+    test_ok(c, "XREADGROUP GROUP g a COUNT 4 STREAMS s >");
+    test_ok(c, "XREADGROUP GROUP g b COUNT 3 STREAMS s >");
+    test_ok(c, "XREADGROUP GROUP g b NOACK COUNT 2 STREAMS s >");
+    test_ok(c, "XREADGROUP GROUP h a STREAMS s >");
+    test_ok(c, "XREADGROUP GROUP g a STREAMS s 0");       /* history: counts up */
+    test_ok(c, "XACK s g 2-0 6-0");
+    test_ok(c, "XCLAIM s g c 0 3-0 4-0 TIME 12345");
+    test_ok(c, "XCLAIM s g c 0 11-0 FORCE RETRYCOUNT 9");
+    test_ok(c, "XAUTOCLAIM s h d 0 5-0 COUNT 3");
+    test_ok(c, "XNACK s h FAIL IDS 2 9-0 10-0");
+    test_ok(c, "XNACK s h FATAL IDS 1 12-0");
+    test_ok(c, "XDEL s 1-0");
+    test_ok(c, "XAUTOCLAIM s g e 0 0 COUNT 1");            /* drops 1-0 */
+    test_ok(c, "XREADGROUP GROUP h x CLAIM 0 COUNT 2 STREAMS s >");
+    test_ok(c, "XGROUP CREATECONSUMER s g idle");
+    test_ok(c, "XGROUP SETID s h 3-0 ENTRIESREAD 3");
+    test_ok(c, "XREADGROUP GROUP h y COUNT 2 STREAMS s >"); /* redelivers 4-0, 5-0 */
+    test_ok(c, "XGROUP DELCONSUMER s h d");
+    test_ok(c, "XACKDEL s g ACKED IDS 2 7-0 3-0");
+    test_ok(c, "XTRIM s MAXLEN 8 DELREF");
+    test_ok(c, "XGROUP CREATE s tmp $");
+    test_ok(c, "XGROUP DESTROY s tmp");
     /* A waiter served by a write: its delivery is an effect too. */
-    cmd_ok(c, "XREADGROUP GROUP g a STREAMS s >");
-    send_only(w, "XREADGROUP GROUP g z BLOCK 0 STREAMS s >");
-    wait_blocked(c, 1);
-    cmd_ok(c, "XADD s 13-0 n 13");
-    freeReplyObject(wait_reply(w));
+    test_ok(c, "XREADGROUP GROUP g a STREAMS s >");
+    test_send(w, "XREADGROUP GROUP g z BLOCK 0 STREAMS s >");
+    test_wait_blocked(c, 1);
+    test_ok(c, "XADD s 13-0 n 13");
+    freeReplyObject(test_reply(w));
     static char before[1 << 16], after[1 << 16];
     group_state(c, "s", before, sizeof(before));
     /* Sanity: the state compared below is the rich one built above. */
@@ -480,7 +426,7 @@ START_TEST(effects_replay_groups_exactly)
     ck_assert_ptr_nonnull(strstr(t, "$6\r\nXCLAIM\r\n"));
     ck_assert_ptr_nonnull(strstr(t, "$4\r\nTIME\r\n"));
     ck_assert_ptr_nonnull(strstr(t, "$5\r\nSETID\r\n"));
-    cmd_ok(c, "FLUSHALL");
+    test_ok(c, "FLUSHALL");
     char *replies = malloc(1 << 18);
     ck_assert_int_ge(test_raw(&srv, t, len, replies, 1 << 18, 500), 0);
     ck_assert_msg(!strstr(replies, "-ERR") && !strstr(replies, "-NOGROUP"), "%s", replies);
@@ -497,19 +443,19 @@ END_TEST
 START_TEST(copy_and_memory)
 {
     redisContext *c = test_connect(&srv);
-    cmd_ok(c, "FLUSHALL");
+    test_ok(c, "FLUSHALL");
     for (int i = 1; i <= 200; i++)
-        cmd_ok(c, "XADD m %d-0 n %d", i, i);
-    long long bare = cmd_int(c, "MEMORY USAGE m");
-    cmd_ok(c, "XGROUP CREATE m g 0");
-    cmd_ok(c, "XREADGROUP GROUP g a STREAMS m >");
-    ck_assert_int_gt(cmd_int(c, "MEMORY USAGE m"), bare + 200 * 16);
-    ck_assert_int_eq(cmd_int(c, "COPY m m2"), 1);
-    ck_assert_int_eq(cmd_int(c, "XACK m2 g 1-0 2-0"), 2);
+        test_ok(c, "XADD m %d-0 n %d", i, i);
+    long long bare = test_int(c, "MEMORY USAGE m");
+    test_ok(c, "XGROUP CREATE m g 0");
+    test_ok(c, "XREADGROUP GROUP g a STREAMS m >");
+    ck_assert_int_gt(test_int(c, "MEMORY USAGE m"), bare + 200 * 16);
+    ck_assert_int_eq(test_int(c, "COPY m m2"), 1);
+    ck_assert_int_eq(test_int(c, "XACK m2 g 1-0 2-0"), 2);
     ck_assert_int_eq(pending_count(c, "m", "g"), 200);
     ck_assert_int_eq(pending_count(c, "m2", "g"), 198);
-    ck_assert_int_eq(cmd_int(c, "XGROUP DESTROY m g"), 1);
-    ck_assert_int_eq(cmd_int(c, "MEMORY USAGE m"), bare);
+    ck_assert_int_eq(test_int(c, "XGROUP DESTROY m g"), 1);
+    ck_assert_int_eq(test_int(c, "MEMORY USAGE m"), bare);
     ck_assert_int_eq(pending_count(c, "m2", "g"), 198);
     redisFree(c);
 }
@@ -522,14 +468,14 @@ START_TEST(claim_waiter_woken_by_time)
 {
     redisContext *ctl = test_connect(&srv);
     redisContext *w = test_connect(&srv);
-    cmd_ok(ctl, "DEL cq");
-    cmd_ok(ctl, "XADD cq 1-1 job a");
-    cmd_ok(ctl, "XGROUP CREATE cq g 0");
+    test_ok(ctl, "DEL cq");
+    test_ok(ctl, "XADD cq 1-1 job a");
+    test_ok(ctl, "XGROUP CREATE cq g 0");
     redisReply *r = test_cmd(ctl, "XREADGROUP GROUP g c1 STREAMS cq >");
     freeReplyObject(r);
-    send_only(w, "XREADGROUP GROUP g c2 BLOCK 5000 CLAIM 150 STREAMS cq >");
-    wait_blocked(ctl, 1);
-    r = wait_reply(w);
+    test_send(w, "XREADGROUP GROUP g c2 BLOCK 5000 CLAIM 150 STREAMS cq >");
+    test_wait_blocked(ctl, 1);
+    r = test_reply(w);
     ck_assert_int_eq(r->type, REDIS_REPLY_ARRAY);
     redisReply *entry = r->element[0]->element[1]->element[0];
     ck_assert_str_eq(entry->element[0]->str, "1-1");

@@ -52,19 +52,6 @@ static void sleep_ms(int ms)
     nanosleep(&ts, NULL);
 }
 
-static long long cmd_int(redisContext *c, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    redisReply *r = redisvCommand(c, fmt, ap);
-    va_end(ap);
-    ck_assert_ptr_nonnull(r);
-    ck_assert_msg(r->type == REDIS_REPLY_INTEGER, "not an integer: %s", r->str ? r->str : "");
-    long long v = r->integer;
-    freeReplyObject(r);
-    return v;
-}
-
 /* A command whose reply is a bulk string (an entry ID); copied to out. */
 static void cmd_str(redisContext *c, char *out, size_t cap, const char *fmt, ...)
 {
@@ -120,7 +107,7 @@ static void send_and_vanish(const char *const *argv, int argc)
 static void wait_xlen(redisContext *c, const char *key, long long n)
 {
     long long deadline = now_ms() + 5000;
-    while (cmd_int(c, "XLEN %s", key) < n) {
+    while (test_int(c, "XLEN %s", key) < n) {
         ck_assert_msg(now_ms() < deadline, "XLEN %s never reached %lld", key, n);
         sleep_ms(5);
     }
@@ -149,12 +136,12 @@ START_TEST(retry_after_lost_reply_gets_the_same_id)
         ck_assert_str_eq(id, stored);
         redisFree(p);
     }
-    ck_assert_int_eq(cmd_int(c, "XLEN jobs"), 1);
+    ck_assert_int_eq(test_int(c, "XLEN jobs"), 1);
     /* The next job is a new entry. */
     char id2[64];
     cmd_str(c, id2, sizeof(id2), "XADD jobs IDMP producer-7 order-2 * task resize image dog.png");
     ck_assert_str_ne(id2, stored);
-    ck_assert_int_eq(cmd_int(c, "XLEN jobs"), 2);
+    ck_assert_int_eq(test_int(c, "XLEN jobs"), 2);
     ck_assert_int_eq(xinfo_field(c, "jobs", "iids-added"), 2);
     ck_assert_int_eq(xinfo_field(c, "jobs", "iids-duplicates"), 3);
     ck_assert_int_eq(xinfo_field(c, "jobs", "pids-tracked"), 1);
@@ -190,7 +177,7 @@ START_TEST(idmpauto_retry_by_content)
     ck_assert_str_ne(id, stored);
     cmd_str(c, id, sizeof(id), "XADD q IDMPAUTO shipping * invoice 1042 amount 99.50");
     ck_assert_str_ne(id, stored);
-    ck_assert_int_eq(cmd_int(c, "XLEN q"), 3);
+    ck_assert_int_eq(test_int(c, "XLEN q"), 3);
     redisFree(c);
 }
 END_TEST
@@ -217,7 +204,7 @@ START_TEST(iids_expire_after_the_duration)
     ck_assert_int_eq(xinfo_field(c, "t", "pids-tracked"), 0);
     cmd_str(c, later, sizeof(later), "XADD t IDMP p job-1 * n 1");
     ck_assert_str_ne(later, first);
-    ck_assert_int_eq(cmd_int(c, "XLEN t"), 3);
+    ck_assert_int_eq(test_int(c, "XLEN t"), 3);
     ck_assert_int_eq(xinfo_field(c, "t", "iids-tracked"), 1);
     ck_assert_int_eq(xinfo_field(c, "t", "iids-added"), 2);
     redisFree(c);
@@ -239,10 +226,10 @@ START_TEST(iids_evicted_beyond_the_maxsize)
         cmd_str(c, id, sizeof(id), "XADD e IDMP p job-%d * n %d", i, i);
         ck_assert_str_eq(id, ids[i]);
     }
-    ck_assert_int_eq(cmd_int(c, "XLEN e"), 6);
+    ck_assert_int_eq(test_int(c, "XLEN e"), 6);
     cmd_str(c, id, sizeof(id), "XADD e IDMP p job-1 * n 1");
     ck_assert_str_ne(id, ids[1]);
-    ck_assert_int_eq(cmd_int(c, "XLEN e"), 7);
+    ck_assert_int_eq(test_int(c, "XLEN e"), 7);
     /* Each producer has its own three. */
     for (int i = 1; i <= 3; i++)
         cmd_str(c, ids[i], sizeof(ids[i]), "XADD e IDMP other job-%d * n %d", i, i);
@@ -268,7 +255,7 @@ START_TEST(retries_inside_a_transaction)
     ck_assert_str_eq(r->element[0]->str, r->element[1]->str);
     ck_assert_str_ne(r->element[0]->str, r->element[2]->str);
     freeReplyObject(r);
-    ck_assert_int_eq(cmd_int(c, "XLEN m"), 2);
+    ck_assert_int_eq(test_int(c, "XLEN m"), 2);
     redisFree(c);
 }
 END_TEST
@@ -344,12 +331,12 @@ START_TEST(effects_replay_the_map)
     ck_assert_ptr_null(strstr(replies, "-ERR"));
     free(replies);
     free(t);
-    ck_assert_int_eq(cmd_int(c, "XLEN r"), 1);
+    ck_assert_int_eq(test_int(c, "XLEN r"), 1);
     /* The map came back: retries are still recognised. */
     char id[64];
     cmd_str(c, id, sizeof(id), "XADD r IDMP prod job-2 * n 2");
     ck_assert_str_eq(id, other);
-    ck_assert_int_eq(cmd_int(c, "XLEN r"), 1);
+    ck_assert_int_eq(test_int(c, "XLEN r"), 1);
     ck_assert_int_eq(xinfo_field(c, "r", "idmp-maxsize"), 50);
     ck_assert_int_eq(xinfo_field(c, "r", "iids-tracked"), 1);
     redisFree(c);
@@ -369,23 +356,23 @@ START_TEST(copy_and_delete_keep_maps_apart)
     cmd_str(c, id, sizeof(id), "XADD dst IDMP p x * n 1");
     ck_assert_str_eq(id, a);
     cmd_str(c, b, sizeof(b), "XADD dst IDMP p y * n 2");
-    ck_assert_int_eq(cmd_int(c, "XLEN dst"), 2);
+    ck_assert_int_eq(test_int(c, "XLEN dst"), 2);
     /* The source did not see y: the same message is new there. */
     cmd_str(c, id, sizeof(id), "XADD src IDMP p y * n 2");
-    ck_assert_int_eq(cmd_int(c, "XLEN src"), 2);
+    ck_assert_int_eq(test_int(c, "XLEN src"), 2);
     ck_assert_int_eq(xinfo_field(c, "src", "iids-added"), 2);
     ck_assert_int_eq(xinfo_field(c, "dst", "iids-added"), 2);
     ck_assert_int_eq(xinfo_field(c, "dst", "iids-duplicates"), 1);
     /* A stream deleted and made again starts with no map. */
-    ck_assert_int_eq(cmd_int(c, "DEL src"), 1);
+    ck_assert_int_eq(test_int(c, "DEL src"), 1);
     cmd_str(c, id, sizeof(id), "XADD src IDMP p x * n 1");
-    ck_assert_int_eq(cmd_int(c, "XLEN src"), 1);
+    ck_assert_int_eq(test_int(c, "XLEN src"), 1);
     ck_assert_int_eq(xinfo_field(c, "src", "iids-added"), 1);
     ck_assert_int_eq(xinfo_field(c, "src", "iids-duplicates"), 0);
     /* MEMORY USAGE counts the map. */
-    long long with_map = cmd_int(c, "MEMORY USAGE dst");
+    long long with_map = test_int(c, "MEMORY USAGE dst");
     freeReplyObject(test_cmd(c, "XCFGSET dst IDMP-MAXSIZE 1"));
-    ck_assert_int_lt(cmd_int(c, "MEMORY USAGE dst"), with_map);
+    ck_assert_int_lt(test_int(c, "MEMORY USAGE dst"), with_map);
     freeReplyObject(test_cmd(c, "FLUSHALL"));
     redisFree(c);
 }

@@ -28,51 +28,26 @@ static void teardown(void)
     test_server_stop(&srv);
 }
 
-static long long cmd_int(redisContext *c, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    redisReply *r = redisvCommand(c, fmt, ap);
-    va_end(ap);
-    ck_assert_ptr_nonnull(r);
-    ck_assert_msg(r->type == REDIS_REPLY_INTEGER, "not an integer: %s", r->str ? r->str : "");
-    long long v = r->integer;
-    freeReplyObject(r);
-    return v;
-}
-
-static void cmd_ok(redisContext *c, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    redisReply *r = redisvCommand(c, fmt, ap);
-    va_end(ap);
-    ck_assert_ptr_nonnull(r);
-    ck_assert_msg(r->type == REDIS_REPLY_STATUS || r->type == REDIS_REPLY_STRING,
-                  "unexpected reply type %d: %s", r->type, r->str ? r->str : "");
-    freeReplyObject(r);
-}
-
 START_TEST(lazy_and_active_expiry)
 {
     redisContext *c = test_connect(&srv);
-    cmd_ok(c, "FLUSHALL");
+    test_ok(c, "FLUSHALL");
     long long before = test_info_ll(c, "expired_keys");
-    cmd_ok(c, "XADD lazy 1-1 f v");
-    ck_assert_int_eq(cmd_int(c, "PEXPIRE lazy 50"), 1);
+    test_ok(c, "XADD lazy 1-1 f v");
+    ck_assert_int_eq(test_int(c, "PEXPIRE lazy 50"), 1);
     /* Active expiry: a key nobody touches goes away by itself. */
     for (int i = 0; i < 100; i++) {
         char key[32];
         snprintf(key, sizeof(key), "active:%d", i);
-        cmd_ok(c, "XADD %s 1-1 f v", key);
-        ck_assert_int_eq(cmd_int(c, "PEXPIRE %s 30", key), 1);
+        test_ok(c, "XADD %s 1-1 f v", key);
+        ck_assert_int_eq(test_int(c, "PEXPIRE %s 30", key), 1);
     }
     usleep(60000);
     /* Reading the lazy one never sees it, whether the cron or the read
      * expired it; then every one of the 101 keys is counted as expired. */
-    ck_assert_int_eq(cmd_int(c, "EXISTS lazy"), 0);
+    ck_assert_int_eq(test_int(c, "EXISTS lazy"), 0);
     ck_assert_int_eq(test_wait_info(c, "expired_keys", before + 101, 5000), 0);
-    ck_assert_int_eq(cmd_int(c, "DBSIZE"), 0);
+    ck_assert_int_eq(test_int(c, "DBSIZE"), 0);
     redisFree(c);
 }
 END_TEST
@@ -81,31 +56,31 @@ START_TEST(watch_fails_on_touch_and_expiry)
 {
     redisContext *c = test_connect(&srv);
     redisContext *other = test_connect(&srv);
-    cmd_ok(c, "FLUSHALL");
-    cmd_ok(c, "XADD w 1-1 f v");
-    cmd_ok(c, "WATCH w");
-    cmd_ok(other, "XADD w 2-1 f v");
-    cmd_ok(c, "MULTI");
-    cmd_ok(c, "XLEN w");
+    test_ok(c, "FLUSHALL");
+    test_ok(c, "XADD w 1-1 f v");
+    test_ok(c, "WATCH w");
+    test_ok(other, "XADD w 2-1 f v");
+    test_ok(c, "MULTI");
+    test_ok(c, "XLEN w");
     redisReply *r = test_cmd(c, "EXEC");
     ck_assert_int_eq(r->type, REDIS_REPLY_NIL);
     freeReplyObject(r);
 
     /* A watched key that expires makes EXEC fail (Redis 7). */
-    cmd_ok(c, "XADD e 1-1 f v");
-    ck_assert_int_eq(cmd_int(c, "PEXPIRE e 20"), 1);
-    cmd_ok(c, "WATCH e");
+    test_ok(c, "XADD e 1-1 f v");
+    ck_assert_int_eq(test_int(c, "PEXPIRE e 20"), 1);
+    test_ok(c, "WATCH e");
     usleep(50000);
-    cmd_ok(c, "MULTI");
-    cmd_ok(c, "PING");
+    test_ok(c, "MULTI");
+    test_ok(c, "PING");
     r = test_cmd(c, "EXEC");
     ck_assert_int_eq(r->type, REDIS_REPLY_NIL);
     freeReplyObject(r);
 
     /* Untouched: EXEC runs. */
-    cmd_ok(c, "WATCH w");
-    cmd_ok(c, "MULTI");
-    cmd_ok(c, "XLEN w");
+    test_ok(c, "WATCH w");
+    test_ok(c, "MULTI");
+    test_ok(c, "XLEN w");
     r = test_cmd(c, "EXEC");
     ck_assert_int_eq(r->type, REDIS_REPLY_ARRAY);
     ck_assert_int_eq(r->element[0]->integer, 2);
@@ -130,17 +105,17 @@ static const char *trace(void)
 START_TEST(effects_are_deterministic)
 {
     redisContext *c = test_connect(&srv);
-    cmd_ok(c, "SELECT 2");
+    test_ok(c, "SELECT 2");
     redisReply *r = test_cmd(c, "XADD fx * a 1");
     ck_assert_int_eq(r->type, REDIS_REPLY_STRING);
     char id[64];
     snprintf(id, sizeof(id), "%s", r->str);
     freeReplyObject(r);
-    ck_assert_int_eq(cmd_int(c, "EXPIRE fx 100"), 1);
+    ck_assert_int_eq(test_int(c, "EXPIRE fx 100"), 1);
     r = test_cmd(c, "PEXPIRETIME fx");
     long long at = r->integer;
     freeReplyObject(r);
-    ck_assert_int_eq(cmd_int(c, "EXPIRE fx -1"), 1);
+    ck_assert_int_eq(test_int(c, "EXPIRE fx -1"), 1);
     const char *t = trace();
     char want[256];
     snprintf(want, sizeof(want), "$4\r\nXADD\r\n$2\r\nfx\r\n$%zu\r\n%s\r\n", strlen(id), id);
@@ -156,7 +131,7 @@ END_TEST
 START_TEST(large_values_and_many_fields)
 {
     redisContext *c = test_connect(&srv);
-    cmd_ok(c, "FLUSHALL");
+    test_ok(c, "FLUSHALL");
     size_t big = 1024 * 1024;
     char *val = malloc(big);
     for (size_t i = 0; i < big; i++)
@@ -205,7 +180,7 @@ END_TEST
 START_TEST(million_entry_stream)
 {
     redisContext *c = test_connect(&srv);
-    cmd_ok(c, "FLUSHALL");
+    test_ok(c, "FLUSHALL");
     const int total = 1000000, batch = 10000;
     for (int done = 0; done < total; done += batch) {
         for (int i = 0; i < batch; i++)
@@ -218,7 +193,7 @@ START_TEST(million_entry_stream)
             freeReplyObject(r);
         }
     }
-    ck_assert_int_eq(cmd_int(c, "XLEN m"), total);
+    ck_assert_int_eq(test_int(c, "XLEN m"), total);
     redisReply *r = test_cmd(c, "XRANGE m 500000 + COUNT 3");
     ck_assert_int_eq(r->elements, 3);
     ck_assert_str_eq(r->element[0]->element[0]->str, "500000-1");
@@ -228,8 +203,8 @@ START_TEST(million_entry_stream)
     r = test_cmd(c, "XREVRANGE m + - COUNT 2");
     ck_assert_str_eq(r->element[0]->element[0]->str, "1000000-1");
     freeReplyObject(r);
-    ck_assert_int_eq(cmd_int(c, "XTRIM m MAXLEN 10"), total - 10);
-    ck_assert_int_eq(cmd_int(c, "XLEN m"), 10);
+    ck_assert_int_eq(test_int(c, "XTRIM m MAXLEN 10"), total - 10);
+    ck_assert_int_eq(test_int(c, "XLEN m"), 10);
     redisFree(c);
 }
 END_TEST
