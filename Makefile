@@ -10,6 +10,7 @@
 #   make bench-memory   bytes per stream entry, both servers
 #   make startup-time   start-up to first PONG, both servers
 #   make bench-block    wake latency and ping-pong of blocked readers, both servers
+#   make bench-groups   consumer groups: consume rate and PEL scaling, both servers
 #
 # Objects live in build/<variant>/ so sanitizer and release builds never mix;
 # src/runnel-server is the binary of the variant built last.
@@ -81,7 +82,7 @@ COMPAT_RUNNER := $(B)/redis-compat/compat-runner
 
 DEPS_STAMP := build/.deps-ok
 
-.PHONY: all run test unit integration compat fuzz bench bench-memory bench-block startup-time clean deps
+.PHONY: all run test unit integration compat fuzz bench bench-memory bench-block bench-groups startup-time clean deps
 all: $(SERVER) src/runnel-server
 
 deps: $(DEPS_STAMP)
@@ -166,6 +167,9 @@ startup-time: all
 
 bench-block: all
 	sh utils/bench-block.sh
+
+bench-groups: all
+	sh utils/bench-groups.sh
 
 clean:
 	rm -rf build src/runnel-server
