@@ -176,6 +176,7 @@ void command_call(struct conn *c, struct command *cmd)
 {
     struct server *srv = c->srv;
     long long start = util_ustime();
+    server_update_clock(srv, start);
     size_t reply_start = c->out.len;
     const struct command *saved = c->cmd;
     c->cmd = cmd;

@@ -37,10 +37,18 @@
 
 #define SERVER_RESERVED_FDS 32
 
+/* The server's clock is read once per command (command_call), once per
+ * loop iteration and once per cron run, and cached: every use inside one
+ * command sees the same instant (as Redis 7.2's command time snapshot), and
+ * a pipelined burst does not pay a clock read per lookup. */
 long long server_mstime(const struct server *srv)
 {
-    (void)srv;
-    return util_mstime();
+    return srv->now_us / 1000;
+}
+
+void server_update_clock(struct server *srv, long long now_us)
+{
+    srv->now_us = now_us ? now_us : util_ustime();
 }
 
 static void random_hex(char *out, size_t n, uint64_t *seed_out)
@@ -135,6 +143,7 @@ int server_add_sink(struct server *srv, effect_sink_fn fn, void *ud)
 int server_init(struct server *srv)
 {
     srv->start_us = util_ustime();
+    srv->now_us = srv->start_us;
     srv->start_ms = srv->start_us / 1000;
     random_hex(srv->run_id, 40, &srv->hash_seed);
     srv->lru_clock = (uint32_t)(srv->start_ms / 1000);
@@ -429,6 +438,7 @@ static void server_cron(evutil_socket_t fd, short what, void *arg)
     (void)fd;
     (void)what;
     struct server *srv = arg;
+    server_update_clock(srv, 0);
     long long now = server_mstime(srv);
     srv->lru_clock = (uint32_t)(now / 1000);
     srv->cronloops++;
@@ -490,6 +500,7 @@ int server_run(struct server *srv)
     server_schedule_cron(srv);
     log_notice("Ready to accept connections");
     while (!srv->shutdown_asap) {
+        server_update_clock(srv, 0);
         server_before_sleep(srv);
         if (srv->shutdown_asap)
             break;

@@ -98,6 +98,7 @@ struct server {
     int trace_db;
 
     struct server_stats stat;
+    long long now_us;           /* cached clock (server_update_clock) */
     long long start_ms;
     long long start_us;
     char run_id[41];
@@ -115,7 +116,10 @@ int server_run(struct server *srv);
 void server_shutdown(struct server *srv);
 void server_free(struct server *srv);
 
+/* Cached wall clock in ms (see server.c); server_update_clock refreshes it
+ * (now_us 0 = read the clock). */
 long long server_mstime(const struct server *srv);
+void server_update_clock(struct server *srv, long long now_us);
 
 /* Hooks for command handlers. */
 /* A key changed: WATCH, and (later) ready keys for blocked clients. */
