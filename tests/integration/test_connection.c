@@ -455,6 +455,40 @@ START_TEST(shutdown_stops_server)
 }
 END_TEST
 
+/* redis-cli's hints read COMMAND DOCS: the stream commands document the
+ * arguments Redis 8.2-8.10 added. */
+static int docs_mention(redisReply *r, const char *word)
+{
+    if (!r)
+        return 0;
+    if (r->type == REDIS_REPLY_STRING || r->type == REDIS_REPLY_STATUS)
+        return strcmp(r->str, word) == 0;
+    for (size_t i = 0; i < r->elements; i++)
+        if (docs_mention(r->element[i], word))
+            return 1;
+    return 0;
+}
+
+START_TEST(command_docs_newer_stream_arguments)
+{
+    redisContext *c = test_connect(&srv);
+    static const struct {
+        const char *cmd, *word;
+    } cases[] = {
+        {"XADD", "IDMPAUTO"},     {"XADD", "KEEPREF"},   {"XTRIM", "ACKED"},
+        {"XREAD", "MAXCOUNT"},    {"XREAD", "MAXSIZE"},  {"XREADGROUP", "CLAIM"},
+        {"XREADGROUP", "MAXSIZE"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        redisReply *r = test_cmd(c, "COMMAND DOCS %s", cases[i].cmd);
+        ck_assert_msg(docs_mention(r, cases[i].word), "%s docs lack %s", cases[i].cmd,
+                      cases[i].word);
+        freeReplyObject(r);
+    }
+    redisFree(c);
+}
+END_TEST
+
 static Suite *connection_suite(void)
 {
     Suite *s = suite_create("connection");
@@ -477,6 +511,7 @@ static Suite *connection_suite(void)
     tcase_add_test(tc, output_buffer_limit);
     tcase_add_test(tc, effects_trace);
     tcase_add_test(tc, info_sections);
+    tcase_add_test(tc, command_docs_newer_stream_arguments);
     tcase_add_test(tc, shutdown_stops_server);
     suite_add_tcase(s, tc);
     return s;
