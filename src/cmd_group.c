@@ -441,128 +441,9 @@ void cmd_xgroup_delconsumer(struct conn *c)
 
 /* --- XREADGROUP --------------------------------------------------------------- */
 
-struct xreadgroup_args {
-    long long count;          /* per stream, 0 = all */
-    long long maxcount;       /* MAXCOUNT (8.10): entries in all, -1 = no cap */
-    long long maxsize;        /* MAXSIZE (8.10): field and value bytes, -1 */
-    long long timeout;        /* -1: no BLOCK */
-    long long min_idle;       /* CLAIM, -1: none */
-    bool noack;
-    int group_arg;            /* argv index of the group name (0: none) */
-    int streams_arg, nstreams;
-};
-
-/* Options up to STREAMS, with Redis's errors in its order. */
-static int xreadgroup_parse_or_reply(struct conn *c, struct xreadgroup_args *a)
-{
-    memset(a, 0, sizeof(*a));
-    a->timeout = -1;
-    a->min_idle = -1;
-    a->maxcount = a->maxsize = -1;
-    for (int i = 1; i < c->argc; i++) {
-        int more = c->argc - i - 1;
-        const struct util_arg *o = &c->argv[i];
-        if (util_eq_nocase(o->ptr, o->len, "claim") && more) {
-            i++;
-            if (!util_str_to_ll(c->argv[i].ptr, c->argv[i].len, &a->min_idle)) {
-                reply_error(&c->out, "ERR min-idle-time is not an integer or out of range");
-                return -1;
-            }
-            if (a->min_idle < 0) {
-                reply_error(&c->out, "ERR min-idle-time must be a positive integer");
-                return -1;
-            }
-        } else if (util_eq_nocase(o->ptr, o->len, "block") && more) {
-            i++;
-            if (!util_str_to_ll(c->argv[i].ptr, c->argv[i].len, &a->timeout)) {
-                reply_error(&c->out, "ERR timeout is not an integer or out of range");
-                return -1;
-            }
-            if (a->timeout < 0) {
-                reply_error(&c->out, "ERR timeout is negative");
-                return -1;
-            }
-        } else if (util_eq_nocase(o->ptr, o->len, "count") && more) {
-            i++;
-            if (arg_ll_or_reply(c, i, &a->count) < 0)
-                return -1;
-            if (a->count < 0)
-                a->count = 0;
-        } else if ((util_eq_nocase(o->ptr, o->len, "maxcount") ||
-                    util_eq_nocase(o->ptr, o->len, "maxsize")) && more) {
-            long long v;
-            if (arg_ll_or_reply(c, i + 1, &v) < 0)
-                return -1;
-            if (v <= 0) {
-                reply_error(&c->out, "ERR value is out of range, must be positive");
-                return -1;
-            }
-            if (util_eq_nocase(o->ptr, o->len, "maxcount"))
-                a->maxcount = v;
-            else
-                a->maxsize = v;
-            i++;
-        } else if (util_eq_nocase(o->ptr, o->len, "streams") && more) {
-            a->streams_arg = i + 1;
-            a->nstreams = c->argc - a->streams_arg;
-            if (a->nstreams % 2 != 0) {
-                reply_error(&c->out, "ERR Unbalanced XREAD list of streams: for each stream key "
-                                     "an ID or '$' must be specified.");
-                return -1;
-            }
-            a->nstreams /= 2;
-            break;
-        } else if (util_eq_nocase(o->ptr, o->len, "group") && more >= 2) {
-            a->group_arg = i + 1;
-            i += 2;
-        } else if (util_eq_nocase(o->ptr, o->len, "noack")) {
-            a->noack = true;
-        } else {
-            reply_syntax_error(c);
-            return -1;
-        }
-    }
-    if (a->streams_arg == 0) {
-        reply_syntax_error(c);
-        return -1;
-    }
-    if (a->group_arg == 0) {
-        reply_error(&c->out, "ERR Missing GROUP option for XREADGROUP");
-        return -1;
-    }
-    return 0;
-}
-
-/* Redis 8.10's caps on a whole reply, across its keys (as XREAD's): at
- * most `entries` entries and about `bytes` bytes of fields and values, the
- * entry that reaches the byte cap still sent.  -1: no cap. */
-struct xrg_budget {
-    long long entries;
-    long long bytes;
-};
-
-/* Nothing more may be sent. */
-static bool budget_spent(const struct xrg_budget *b)
-{
-    return b->entries == 0 || b->bytes == 0;
-}
-
-/* Charge one entry of npairs field/value pairs. */
-static void budget_charge(struct xrg_budget *b, const struct stream_str *fv, size_t npairs)
-{
-    if (b->entries > 0)
-        b->entries--;
-    if (b->bytes > 0) {
-        for (size_t j = 0; j < npairs * 2; j++)
-            b->bytes -= (long long)fv[j].len;
-        if (b->bytes < 0)
-            b->bytes = 0;
-    }
-}
-
 /* One XREADGROUP over one stream: what it serves and how. */
 struct xrg_read {
-    struct xrg_budget *budget;
+    struct read_budget *budget;
     struct stream *s;
     struct stream_group *g;
     struct stream_consumer *cons;
@@ -587,7 +468,7 @@ static long xrg_serve_claimed(struct conn *c, struct xrg_read *r)
     bool more = index_seek(g->pel_time, &it, INDEX_FIRST, NULL);
     while (more) {
         struct stream_pending *p = it.value;
-        if (p->order >= first_new || budget_spent(r->budget))
+        if (p->order >= first_new || read_budget_spent(r->budget))
             break;
         int64_t idle = r->now - p->delivery_time;
         if (idle < 0)
@@ -605,7 +486,7 @@ static long xrg_serve_claimed(struct conn *c, struct xrg_read *r)
                 reply_bulk(&c->out, si.fv[k].ptr, si.fv[k].len);
             reply_int(&c->out, idle);
             reply_int(&c->out, (long long)p->delivery_count);
-            budget_charge(r->budget, si.fv, si.npairs);
+            read_budget_charge(r->budget, si.fv, si.npairs);
             stream_pending_count_up(p);
             stream_pel_claim(g, p, r->cons, r->now);
             r->cons->active_time = r->now;
@@ -636,9 +517,9 @@ static long xrg_serve_new(struct conn *c, struct xrg_read *r, long served)
     bool advanced = false;
     struct stream_iter it;
     stream_iter_start(&it, r->s, &start, &end, false);
-    while ((r->count == 0 || served + n < r->count) && !budget_spent(r->budget) &&
+    while ((r->count == 0 || served + n < r->count) && !read_budget_spent(r->budget) &&
            stream_iter_next(&it)) {
-        budget_charge(r->budget, it.fv, it.npairs);
+        read_budget_charge(r->budget, it.fv, it.npairs);
         if (stream_id_cmp(&it.id, &g->last_id) > 0) {
             stream_group_advance(r->s, g, &it.id);
             advanced = true;
@@ -680,7 +561,7 @@ static void xrg_serve_history(struct conn *c, struct xrg_read *r)
     }
     struct index_iter it;
     bool more = index_seek(r->cons->pending, &it, INDEX_GE, &start);
-    while (more && (r->count == 0 || n < r->count) && !budget_spent(r->budget)) {
+    while (more && (r->count == 0 || n < r->count) && !read_budget_spent(r->budget)) {
         struct stream_pending *p = it.value;
         struct stream_id key = it.key;
         struct stream_iter si;
@@ -688,9 +569,9 @@ static void xrg_serve_history(struct conn *c, struct xrg_read *r)
         bool found = stream_iter_next(&si);
         if (found) {
             reply_stream_entry(&c->out, &si.id, si.fv, si.npairs);
-            budget_charge(r->budget, si.fv, si.npairs);
+            read_budget_charge(r->budget, si.fv, si.npairs);
         } else {
-            budget_charge(r->budget, NULL, 0);
+            read_budget_charge(r->budget, NULL, 0);
         }
         stream_iter_stop(&si);
         if (found) {
@@ -742,8 +623,8 @@ static long long xrg_next_claim_time(const struct xrg_read *r)
  * [CLAIM min-idle] [NOACK] STREAMS key... id... */
 void cmd_xreadgroup(struct conn *c)
 {
-    struct xreadgroup_args a;
-    if (xreadgroup_parse_or_reply(c, &a) < 0)
+    struct read_args a;
+    if (read_args_parse_or_reply(c, true, &a) < 0)
         return;
     const struct util_arg *gname = &c->argv[a.group_arg];
     const struct util_arg *cname = &c->argv[a.group_arg + 1];
@@ -789,7 +670,7 @@ void cmd_xreadgroup(struct conn *c)
 
     int64_t now = server_mstime(c->srv);
     long long min_idle = a.min_idle;
-    struct xrg_budget budget = {a.maxcount, a.maxsize};
+    struct read_budget budget = {a.maxcount, a.maxsize};
     size_t handle = 0;
     long served = 0;
     for (int k = 0; k < a.nstreams; k++) {
@@ -798,7 +679,7 @@ void cmd_xreadgroup(struct conn *c)
         struct stream *s = group_lookup_stream(c, key, true, &wrongtype);
         if (!s)
             continue;
-        if (budget_spent(&budget))
+        if (read_budget_spent(&budget))
             break;
         struct xrg_read r = {.s = s, .key = key, .count = a.count, .noack = a.noack, .now = now,
                              .budget = &budget};

@@ -664,18 +664,23 @@ void cmd_xdel(struct conn *c)
 
 /* --- XREAD ---------------------------------------------------------------- */
 
-/* Redis 8.10's caps on a whole XREAD reply, across its keys: at most
- * `entries` entries (MAXCOUNT) and about `bytes` bytes of fields and
- * values (MAXSIZE; the entry that reaches it is still sent, so a reply is
- * never empty because of it).  -1: no cap. */
-struct read_budget {
-    long long entries;
-    long long bytes;
-};
-
-static bool budget_spent(const struct read_budget *b)
+/* MAXCOUNT or MAXSIZE used up. */
+bool read_budget_spent(const struct read_budget *b)
 {
     return b->entries == 0 || b->bytes == 0;
+}
+
+/* One entry sent: count it against both caps. */
+void read_budget_charge(struct read_budget *b, const struct stream_str *fv, size_t npairs)
+{
+    if (b->entries > 0)
+        b->entries--;
+    if (b->bytes > 0) {
+        for (size_t j = 0; j < npairs * 2; j++)
+            b->bytes -= (long long)fv[j].len;
+        if (b->bytes < 0)
+            b->bytes = 0;
+    }
 }
 
 /* The entries of s from start on (at most count, 0 = all) that fit the
@@ -689,31 +694,105 @@ static long reply_read_range(struct reply_buf *r, const struct stream *s,
     struct stream_iter it;
     struct stream_id end = STREAM_ID_MAX;
     stream_iter_start(&it, s, start, &end, false);
-    while ((count == 0 || n < count) && !budget_spent(b) && stream_iter_next(&it)) {
+    while ((count == 0 || n < count) && !read_budget_spent(b) && stream_iter_next(&it)) {
         reply_stream_entry(r, &it.id, it.fv, it.npairs);
         n++;
-        if (b->entries > 0)
-            b->entries--;
-        if (b->bytes > 0) {
-            for (size_t j = 0; j < it.npairs * 2; j++)
-                b->bytes -= (long long)it.fv[j].len;
-            if (b->bytes < 0)
-                b->bytes = 0;
-        }
+        read_budget_charge(b, it.fv, it.npairs);
     }
     stream_iter_stop(&it);
     reply_defer_array(r, handle, n);
     return n;
 }
 
-/* MAXCOUNT / MAXSIZE: a positive integer, or reply Redis's error for
- * integer arguments that must be positive. */
-static int arg_positive_or_reply(struct conn *c, int i, long long *out)
+/* XREAD / XREADGROUP options up to STREAMS (Redis's streamReadGeneric
+ * parsing): the group-only ones (GROUP, NOACK, CLAIM) are refused for XREAD
+ * with Redis's own texts; an odd STREAMS list, a missing STREAMS and a
+ * missing GROUP are errors.  0, or -1 after replying. */
+int read_args_parse_or_reply(struct conn *c, bool group, struct read_args *a)
 {
-    if (arg_ll_or_reply(c, i, out) < 0)
+    memset(a, 0, sizeof(*a));
+    a->timeout = -1;
+    a->min_idle = -1;
+    a->maxcount = a->maxsize = -1;
+    for (int i = 1; i < c->argc; i++) {
+        int more = c->argc - i - 1;
+        const struct util_arg *o = &c->argv[i];
+        if (group && util_eq_nocase(o->ptr, o->len, "claim") && more) {
+            i++;
+            if (!util_str_to_ll(c->argv[i].ptr, c->argv[i].len, &a->min_idle)) {
+                reply_error(&c->out, "ERR min-idle-time is not an integer or out of range");
+                return -1;
+            }
+            if (a->min_idle < 0) {
+                reply_error(&c->out, "ERR min-idle-time must be a positive integer");
+                return -1;
+            }
+        } else if (util_eq_nocase(o->ptr, o->len, "block") && more) {
+            i++;
+            if (!util_str_to_ll(c->argv[i].ptr, c->argv[i].len, &a->timeout)) {
+                reply_error(&c->out, "ERR timeout is not an integer or out of range");
+                return -1;
+            }
+            if (a->timeout < 0) {
+                reply_error(&c->out, "ERR timeout is negative");
+                return -1;
+            }
+        } else if (util_eq_nocase(o->ptr, o->len, "count") && more) {
+            i++;
+            if (arg_ll_or_reply(c, i, &a->count) < 0)
+                return -1;
+            if (a->count < 0)
+                a->count = 0;
+        } else if ((util_eq_nocase(o->ptr, o->len, "maxcount") ||
+                    util_eq_nocase(o->ptr, o->len, "maxsize")) && more) {
+            long long v;
+            if (arg_ll_or_reply(c, i + 1, &v) < 0)
+                return -1;
+            if (v <= 0) {
+                reply_error(&c->out, "ERR value is out of range, must be positive");
+                return -1;
+            }
+            if (util_eq_nocase(o->ptr, o->len, "maxcount"))
+                a->maxcount = v;
+            else
+                a->maxsize = v;
+            i++;
+        } else if (util_eq_nocase(o->ptr, o->len, "streams") && more) {
+            a->streams_arg = i + 1;
+            a->nstreams = c->argc - a->streams_arg;
+            if (a->nstreams % 2 != 0) {
+                reply_error(&c->out, "ERR Unbalanced XREAD list of streams: for each stream key "
+                                     "an ID or '$' must be specified.");
+                return -1;
+            }
+            a->nstreams /= 2;
+            break;
+        } else if (util_eq_nocase(o->ptr, o->len, "group") && more >= 2) {
+            if (!group) {
+                reply_error(&c->out, "ERR The GROUP option is only supported by XREADGROUP. "
+                                     "You called XREAD instead.");
+                return -1;
+            }
+            a->group_arg = i + 1;
+            i += 2;
+        } else if (util_eq_nocase(o->ptr, o->len, "noack")) {
+            if (!group) {
+                reply_error(&c->out, "ERR The NOACK option is only supported by XREADGROUP. "
+                                     "You called XREAD instead.");
+                return -1;
+            }
+            a->noack = true;
+        } else {
+            reply_syntax_error(c);
+            return -1;
+        }
+    }
+    if (a->streams_arg == 0) {
+        reply_syntax_error(c);
         return -1;
-    if (*out <= 0) {
-        reply_error(&c->out, "ERR value is out of range, must be positive");
+    }
+    if (group && a->group_arg == 0) {
+        reply_error(&c->out, "ERR Missing GROUP option for XREADGROUP");
         return -1;
     }
     return 0;
@@ -721,63 +800,12 @@ static int arg_positive_or_reply(struct conn *c, int i, long long *out)
 
 void cmd_xread(struct conn *c)
 {
-    long long count = 0, timeout = -1;
-    struct read_budget budget = {-1, -1};
-    int streams_arg = 0, nstreams = 0;
-    for (int i = 1; i < c->argc; i++) {
-        int more = c->argc - i - 1;
-        const struct util_arg *o = &c->argv[i];
-        if (util_eq_nocase(o->ptr, o->len, "block") && more) {
-            i++;
-            if (!util_str_to_ll(c->argv[i].ptr, c->argv[i].len, &timeout)) {
-                reply_error(&c->out, "ERR timeout is not an integer or out of range");
-                return;
-            }
-            if (timeout < 0) {
-                reply_error(&c->out, "ERR timeout is negative");
-                return;
-            }
-        } else if (util_eq_nocase(o->ptr, o->len, "count") && more) {
-            i++;
-            if (arg_ll_or_reply(c, i, &count) < 0)
-                return;
-            if (count < 0)
-                count = 0;
-        } else if (util_eq_nocase(o->ptr, o->len, "maxcount") && more) {
-            i++;
-            if (arg_positive_or_reply(c, i, &budget.entries) < 0)
-                return;
-        } else if (util_eq_nocase(o->ptr, o->len, "maxsize") && more) {
-            i++;
-            if (arg_positive_or_reply(c, i, &budget.bytes) < 0)
-                return;
-        } else if (util_eq_nocase(o->ptr, o->len, "streams") && more) {
-            streams_arg = i + 1;
-            nstreams = c->argc - streams_arg;
-            if (nstreams % 2 != 0) {
-                reply_error(&c->out, "ERR Unbalanced XREAD list of streams: for each stream key "
-                                     "an ID or '$' must be specified.");
-                return;
-            }
-            nstreams /= 2;
-            break;
-        } else if (util_eq_nocase(o->ptr, o->len, "group") && more >= 2) {
-            reply_error(&c->out, "ERR The GROUP option is only supported by XREADGROUP. You "
-                                 "called XREAD instead.");
-            return;
-        } else if (util_eq_nocase(o->ptr, o->len, "noack")) {
-            reply_error(&c->out, "ERR The NOACK option is only supported by XREADGROUP. You "
-                                 "called XREAD instead.");
-            return;
-        } else {
-            reply_syntax_error(c);
-            return;
-        }
-    }
-    if (streams_arg == 0) {
-        reply_syntax_error(c);
+    struct read_args a;
+    if (read_args_parse_or_reply(c, false, &a) < 0)
         return;
-    }
+    long long count = a.count, timeout = a.timeout;
+    struct read_budget budget = {a.maxcount, a.maxsize};
+    int streams_arg = a.streams_arg, nstreams = a.nstreams;
     /* Resolve every ID first: "$" is the stream's last ID now, "+" (Redis
      * 7.4) asks for the last entry itself. */
     struct stream_id *ids = mem_alloc(sizeof(*ids) * (size_t)nstreams);
@@ -817,7 +845,7 @@ void cmd_xread(struct conn *c)
         struct stream *s = stream_lookup(c, key, 0, &wrongtype);
         if (!s || !s->length)
             continue;
-        if (budget_spent(&budget))
+        if (read_budget_spent(&budget))
             break;
         struct stream_id last;
         stream_last_entry(s, &last);
