@@ -304,3 +304,30 @@ void test_wait_blocked(redisContext *ctl, long long n)
     ck_assert_int_eq(test_wait_info(ctl, "blocked_clients", n, 5000), 0);
     ck_assert_int_eq(test_info_ll(ctl, "blocked_clients"), n);
 }
+
+long test_file_size(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fclose(f);
+    return n;
+}
+
+char *test_file_from(const char *path, long from, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    ck_assert_ptr_nonnull(f);
+    fseek(f, 0, SEEK_END);
+    long end = ftell(f);
+    if (from > end)
+        from = end;
+    fseek(f, from, SEEK_SET);
+    char *buf = malloc((size_t)(end - from) + 1);
+    *len = fread(buf, 1, (size_t)(end - from), f);
+    buf[*len] = '\0';
+    fclose(f);
+    return buf;
+}

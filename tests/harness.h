@@ -45,6 +45,11 @@ redisReply *test_reply(redisContext *c);
 /* Wait until exactly n clients are blocked (INFO blocked_clients). */
 void test_wait_blocked(redisContext *ctl, long long n);
 
+/* Files the server writes (the effect trace): size now, and the bytes from
+ * offset on (malloc'd, NUL-terminated, length in *len). */
+long test_file_size(const char *path);
+char *test_file_from(const char *path, long from, size_t *len);
+
 /* Send raw bytes on a new plain socket and read the reply until the peer
  * closes or timeout_ms passes; returns bytes read into buf (NUL-terminated). */
 int test_raw(const struct test_server *s, const char *data, size_t len, char *buf, size_t cap,

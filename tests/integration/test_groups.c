@@ -298,33 +298,6 @@ END_TEST
 
 /* --- Effects ---------------------------------------------------------------------------- */
 
-/* The trace file's size now (effects written so far). */
-static long trace_size(void)
-{
-    FILE *f = fopen(trace_path, "rb");
-    if (!f)
-        return 0;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fclose(f);
-    return n;
-}
-
-/* The trace's bytes from offset on (malloc'd, NUL-terminated). */
-static char *trace_from(long from, size_t *len)
-{
-    FILE *f = fopen(trace_path, "rb");
-    ck_assert_ptr_nonnull(f);
-    fseek(f, 0, SEEK_END);
-    long end = ftell(f);
-    fseek(f, from, SEEK_SET);
-    char *buf = malloc((size_t)(end - from) + 1);
-    *len = fread(buf, 1, (size_t)(end - from), f);
-    buf[*len] = '\0';
-    fclose(f);
-    return buf;
-}
-
 /* Render a reply as text, leaving out the values of the map keys
  * seen-time and active-time (they are when a command ran, and a replay
  * runs later). */
@@ -378,7 +351,7 @@ START_TEST(effects_replay_groups_exactly)
     redisContext *c = test_connect(&srv);
     redisContext *w = test_connect(&srv);
     test_ok(c, "FLUSHALL");
-    long from = trace_size();
+    long from = test_file_size(trace_path);
     test_ok(c, "XGROUP CREATE s g $ MKSTREAM");
     test_ok(c, "XGROUP CREATE s h 0");
     for (int i = 1; i <= 12; i++)
@@ -420,7 +393,7 @@ START_TEST(effects_replay_groups_exactly)
     ck_assert_ptr_nonnull(strstr(before, "\"name\" \"z\" "));
 
     size_t len;
-    char *t = trace_from(from, &len);
+    char *t = test_file_from(trace_path, from, &len);
     /* XREADGROUP itself is never an effect; deliveries are XCLAIMs. */
     ck_assert_ptr_null(strstr(t, "XREADGROUP"));
     ck_assert_ptr_nonnull(strstr(t, "$6\r\nXCLAIM\r\n"));

@@ -260,38 +260,11 @@ START_TEST(retries_inside_a_transaction)
 }
 END_TEST
 
-/* The trace file's size now (effects written so far). */
-static long trace_size(void)
-{
-    FILE *f = fopen(trace_path, "rb");
-    if (!f)
-        return 0;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fclose(f);
-    return n;
-}
-
-/* The trace's bytes from offset on (malloc'd, NUL-terminated). */
-static char *trace_from(long from, size_t *len)
-{
-    FILE *f = fopen(trace_path, "rb");
-    ck_assert_ptr_nonnull(f);
-    fseek(f, 0, SEEK_END);
-    long end = ftell(f);
-    fseek(f, from, SEEK_SET);
-    char *buf = malloc((size_t)(end - from) + 1);
-    *len = fread(buf, 1, (size_t)(end - from), f);
-    buf[*len] = '\0';
-    fclose(f);
-    return buf;
-}
-
 START_TEST(effects_replay_the_map)
 {
     redisContext *c = test_connect(&srv);
     freeReplyObject(test_cmd(c, "FLUSHALL"));
-    long from = trace_size();
+    long from = test_file_size(trace_path);
     char first[64], retry[64], other[64];
     cmd_str(c, first, sizeof(first), "XADD r IDMP prod job-1 MAXLEN 1 * n 1");
     cmd_str(c, retry, sizeof(retry), "XADD r IDMP prod job-1 * n 1");
@@ -300,7 +273,7 @@ START_TEST(effects_replay_the_map)
     freeReplyObject(test_cmd(c, "XCFGSET r IDMP-MAXSIZE 50"));
     cmd_str(c, other, sizeof(other), "XADD r IDMP prod job-2 MAXLEN 1 * n 2");
     size_t len;
-    char *t = trace_from(from, &len);
+    char *t = test_file_from(trace_path, from, &len);
     /* XADD with the generated ID, never IDMP; the record; the trim as an
      * XTRIM; the retry emitted nothing. */
     char want[256];
