@@ -220,11 +220,20 @@ int group_parse_refs_ids_or_reply(struct conn *c, int start, enum stream_ref_pol
     return 0;
 }
 
-/* Redis's NOGROUP text for commands that need key and group. */
-static void reply_nogroup(struct conn *c, const struct util_arg *key, const struct util_arg *group)
+struct stream_group *group_lookup_or_nogroup(struct conn *c, const struct util_arg *key,
+                                             const struct util_arg *gname, bool write,
+                                             struct stream **sp)
 {
-    reply_errorf(&c->out, "NOGROUP No such key '%.*s' or consumer group '%.*s'", (int)key->len,
-                 key->ptr, (int)group->len, group->ptr);
+    int wrongtype;
+    struct stream *s = group_lookup_stream(c, key, write, &wrongtype);
+    *sp = s;
+    if (wrongtype)
+        return NULL;
+    struct stream_group *g = s ? stream_group_find(s, gname->ptr, gname->len) : NULL;
+    if (!g)
+        reply_errorf(&c->out, "NOGROUP No such key '%.*s' or consumer group '%.*s'",
+                     (int)key->len, key->ptr, (int)gname->len, gname->ptr);
+    return g;
 }
 
 /* --- XGROUP ------------------------------------------------------------------- */
@@ -870,15 +879,10 @@ void cmd_xpending(struct conn *c)
         if (at + 3 < c->argc)
             cname = &c->argv[at + 3];
     }
-    int wrongtype;
-    struct stream *s = group_lookup_stream(c, key, false, &wrongtype);
-    if (wrongtype)
+    struct stream *s;
+    struct stream_group *g = group_lookup_or_nogroup(c, key, gname, false, &s);
+    if (!g)
         return;
-    struct stream_group *g = s ? stream_group_find(s, gname->ptr, gname->len) : NULL;
-    if (!g) {
-        reply_nogroup(c, key, gname);
-        return;
-    }
     if (c->argc == 3) {
         xpending_summary(c, g);
         return;

@@ -26,6 +26,11 @@ void group_reply_full_groups(struct conn *c, const struct stream *s, long long c
  * Redis's lookupKeyWrite). */
 struct stream *group_lookup_stream(struct conn *c, const struct util_arg *key, bool write,
                                    int *wrongtype);
+/* The group gname of the stream at key, for commands that need both; NULL
+ * after replying WRONGTYPE or Redis's NOGROUP text.  *sp gets the stream. */
+struct stream_group *group_lookup_or_nogroup(struct conn *c, const struct util_arg *key,
+                                             const struct util_arg *gname, bool write,
+                                             struct stream **sp);
 
 /* A strict ID argument ("ms" or "ms-seq"); replies Redis's error and
  * returns -1 when invalid. */

@@ -18,13 +18,6 @@
 #include "server.h"
 #include "util.h"
 
-/* Redis's NOGROUP text for XCLAIM, XAUTOCLAIM and XNACK. */
-static void reply_nogroup(struct conn *c, const struct util_arg *key, const struct util_arg *group)
-{
-    reply_errorf(&c->out, "NOGROUP No such key '%.*s' or consumer group '%.*s'", (int)key->len,
-                 key->ptr, (int)group->len, group->ptr);
-}
-
 /* Argument i as a long long, or reply msg. */
 static int ll_or_reply_msg(struct conn *c, int i, long long *out, const char *msg)
 {
@@ -119,15 +112,10 @@ static int xclaim_parse_or_reply(struct conn *c, struct xclaim_opts *o, int64_t 
 void cmd_xclaim(struct conn *c)
 {
     const struct util_arg *key = &c->argv[1], *gname = &c->argv[2];
-    int wrongtype;
-    struct stream *s = group_lookup_stream(c, key, false, &wrongtype);
-    if (wrongtype)
+    struct stream *s;
+    struct stream_group *g = group_lookup_or_nogroup(c, key, gname, false, &s);
+    if (!g)
         return;
-    struct stream_group *g = s ? stream_group_find(s, gname->ptr, gname->len) : NULL;
-    if (!g) {
-        reply_nogroup(c, key, gname);
-        return;
-    }
     long long min_idle;
     if (ll_or_reply_msg(c, 4, &min_idle, "ERR Invalid min-idle-time argument for XCLAIM") < 0)
         return;
@@ -229,15 +217,10 @@ void cmd_xautoclaim(struct conn *c)
             return;
         }
     }
-    int wrongtype;
-    struct stream *s = group_lookup_stream(c, key, false, &wrongtype);
-    if (wrongtype)
+    struct stream *s;
+    struct stream_group *g = group_lookup_or_nogroup(c, key, gname, false, &s);
+    if (!g)
         return;
-    struct stream_group *g = s ? stream_group_find(s, gname->ptr, gname->len) : NULL;
-    if (!g) {
-        reply_nogroup(c, key, gname);
-        return;
-    }
     if (count > XAUTOCLAIM_COUNT_ALLOC_MAX) {
         reply_error(&c->out, "ERR Insufficient memory, failed allocating transient memory, "
                              "COUNT too high.");
@@ -311,15 +294,10 @@ enum xnack_mode { XNACK_SILENT, XNACK_FAIL, XNACK_FATAL };
 void cmd_xnack(struct conn *c)
 {
     const struct util_arg *key = &c->argv[1], *gname = &c->argv[2];
-    int wrongtype;
-    struct stream *s = group_lookup_stream(c, key, true, &wrongtype);
-    if (wrongtype)
+    struct stream *s;
+    struct stream_group *g = group_lookup_or_nogroup(c, key, gname, true, &s);
+    if (!g)
         return;
-    struct stream_group *g = s ? stream_group_find(s, gname->ptr, gname->len) : NULL;
-    if (!g) {
-        reply_nogroup(c, key, gname);
-        return;
-    }
     const struct util_arg *m = &c->argv[3];
     enum xnack_mode mode;
     if (util_eq_nocase(m->ptr, m->len, "silent")) {
