@@ -704,6 +704,21 @@ static long reply_read_range(struct reply_buf *r, const struct stream *s,
     return n;
 }
 
+/* Argument i as a non-negative integer, or reply not_int / negative. */
+static int nonneg_ll_or_reply(struct conn *c, int i, long long *out, const char *not_int,
+                              const char *negative)
+{
+    if (!util_str_to_ll(c->argv[i].ptr, c->argv[i].len, out)) {
+        reply_error(&c->out, not_int);
+        return -1;
+    }
+    if (*out < 0) {
+        reply_error(&c->out, negative);
+        return -1;
+    }
+    return 0;
+}
+
 /* XREAD / XREADGROUP options up to STREAMS (Redis's streamReadGeneric
  * parsing): the group-only ones (GROUP, NOACK, CLAIM) are refused for XREAD
  * with Redis's own texts; an odd STREAMS list, a missing STREAMS and a
@@ -719,24 +734,16 @@ int read_args_parse_or_reply(struct conn *c, bool group, struct read_args *a)
         const struct util_arg *o = &c->argv[i];
         if (group && util_eq_nocase(o->ptr, o->len, "claim") && more) {
             i++;
-            if (!util_str_to_ll(c->argv[i].ptr, c->argv[i].len, &a->min_idle)) {
-                reply_error(&c->out, "ERR min-idle-time is not an integer or out of range");
+            if (nonneg_ll_or_reply(c, i, &a->min_idle,
+                                   "ERR min-idle-time is not an integer or out of range",
+                                   "ERR min-idle-time must be a positive integer") < 0)
                 return -1;
-            }
-            if (a->min_idle < 0) {
-                reply_error(&c->out, "ERR min-idle-time must be a positive integer");
-                return -1;
-            }
         } else if (util_eq_nocase(o->ptr, o->len, "block") && more) {
             i++;
-            if (!util_str_to_ll(c->argv[i].ptr, c->argv[i].len, &a->timeout)) {
-                reply_error(&c->out, "ERR timeout is not an integer or out of range");
+            if (nonneg_ll_or_reply(c, i, &a->timeout,
+                                   "ERR timeout is not an integer or out of range",
+                                   "ERR timeout is negative") < 0)
                 return -1;
-            }
-            if (a->timeout < 0) {
-                reply_error(&c->out, "ERR timeout is negative");
-                return -1;
-            }
         } else if (util_eq_nocase(o->ptr, o->len, "count") && more) {
             i++;
             if (arg_ll_or_reply(c, i, &a->count) < 0)
