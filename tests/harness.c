@@ -60,7 +60,19 @@ int test_server_alive(struct test_server *s)
     return waitpid(s->pid, &st, WNOHANG) == 0;
 }
 
+static int server_start(struct test_server *s, const char *const *extra, int traced);
+
 int test_server_start(struct test_server *s, const char *const *extra)
+{
+    return server_start(s, extra, 0);
+}
+
+int test_server_start_traced(struct test_server *s, const char *const *extra)
+{
+    return server_start(s, extra, 1);
+}
+
+static int server_start(struct test_server *s, const char *const *extra, int traced)
 {
     const char *bin = getenv("RUNNEL_SERVER");
     if (!bin)
@@ -70,6 +82,8 @@ int test_server_start(struct test_server *s, const char *const *extra)
     if (!mkdtemp(s->dir))
         return -1;
     snprintf(s->log, sizeof(s->log), "%s/server.log", s->dir);
+    if (traced)
+        snprintf(s->trace, sizeof(s->trace), "%s/effects.resp", s->dir);
     for (int attempt = 0; attempt < 5; attempt++) {
         s->port = free_port();
         char port[16];
@@ -85,6 +99,10 @@ int test_server_start(struct test_server *s, const char *const *extra)
         argv[n++] = s->dir;
         argv[n++] = "--loglevel";
         argv[n++] = "verbose";
+        if (traced) {
+            argv[n++] = "--effect-trace-file";
+            argv[n++] = s->trace;
+        }
         for (int i = 0; extra && extra[i] && n < 62; i++)
             argv[n++] = extra[i];
         argv[n] = NULL;

@@ -15,11 +15,15 @@ struct test_server {
     int port;
     char dir[256];
     char log[300];
+    char trace[320]; /* effect trace file, for test_server_start_traced */
 };
 
 /* Start the server with extra "--name value" arguments (NULL-terminated
  * list, may be NULL).  Returns 0 when it answers PING, -1 otherwise. */
 int test_server_start(struct test_server *s, const char *const *extra);
+/* The same, with the server writing its effects to s->trace (inside the
+ * server's temp dir, removed with it). */
+int test_server_start_traced(struct test_server *s, const char *const *extra);
 /* SIGTERM, wait (then SIGKILL after 5 s); removes the temp dir. Returns the
  * exit status (or -1). */
 int test_server_stop(struct test_server *s);

@@ -13,16 +13,10 @@
 #include "harness.h"
 
 static struct test_server srv;
-static char trace_path[400];
 
 static void setup(void)
 {
-    char dir[] = "/tmp/runnel-trace-XXXXXX";
-    if (!mkdtemp(dir))
-        abort();
-    snprintf(trace_path, sizeof(trace_path), "%s/effects.resp", dir);
-    const char *extra[] = {"--effect-trace-file", trace_path, NULL};
-    if (test_server_start(&srv, extra) != 0) {
+    if (test_server_start_traced(&srv, NULL) != 0) {
         fprintf(stderr, "server did not start\n");
         abort();
     }
@@ -414,7 +408,7 @@ START_TEST(effects_trace)
     ck_assert_int_eq(r->elements, 3);
     freeReplyObject(r);
     redisFree(c);
-    const char *t = read_file(trace_path);
+    const char *t = read_file(srv.trace);
     ck_assert_ptr_nonnull(t);
     const char *want = "*2\r\n$6\r\nSELECT\r\n$1\r\n3\r\n*1\r\n$7\r\nFLUSHDB\r\n"
                        "*1\r\n$5\r\nMULTI\r\n*1\r\n$7\r\nFLUSHDB\r\n*1\r\n$7\r\nFLUSHDB\r\n"

@@ -20,27 +20,17 @@
 #include "harness.h"
 
 static struct test_server srv;
-static char trace_path[400];
-static char trace_dir[64];
 
 /* One server for the file, tracing its effects. */
 static void setup(void)
 {
-    snprintf(trace_dir, sizeof(trace_dir), "/tmp/runnel-groups-XXXXXX");
-    if (!mkdtemp(trace_dir))
-        abort();
-    snprintf(trace_path, sizeof(trace_path), "%s/effects.resp", trace_dir);
-    const char *extra[] = {"--effect-trace-file", trace_path, NULL};
-    if (test_server_start(&srv, extra) != 0)
+    if (test_server_start_traced(&srv, NULL) != 0)
         abort();
 }
 
-/* Stop the server, remove the trace. */
 static void teardown(void)
 {
     test_server_stop(&srv);
-    unlink(trace_path);
-    rmdir(trace_dir);
 }
 
 /* Sleep (only to let idle time pass; state is still observed). */
@@ -351,7 +341,7 @@ START_TEST(effects_replay_groups_exactly)
     redisContext *c = test_connect(&srv);
     redisContext *w = test_connect(&srv);
     test_ok(c, "FLUSHALL");
-    long from = test_file_size(trace_path);
+    long from = test_file_size(srv.trace);
     test_ok(c, "XGROUP CREATE s g $ MKSTREAM");
     test_ok(c, "XGROUP CREATE s h 0");
     for (int i = 1; i <= 12; i++)
@@ -393,7 +383,7 @@ START_TEST(effects_replay_groups_exactly)
     ck_assert_ptr_nonnull(strstr(before, "\"name\" \"z\" "));
 
     size_t len;
-    char *t = test_file_from(trace_path, from, &len);
+    char *t = test_file_from(srv.trace, from, &len);
     /* XREADGROUP itself is never an effect; deliveries are XCLAIMs. */
     ck_assert_ptr_null(strstr(t, "XREADGROUP"));
     ck_assert_ptr_nonnull(strstr(t, "$6\r\nXCLAIM\r\n"));

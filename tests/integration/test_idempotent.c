@@ -18,25 +18,17 @@
 #include "harness.h"
 
 static struct test_server srv;
-static char trace_path[400];
-static char trace_dir[64];
 
+/* One server for the file, tracing its effects. */
 static void setup(void)
 {
-    snprintf(trace_dir, sizeof(trace_dir), "/tmp/runnel-idmp-XXXXXX");
-    if (!mkdtemp(trace_dir))
-        abort();
-    snprintf(trace_path, sizeof(trace_path), "%s/effects.resp", trace_dir);
-    const char *extra[] = {"--effect-trace-file", trace_path, NULL};
-    if (test_server_start(&srv, extra) != 0)
+    if (test_server_start_traced(&srv, NULL) != 0)
         abort();
 }
 
 static void teardown(void)
 {
     test_server_stop(&srv);
-    unlink(trace_path);
-    rmdir(trace_dir);
 }
 
 static long long now_ms(void)
@@ -264,7 +256,7 @@ START_TEST(effects_replay_the_map)
 {
     redisContext *c = test_connect(&srv);
     freeReplyObject(test_cmd(c, "FLUSHALL"));
-    long from = test_file_size(trace_path);
+    long from = test_file_size(srv.trace);
     char first[64], retry[64], other[64];
     cmd_str(c, first, sizeof(first), "XADD r IDMP prod job-1 MAXLEN 1 * n 1");
     cmd_str(c, retry, sizeof(retry), "XADD r IDMP prod job-1 * n 1");
@@ -273,7 +265,7 @@ START_TEST(effects_replay_the_map)
     freeReplyObject(test_cmd(c, "XCFGSET r IDMP-MAXSIZE 50"));
     cmd_str(c, other, sizeof(other), "XADD r IDMP prod job-2 MAXLEN 1 * n 2");
     size_t len;
-    char *t = test_file_from(trace_path, from, &len);
+    char *t = test_file_from(srv.trace, from, &len);
     /* XADD with the generated ID, never IDMP; the record; the trim as an
      * XTRIM; the retry emitted nothing. */
     char want[256];

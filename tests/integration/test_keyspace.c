@@ -10,16 +10,11 @@
 #include "harness.h"
 
 static struct test_server srv;
-static char trace_path[400];
 
 static void setup(void)
 {
-    char dir[] = "/tmp/runnel-ktrace-XXXXXX";
-    if (!mkdtemp(dir))
-        abort();
-    snprintf(trace_path, sizeof(trace_path), "%s/effects.resp", dir);
-    const char *extra[] = {"--effect-trace-file", trace_path, "--hz", "50", NULL};
-    if (test_server_start(&srv, extra) != 0)
+    const char *extra[] = {"--hz", "50", NULL};
+    if (test_server_start_traced(&srv, extra) != 0)
         abort();
 }
 
@@ -93,7 +88,7 @@ END_TEST
 static const char *trace(void)
 {
     static char buf[1 << 16];
-    FILE *f = fopen(trace_path, "rb");
+    FILE *f = fopen(srv.trace, "rb");
     if (!f)
         return "";
     size_t n = fread(buf, 1, sizeof(buf) - 1, f);
