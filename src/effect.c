@@ -12,6 +12,8 @@ void effect_batch_init(struct effect_batch *b)
     b->n = 0;
     b->cap = 0;
     b->discard = 0;
+    b->hard = 0;
+    b->sink_hole.flags = 0;
     b->sink_hole.dbid = 0;
     b->sink_hole.argc = 0;
     b->sink_hole.cap = -1; /* marks the placeholder */
@@ -26,6 +28,7 @@ void effect_batch_clear(struct effect_batch *b)
         mem_free(b->v[i].argv);
     }
     b->n = 0;
+    b->hard = 0;
 }
 
 void effect_batch_free(struct effect_batch *b)
@@ -47,7 +50,9 @@ struct effect *effect_new(struct effect_batch *b, int dbid)
     e->dbid = dbid;
     e->argc = 0;
     e->cap = 0;
+    e->flags = 0;
     e->argv = NULL;
+    b->hard++;
     return e;
 }
 
@@ -78,6 +83,45 @@ void effect_arg_ll(struct effect *e, long long v)
     effect_arg(e, buf, (size_t)n);
 }
 
+void effect_arg_hex(struct effect *e, const char *p, size_t len)
+{
+    if (e->cap < 0)
+        return;
+    static const char digits[] = "0123456789abcdef";
+    char *hex = mem_alloc(len * 2 + 1);
+    for (size_t i = 0; i < len; i++) {
+        hex[2 * i] = digits[(unsigned char)p[i] >> 4];
+        hex[2 * i + 1] = digits[(unsigned char)p[i] & 15];
+    }
+    effect_arg(e, hex, len * 2);
+    mem_free(hex);
+}
+
+void effect_set_flags(struct effect_batch *b, struct effect *e, unsigned flags)
+{
+    if (e->cap < 0)
+        return;
+    if ((flags & EFFECT_SOFT) && !(e->flags & EFFECT_SOFT))
+        b->hard--;
+    e->flags |= flags;
+}
+
+static void effect_encode_annotation(struct reply_buf *out, const struct effect *e)
+{
+    size_t len = 1;
+    for (int i = 0; i < e->argc; i++)
+        len += e->argv[i].len + 1;
+    if (len + 1 > EFFECT_ANNOTATION_MAX)
+        return; /* Redis could not skip it: leave the state out instead */
+    reply_raw(out, "#", 1);
+    for (int i = 0; i < e->argc; i++) {
+        if (i)
+            reply_raw(out, " ", 1);
+        reply_raw(out, e->argv[i].ptr, e->argv[i].len);
+    }
+    reply_raw(out, "\r\n", 2);
+}
+
 static void effect_encode_words(struct reply_buf *out, int argc, const struct util_arg *argv)
 {
     reply_array(out, argc);
@@ -89,7 +133,11 @@ void effect_encode(struct reply_buf *out, const struct effect *effects, int n, i
 {
     if (n <= 0)
         return;
-    int wrap = n > 1;
+    int ncmds = 0;
+    for (int i = 0; i < n; i++)
+        ncmds += !(effects[i].flags & EFFECT_ANNOTATION);
+    int wrap = ncmds > 1;
+    int opened = 0;
     for (int i = 0; i < n; i++) {
         if (effects[i].dbid != *cur_db) {
             char num[16];
@@ -98,9 +146,14 @@ void effect_encode(struct reply_buf *out, const struct effect *effects, int n, i
             effect_encode_words(out, 2, sel);
             *cur_db = effects[i].dbid;
         }
-        if (wrap && i == 0) {
+        if (effects[i].flags & EFFECT_ANNOTATION) {
+            effect_encode_annotation(out, &effects[i]);
+            continue;
+        }
+        if (wrap && !opened) {
             struct util_arg m = {(char *)"MULTI", 5};
             effect_encode_words(out, 1, &m);
+            opened = 1;
         }
         effect_encode_words(out, effects[i].argc, effects[i].argv);
     }

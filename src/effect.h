@@ -20,10 +20,23 @@
 #include "reply.h"
 #include "util.h"
 
+/* Effect flags. */
+#define EFFECT_ANNOTATION (1u << 0) /* a '#' line, not a command (see below) */
+#define EFFECT_SOFT (1u << 1)       /* state worth keeping, but no write to
+                                     * acknowledge: it never forces an fsync */
+
+/* An annotation is a line "#word word ...\r\n" in the append-only file:
+ * Redis 7 skips such lines when it loads a file (its own are "#TS:"), so
+ * Runnel records state there that no Redis command can set, such as a
+ * consumer's seen and active times.  Its words must not contain spaces,
+ * CR or LF (binary names are hex-encoded, effect_arg_hex). */
+#define EFFECT_ANNOTATION_MAX 1000 /* Redis reads annotations into 1 KiB */
+
 struct effect {
     int dbid;
     int argc;
     int cap;
+    unsigned flags;
     struct util_arg *argv;
 };
 
@@ -32,6 +45,7 @@ struct effect_batch {
     int n;
     int cap;
     int discard;          /* no sink listens: effects are not built */
+    int hard;             /* effects that are not EFFECT_SOFT in this unit */
     struct effect sink_hole; /* what effect_new returns while discarding */
 };
 
@@ -49,8 +63,15 @@ struct effect *effect_new(struct effect_batch *b, int dbid);
 void effect_arg(struct effect *e, const char *p, size_t len);
 void effect_arg_cstr(struct effect *e, const char *s);
 void effect_arg_ll(struct effect *e, long long v);
+/* A word as lower-case hex (annotations carry binary names this way). */
+void effect_arg_hex(struct effect *e, const char *p, size_t len);
+/* Mark e (see EFFECT_*); a soft effect does not count as a change. */
+void effect_set_flags(struct effect_batch *b, struct effect *e, unsigned flags);
+/* 1 if the unit changed data (some effect is not soft). */
+static inline int effect_unit_is_hard(const struct effect_batch *b) { return b->hard > 0; }
 
-/* Append the RESP encoding of one unit to out.  *cur_db is the database
+/* Append the RESP encoding of one unit to out (annotations as their
+ * '#' lines; MULTI/EXEC wraps a unit of more than one command).  *cur_db is the database
  * the reader of the stream is in (-1 unknown); a SELECT is written when an
  * effect is for another one, and *cur_db updated. */
 void effect_encode(struct reply_buf *out, const struct effect *effects, int n, int *cur_db);

@@ -202,6 +202,13 @@ struct effect *server_effect(struct server *srv, int dbid)
     return effect_new(&srv->effects, dbid);
 }
 
+struct effect *server_annotation(struct server *srv, int dbid)
+{
+    struct effect *e = effect_new(&srv->effects, dbid);
+    effect_set_flags(&srv->effects, e, EFFECT_ANNOTATION | EFFECT_SOFT);
+    return e;
+}
+
 void server_key_modified(struct server *srv, struct db *db, const char *key, size_t klen)
 {
     multi_touch_key(db, key, klen);

@@ -128,6 +128,9 @@ void server_key_modified(struct server *srv, struct db *db, const char *key, siz
 void server_key_expired(struct server *srv, struct db *db, const char *key, size_t klen);
 /* Open a new effect in the current batch. */
 struct effect *server_effect(struct server *srv, int dbid);
+/* Open an annotation (EFFECT_ANNOTATION | EFFECT_SOFT, see effect.h) in
+ * the current batch; it does not count as a change (dirty). */
+struct effect *server_annotation(struct server *srv, int dbid);
 /* Start/end a unit of effects (a command, an EXEC). */
 void server_effects_begin(struct server *srv);
 void server_effects_end(struct server *srv);
