@@ -108,6 +108,24 @@ struct conn *conn_create(struct server *srv, int fd, unsigned flags)
     return c;
 }
 
+struct conn *conn_create_fake(struct server *srv)
+{
+    struct conn *c = mem_calloc(sizeof(*c));
+    c->srv = srv;
+    c->id = UINT64_MAX; /* never a real client's id */
+    c->fd = -1;
+    c->flags = CONN_FAKE;
+    c->resp = 2;
+    c->db = &srv->dbs[0];
+    resp_parser_init(&c->parser, srv->cfg.proto_max_bulk_len);
+    reply_init(&c->out, 2);
+    multi_init(&c->multi);
+    c->ctime_ms = c->last_ms = server_mstime(srv);
+    snprintf(c->addr, sizeof(c->addr), "fake:0");
+    snprintf(c->laddr, sizeof(c->laddr), "fake:0");
+    return c;
+}
+
 static void conn_unlink_pending(struct conn *c)
 {
     struct server *srv = c->srv;
@@ -126,6 +144,17 @@ void conn_free(struct conn *c)
     struct server *srv = c->srv;
     if (srv->current == c)
         srv->current = NULL;
+    if (c->flags & CONN_FAKE) {
+        multi_unwatch_all(c);
+        multi_reset_queue(&c->multi);
+        mem_free(c->multi.cmds);
+        mem_free(c->multi.watched);
+        resp_parser_free(&c->parser);
+        reply_free(&c->out);
+        mem_free(c->name);
+        mem_free(c);
+        return;
+    }
     block_end(c, BLOCK_END_GONE);
     multi_unwatch_all(c);
     multi_reset_queue(&c->multi);
@@ -246,7 +275,7 @@ static void conn_protocol_error(struct conn *c)
 }
 
 /* Run one parsed request, honouring CLIENT REPLY OFF|SKIP. */
-static void conn_run_request(struct conn *c)
+void conn_run_request(struct conn *c)
 {
     enum conn_reply_mode before = c->reply_mode;
     size_t reply_start = c->out.len;

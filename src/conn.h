@@ -40,6 +40,7 @@ struct command;
 #define CONN_EXECUTING (1u << 9)         /* inside a command */
 #define CONN_IN_EXEC (1u << 10)          /* running EXEC's queue */
 #define CONN_RERUN (1u << 11)            /* re-running its blocked command */
+#define CONN_FAKE (1u << 12)             /* no socket: AOF loading, tests */
 
 enum conn_reply_mode { REPLY_ON = 0, REPLY_OFF, REPLY_SKIP_NEXT, REPLY_SKIP };
 
@@ -83,6 +84,13 @@ struct conn {
 };
 
 struct conn *conn_create(struct server *srv, int fd, unsigned flags);
+/* A client without a socket (the AOF loader's): not in the client list,
+ * never written to; its replies pile up in out for the caller to read
+ * or drop.  Free it with conn_free. */
+struct conn *conn_create_fake(struct server *srv);
+/* Run the request the parser holds (c->parser.argc/argv after RESP_DONE)
+ * as a client's request: dispatch, serve woken readers, reset the parser. */
+void conn_run_request(struct conn *c);
 /* Free now: unlink from every list, close the socket. */
 void conn_free(struct conn *c);
 /* Ask the server to close c at the next safe point. */
