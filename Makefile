@@ -6,6 +6,7 @@
 #   make SANITIZE=1 test   the same under AddressSanitizer + UBSan (libc malloc)
 #   make MALLOC=libc       build without jemalloc
 #   make fuzz       libFuzzer run of the request parser (bounded, clang)
+#   make fuzz-aof   libFuzzer run of the AOF scanner (bounded, clang)
 #   make bench      redis-benchmark against Runnel and redis-server side by side
 #   make bench-memory   bytes per stream entry, both servers
 #   make startup-time   start-up to first PONG, both servers
@@ -13,7 +14,8 @@
 #   make bench-groups   consumer groups: consume rate and PEL scaling, both servers
 #
 # Objects live in build/<variant>/ so sanitizer and release builds never mix;
-# src/runnel-server is the binary of the variant built last.
+# src/runnel-server and src/runnel-check-aof are the binaries of the variant
+# built last.
 
 MALLOC   ?= jemalloc
 SANITIZE ?=
@@ -80,10 +82,19 @@ HARNESS_OBJ := $(B)/tests/harness.o
 
 COMPAT_RUNNER := $(B)/redis-compat/compat-runner
 
+# runnel-check-aof: the AOF checker, a standalone tool over the same scanner
+# and manifest code the server loads with (src/tools/ stays out of CORE_SRC,
+# so its main() never reaches libcore).  The unit suite runs it.
+CHECK_AOF_SRC := src/tools/check_aof.c src/aof_scan.c src/aof_manifest.c src/resp.c \
+                 src/util.c src/mem.c
+CHECK_AOF_OBJ := $(patsubst src/%.c,$(B)/tools/%.o,$(CHECK_AOF_SRC))
+CHECK_AOF := $(B)/runnel-check-aof
+CHECK_AOF_ENV := RUNNEL_CHECK_AOF=$(abspath $(CHECK_AOF))
+
 DEPS_STAMP := build/.deps-ok
 
-.PHONY: all run test unit integration compat fuzz bench bench-memory bench-block bench-groups startup-time clean deps
-all: $(SERVER) src/runnel-server
+.PHONY: all run test unit integration compat fuzz fuzz-aof bench bench-memory bench-block bench-groups startup-time clean deps
+all: $(SERVER) src/runnel-server src/runnel-check-aof
 
 deps: $(DEPS_STAMP)
 $(DEPS_STAMP): deps/install.sh
@@ -92,6 +103,16 @@ $(DEPS_STAMP): deps/install.sh
 
 src/runnel-server: $(SERVER)
 	@cp $(SERVER) $@.tmp && mv -f $@.tmp $@
+
+src/runnel-check-aof: $(CHECK_AOF)
+	@cp $(CHECK_AOF) $@.tmp && mv -f $@.tmp $@
+
+$(CHECK_AOF): $(CHECK_AOF_OBJ)
+	$(CC) $(BASE_CFLAGS) -o $@ $^ $(MALLOC_LIBS) -lm
+
+$(B)/tools/%.o: src/%.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(MALLOC_CFLAGS) -Isrc -c -o $@ $<
 
 $(SERVER): $(DEPS_STAMP) $(B)/core/main.o $(CORE_LIB) $(ENGINE_LIB)
 	$(CC) $(BASE_CFLAGS) -o $@ $(B)/core/main.o $(CORE_LIB) $(ENGINE_LIB) $(LIBS)
@@ -135,8 +156,8 @@ $(COMPAT_RUNNER): $(wildcard redis-compat/*.c) $(wildcard redis-compat/*.h) | $(
 run: all
 	./src/runnel-server conf/runnel.conf
 
-unit: $(UNIT_ENGINE_BIN) $(UNIT_CORE_BIN)
-	@sh tests/run-suite.sh unit $^
+unit: $(UNIT_ENGINE_BIN) $(UNIT_CORE_BIN) $(CHECK_AOF)
+	@$(CHECK_AOF_ENV) sh tests/run-suite.sh unit $(UNIT_ENGINE_BIN) $(UNIT_CORE_BIN)
 
 integration: $(SERVER) $(INTEG_BIN)
 	@RUNNEL_SERVER=$(abspath $(SERVER)) sh tests/run-suite.sh integration $(INTEG_BIN)
@@ -144,8 +165,8 @@ integration: $(SERVER) $(INTEG_BIN)
 compat: $(SERVER) $(COMPAT_RUNNER)
 	@RUNNEL_SERVER=$(abspath $(SERVER)) sh redis-compat/run.sh $(COMPAT_RUNNER)
 
-test: $(SERVER) src/runnel-server $(UNIT_ENGINE_BIN) $(UNIT_CORE_BIN) $(INTEG_BIN) $(COMPAT_RUNNER)
-	@RUNNEL_SERVER=$(abspath $(SERVER)) sh tests/run-all.sh "$(B)" \
+test: $(SERVER) src/runnel-server $(CHECK_AOF) src/runnel-check-aof $(UNIT_ENGINE_BIN) $(UNIT_CORE_BIN) $(INTEG_BIN) $(COMPAT_RUNNER)
+	@RUNNEL_SERVER=$(abspath $(SERVER)) $(CHECK_AOF_ENV) sh tests/run-all.sh "$(B)" \
 	    "$(UNIT_ENGINE_BIN) $(UNIT_CORE_BIN)" "$(INTEG_BIN)" "$(COMPAT_RUNNER)"
 
 FUZZ_TIME ?= 60
@@ -155,6 +176,17 @@ fuzz: $(DEPS_STAMP)
 	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Isrc \
 	    -o build/fuzz/fuzz_resp tests/fuzz/fuzz_resp.c src/resp.c src/util.c src/mem.c
 	build/fuzz/fuzz_resp -max_total_time=$(FUZZ_TIME) -max_len=4096 build/fuzz/corpus-resp tests/fuzz/corpus-resp
+
+# The AOF scanner: random files, checked against the scan of every prefix
+# (see tests/fuzz/fuzz_aof_scan.c).
+fuzz-aof: $(DEPS_STAMP)
+	@sh deps/install.sh fuzz
+	@mkdir -p build/fuzz/corpus-aof
+	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Isrc \
+	    -o build/fuzz/fuzz_aof_scan tests/fuzz/fuzz_aof_scan.c src/aof_scan.c src/resp.c \
+	    src/util.c src/mem.c
+	build/fuzz/fuzz_aof_scan -max_total_time=$(FUZZ_TIME) -max_len=4096 -dict=tests/fuzz/aof.dict \
+	    build/fuzz/corpus-aof tests/fuzz/corpus-aof
 
 bench: all
 	sh utils/bench.sh
@@ -172,6 +204,6 @@ bench-groups: all
 	sh utils/bench-groups.sh
 
 clean:
-	rm -rf build src/runnel-server
+	rm -rf build src/runnel-server src/runnel-check-aof
 
 -include $(wildcard $(B)/*/*.d $(B)/*/*/*.d $(B)/tests/*.d)
