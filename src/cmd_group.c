@@ -13,12 +13,16 @@
  * Effects replay exactly: XREADGROUP becomes one XCLAIM ... TIME RETRYCOUNT
  * FORCE JUSTID LASTID per record it created or touched, plus XGROUP SETID
  * for the group's position, as Redis propagates it; "$" is resolved to an
- * ID; everything else is emitted as given.  Group changes do not touch
- * WATCH (Redis's keyModified without signal); the commands that can
- * unblock a reader (XGROUP DESTROY, XNACK) wake the waiters. */
+ * ID; everything else is emitted as given.  A consumer whose seen or
+ * active time a command set gets one annotation after the command's other
+ * effects (aof_annotation.h), since replay would give it the load time.
+ * Group changes do not touch WATCH (Redis's keyModified without signal);
+ * the commands that can unblock a reader (XGROUP DESTROY, XNACK) wake the
+ * waiters. */
 #include <stdio.h>
 #include <string.h>
 
+#include "aof_annotation.h"
 #include "block.h"
 #include "cmd_group.h"
 #include "cmd_stream.h"
@@ -427,8 +431,10 @@ void cmd_xgroup_createconsumer(struct conn *c)
     const struct util_arg *name = &c->argv[4];
     struct stream_consumer *cons =
         stream_consumer_create(a.g, name->ptr, name->len, server_mstime(c->srv));
-    if (cons)
+    if (cons) {
         group_effect_verbatim(c);
+        aof_annotate_consumer(c->srv, c->db->id, c->argv[2].ptr, c->argv[2].len, a.g, cons);
+    }
     reply_int(&c->out, cons ? 1 : 0);
 }
 
@@ -628,6 +634,28 @@ static long long xrg_next_claim_time(const struct xrg_read *r)
     return -1;
 }
 
+/* A consumer an XREADGROUP touched: its times go to the AOF once, after
+ * every other effect of the command (a key may be named twice). */
+struct xrg_touched {
+    const struct util_arg *key;
+    const struct stream_group *g;
+    const struct stream_consumer *cons;
+};
+
+static void xrg_note_touched(struct xrg_touched *t, int *n, const struct util_arg *key,
+                             const struct stream_group *g, const struct stream_consumer *cons)
+{
+    if (!t)
+        return; /* no sink listens */
+    for (int i = 0; i < *n; i++)
+        if (t[i].cons == cons)
+            return;
+    t[*n].key = key;
+    t[*n].g = g;
+    t[*n].cons = cons;
+    (*n)++;
+}
+
 /* XREADGROUP GROUP g c [COUNT n] [MAXCOUNT n] [MAXSIZE n] [BLOCK ms]
  * [CLAIM min-idle] [NOACK] STREAMS key... id... */
 void cmd_xreadgroup(struct conn *c)
@@ -641,6 +669,11 @@ void cmd_xreadgroup(struct conn *c)
      * the same marker Redis uses). */
     struct stream_id *ids = mem_alloc(sizeof(*ids) * (size_t)a.nstreams);
     bool *history = mem_calloc(sizeof(bool) * (size_t)a.nstreams);
+    /* Every read sets its consumer's seen time -- one that delivers
+     * nothing, or the history, too -- so each gets an annotation. */
+    struct xrg_touched *touched =
+        c->srv->effects.discard ? NULL : mem_alloc(sizeof(*touched) * (size_t)a.nstreams);
+    int ntouched = 0;
     for (int k = 0; k < a.nstreams; k++) {
         const struct util_arg *key = &c->argv[a.streams_arg + k];
         const struct util_arg *ida = &c->argv[a.streams_arg + a.nstreams + k];
@@ -713,6 +746,7 @@ void cmd_xreadgroup(struct conn *c)
             effect_createconsumer(c, key, r.g, r.cons);
         }
         r.cons->seen_time = now;
+        xrg_note_touched(touched, &ntouched, key, r.g, r.cons);
         if (history[k]) {
             /* A history read ignores CLAIM -- for this stream and, as in
              * Redis, for the streams after it. */
@@ -741,6 +775,9 @@ void cmd_xreadgroup(struct conn *c)
             n += xrg_serve_new(c, &r, n);
         reply_defer_array(&c->out, inner, n);
     }
+    for (int i = 0; i < ntouched; i++)
+        aof_annotate_consumer(c->srv, c->db->id, touched[i].key->ptr, touched[i].key->len,
+                              touched[i].g, touched[i].cons);
     if (served) {
         if (c->resp == 2)
             reply_defer_array(&c->out, handle, served);
@@ -777,6 +814,7 @@ void cmd_xreadgroup(struct conn *c)
 done:
     mem_free(ids);
     mem_free(history);
+    mem_free(touched);
 }
 
 /* --- XACK ----------------------------------------------------------------------- */

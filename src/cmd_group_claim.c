@@ -7,9 +7,11 @@
  * engine calls for the work.  Effects: every claimed record as the exact
  * XCLAIM that recreates it (TIME, RETRYCOUNT, FORCE, JUSTID, LASTID), a
  * record dropped because its entry is gone as XACK, and the 8.x commands,
- * whose outcome does not depend on the clock, as given. */
+ * whose outcome does not depend on the clock, as given; then the claiming
+ * consumer's seen and active times as an annotation (aof_annotation.h). */
 #include <string.h>
 
+#include "aof_annotation.h"
 #include "cmd_group.h"
 #include "command.h"
 #include "conn.h"
@@ -176,6 +178,7 @@ void cmd_xclaim(struct conn *c)
     }
     if (last_id_moved)
         group_effect_setid(c, key, g);
+    aof_annotate_consumer(c->srv, c->db->id, key->ptr, key->len, g, cons);
     reply_defer_array(&c->out, handle, n);
 }
 
@@ -273,6 +276,7 @@ void cmd_xautoclaim(struct conn *c)
         group_effect_xclaim(c, key, g, p);
         have = index_next(&it);
     }
+    aof_annotate_consumer(c->srv, c->db->id, key->ptr, key->len, g, cons);
     reply_array(&c->out, 3);
     /* The cursor: the first record not looked at, 0-0 past the end. */
     group_reply_id(&c->out, have ? &it.key : &STREAM_ID_MIN);
