@@ -864,8 +864,8 @@ END_TEST
 
 /* XSETID may put the last ID below the greatest deleted one (Redis 7.0
  * allows it), and a record may name a deleted entry above the last ID.
- * (Base only: the effect of that XSETID does not replay, see the report
- * in the commit that added this test.) */
+ * Base only: the effect cmd_xsetid emits for it always carries
+ * MAXDELETEDID, which XSETID refuses above the given ID on replay. */
 START_TEST(base_last_id_below_max_deleted)
 {
     clock_set_ms(T0_MS);
