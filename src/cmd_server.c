@@ -12,6 +12,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "aof.h"
 #include "command.h"
 #include "config.h"
 #include "conn.h"
@@ -177,14 +178,7 @@ static void info_persistence(struct server *srv, struct reply_buf *b)
     info_add(b, "rdb_last_bgsave_time_sec:-1");
     info_add(b, "rdb_current_bgsave_time_sec:-1");
     info_add(b, "rdb_saves:0");
-    info_add(b, "aof_enabled:0");
-    info_add(b, "aof_rewrite_in_progress:0");
-    info_add(b, "aof_rewrite_scheduled:0");
-    info_add(b, "aof_last_rewrite_time_sec:-1");
-    info_add(b, "aof_current_rewrite_time_sec:-1");
-    info_add(b, "aof_last_bgrewrite_status:ok");
-    info_add(b, "aof_rewrites:0");
-    info_add(b, "aof_last_write_status:ok");
+    aof_info(srv, b);
 }
 
 static void info_stats(struct server *srv, struct reply_buf *b)
@@ -412,6 +406,20 @@ void cmd_config_rewrite(struct conn *c)
     reply_ok(&c->out);
 }
 
+/* --- BGREWRITEAOF ------------------------------------------------------- */
+
+void cmd_bgrewriteaof(struct conn *c)
+{
+    char err[256];
+    int rc = aof_rewrite_background(c->srv, err, sizeof(err));
+    if (rc < 0)
+        reply_error(&c->out, err);
+    else if (rc == 1)
+        reply_simple(&c->out, "Background append only file rewriting scheduled");
+    else
+        reply_simple(&c->out, "Background append only file rewriting started");
+}
+
 /* --- SHUTDOWN --------------------------------------------------------- */
 
 void cmd_shutdown(struct conn *c)
@@ -425,7 +433,7 @@ void cmd_shutdown(struct conn *c)
         reply_syntax_error(c);
         return;
     }
-    /* Nothing to save yet (persistence arrives later): stop the loop; the
+    /* Stop the loop; server_shutdown flushes and fsyncs the AOF.  The
      * client sees the connection close, as with Redis. */
     c->srv->shutdown_asap = 1;
     c->flags |= CONN_CLOSE_ASAP;

@@ -977,8 +977,12 @@ void cmd_xsetid(struct conn *c)
     effect_arg(e, buf, stream_id_format(&s->last_id, buf, sizeof(buf)));
     effect_arg_cstr(e, "ENTRIESADDED");
     effect_arg_ll(e, (long long)s->entries_added);
-    effect_arg_cstr(e, "MAXDELETEDID");
-    effect_arg(e, buf, stream_id_format(&s->max_deleted_id, buf, sizeof(buf)));
+    /* A last ID below the greatest deleted one (XDEL 3-0, XSETID 2-0) keeps
+     * max-deleted-entry-id as it is; naming it would fail on replay. */
+    if (stream_id_cmp(&s->max_deleted_id, &s->last_id) <= 0) {
+        effect_arg_cstr(e, "MAXDELETEDID");
+        effect_arg(e, buf, stream_id_format(&s->max_deleted_id, buf, sizeof(buf)));
+    }
     server_key_modified(c->srv, c->db, key->ptr, key->len);
     reply_ok(&c->out);
 }

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "aof.h"
 #include "cmd_command.h"
 #include "command_docs.h"
 #include "conn.h"
@@ -172,6 +173,25 @@ static int is_tx_control(const struct command *cmd)
            cmd->handler == cmd_quit || cmd->handler == cmd_reset;
 }
 
+/* Writes (and PING, and an EXEC with writes queued) are refused while the
+ * AOF cannot be written: Redis's -MISCONF, as processCommand does. */
+static int server_denies_write(struct conn *c, const struct command *cmd)
+{
+    int is_write = (cmd->flags & CMD_WRITE) || cmd->handler == cmd_ping;
+    if (cmd->handler == cmd_exec) {
+        for (int i = 0; i < c->multi.count && !is_write; i++)
+            is_write = (c->multi.cmds[i].cmd->flags & CMD_WRITE) != 0;
+    }
+    if (!is_write)
+        return 0;
+    char buf[256];
+    const char *err = aof_deny_write_error(c->srv, buf, sizeof(buf));
+    if (!err)
+        return 0;
+    reply_error(&c->out, err);
+    return 1;
+}
+
 void command_call(struct conn *c, struct command *cmd)
 {
     struct server *srv = c->srv;
@@ -180,9 +200,12 @@ void command_call(struct conn *c, struct command *cmd)
     size_t reply_start = c->out.len;
     const struct command *saved = c->cmd;
     c->cmd = cmd;
+    long long mark = aof_hard_mark(srv);
     server_effects_begin(srv);
     cmd->handler(c);
     server_effects_end(srv);
+    if (srv->effects_depth == 0 && aof_hard_mark(srv) != mark)
+        c->aof_wait = aof_hard_mark(srv); /* its reply waits for the AOF */
     c->cmd = saved;
     cmd->calls++;
     cmd->usec += util_ustime() - start;
@@ -239,6 +262,12 @@ void command_dispatch(struct conn *c)
         return;
     }
     c->lastcmd = cmd;
+    if (server_denies_write(c, cmd)) {
+        flag_transaction(c);
+        cmd->rejected_calls++;
+        srv->stat.total_error_replies++;
+        return;
+    }
     if (c->flags & CONN_MULTI) {
         if (cmd->flags & CMD_NO_MULTI) {
             flag_transaction(c);

@@ -57,6 +57,7 @@ struct config_option {
 };
 
 const char *const config_loglevel_names[] = {"debug", "verbose", "notice", "warning", NULL};
+const char *const config_appendfsync_names[] = {"everysec", "always", "no", NULL};
 
 static const struct config_option config_options[CONFIG_NOPTIONS] = {
 #define CONFIG_ROW(id, name, type, off, def, min, max, flags, names) \

@@ -30,6 +30,13 @@ enum config_loglevel {
     CONFIG_LOGLEVEL_WARNING
 };
 
+/* appendfsync values, in the order of config_appendfsync_names. */
+enum config_appendfsync {
+    CONFIG_APPENDFSYNC_EVERYSEC = 0,
+    CONFIG_APPENDFSYNC_ALWAYS,
+    CONFIG_APPENDFSYNC_NO
+};
+
 /* Client classes of client-output-buffer-limit ("slave" is an alias of
  * "replica"; CONFIG GET calls it "slave", as Redis does). */
 enum config_obuf_class {
@@ -81,6 +88,18 @@ struct config {
     long long stream_node_max_bytes;
     long long stream_node_max_entries;
     char *effect_trace_file;  /* testing hook; "" = none (see conf/runnel.conf) */
+    /* Append-only file (aof.c). */
+    int appendonly;
+    char *appenddirname;
+    char *appendfilename;
+    int appendfsync;          /* enum config_appendfsync */
+    int aof_load_truncated;
+    int aof_timestamp_enabled;
+    int aof_use_rdb_preamble;
+    int aof_rewrite_incremental_fsync;
+    int no_appendfsync_on_rewrite;
+    int auto_aof_rewrite_percentage;
+    long long auto_aof_rewrite_min_size;
 
     char *config_file;        /* absolute path of the file loaded, or NULL */
     config_apply_fn *apply;   /* runtime hook, or NULL */
@@ -110,6 +129,7 @@ enum config_type {
 #define CONFIG_NO_FIELD ((size_t)-1)
 
 extern const char *const config_loglevel_names[]; /* NULL-terminated */
+extern const char *const config_appendfsync_names[];
 
 /* X(id, name, type, field offset, default, min, max, flags, enum names).
  * Defaults are written as a config file would write them; they go through
@@ -152,7 +172,29 @@ extern const char *const config_loglevel_names[]; /* NULL-terminated */
     X(STREAM_NODE_MAX_ENTRIES, "stream-node-max-entries", CONFIG_TYPE_LL,                     \
       CONFIG_OFF(stream_node_max_entries), "100", 0, LLONG_MAX, CONFIG_MUTABLE, NULL)         \
     X(EFFECT_TRACE_FILE, "effect-trace-file", CONFIG_TYPE_STRING,                             \
-      CONFIG_OFF(effect_trace_file), "", 0, 0, 0, NULL)
+      CONFIG_OFF(effect_trace_file), "", 0, 0, 0, NULL)                                       \
+    X(APPENDONLY, "appendonly", CONFIG_TYPE_BOOL, CONFIG_OFF(appendonly), "no", 0, 1,         \
+      CONFIG_MUTABLE, NULL)                                                                   \
+    X(APPENDDIRNAME, "appenddirname", CONFIG_TYPE_STRING, CONFIG_OFF(appenddirname),          \
+      "appendonlydir", 0, 0, 0, NULL)                                                         \
+    X(APPENDFILENAME, "appendfilename", CONFIG_TYPE_STRING, CONFIG_OFF(appendfilename),       \
+      "appendonly.aof", 0, 0, 0, NULL)                                                        \
+    X(APPENDFSYNC, "appendfsync", CONFIG_TYPE_ENUM, CONFIG_OFF(appendfsync), "everysec", 0, 0, \
+      CONFIG_MUTABLE, config_appendfsync_names)                                               \
+    X(AOF_LOAD_TRUNCATED, "aof-load-truncated", CONFIG_TYPE_BOOL,                             \
+      CONFIG_OFF(aof_load_truncated), "yes", 0, 1, CONFIG_MUTABLE, NULL)                      \
+    X(AOF_TIMESTAMP_ENABLED, "aof-timestamp-enabled", CONFIG_TYPE_BOOL,                       \
+      CONFIG_OFF(aof_timestamp_enabled), "no", 0, 1, CONFIG_MUTABLE, NULL)                    \
+    X(AOF_USE_RDB_PREAMBLE, "aof-use-rdb-preamble", CONFIG_TYPE_BOOL,                         \
+      CONFIG_OFF(aof_use_rdb_preamble), "yes", 0, 1, CONFIG_MUTABLE, NULL)                    \
+    X(AOF_REWRITE_INCREMENTAL_FSYNC, "aof-rewrite-incremental-fsync", CONFIG_TYPE_BOOL,       \
+      CONFIG_OFF(aof_rewrite_incremental_fsync), "yes", 0, 1, CONFIG_MUTABLE, NULL)           \
+    X(NO_APPENDFSYNC_ON_REWRITE, "no-appendfsync-on-rewrite", CONFIG_TYPE_BOOL,               \
+      CONFIG_OFF(no_appendfsync_on_rewrite), "no", 0, 1, CONFIG_MUTABLE, NULL)                \
+    X(AUTO_AOF_REWRITE_PERCENTAGE, "auto-aof-rewrite-percentage", CONFIG_TYPE_INT,            \
+      CONFIG_OFF(auto_aof_rewrite_percentage), "100", 0, INT_MAX, CONFIG_MUTABLE, NULL)       \
+    X(AUTO_AOF_REWRITE_MIN_SIZE, "auto-aof-rewrite-min-size", CONFIG_TYPE_MEMORY,             \
+      CONFIG_OFF(auto_aof_rewrite_min_size), "64mb", 0, LLONG_MAX, CONFIG_MUTABLE, NULL)
 
 enum config_id {
 #define CONFIG_ID_ENUM(id, ...) CONFIG_ID_##id,

@@ -26,6 +26,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "aof.h"
 #include "command.h"
 #include "log.h"
 #include "mem.h"
@@ -393,6 +394,12 @@ static void conn_read_cb(evutil_socket_t fd, short what, void *arg)
 int conn_write(struct conn *c)
 {
     struct server *srv = c->srv;
+    if (c->aof_wait && !aof_reply_allowed(srv, c)) {
+        /* Its write is not on disk yet: the AOF releases it (aof_cron). */
+        c->flags |= CONN_AOF_HELD;
+        event_del(c->write_ev);
+        return 0;
+    }
     while (reply_pending(&c->out)) {
         ssize_t n = write(c->fd, c->out.buf + c->out.sent, reply_pending(&c->out));
         if (n < 0) {

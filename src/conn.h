@@ -41,6 +41,7 @@ struct command;
 #define CONN_IN_EXEC (1u << 10)          /* running EXEC's queue */
 #define CONN_RERUN (1u << 11)            /* re-running its blocked command */
 #define CONN_FAKE (1u << 12)             /* no socket: AOF loading, tests */
+#define CONN_AOF_HELD (1u << 13)         /* output waits for the AOF (aof.h) */
 
 enum conn_reply_mode { REPLY_ON = 0, REPLY_OFF, REPLY_SKIP_NEXT, REPLY_SKIP };
 
@@ -65,6 +66,8 @@ struct conn {
     struct reply_buf out;
     enum conn_reply_mode reply_mode;
     long long obuf_soft_since; /* ms when the soft limit was first exceeded, 0 */
+    long long aof_wait;        /* AOF offset its last write must reach before
+                                * its output goes out (0 = none) */
 
     /* State. */
     struct db *db;

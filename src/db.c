@@ -50,6 +50,11 @@ void object_free(struct object *o)
 
 static int db_is_expired(struct server *srv, const struct dict_entry *e)
 {
+    /* While the AOF loads, a key lives until the file says otherwise: the
+     * commands after its PEXPIREAT ran while it was alive (Redis's
+     * lookupKey does the same when server.loading). */
+    if (srv->loading)
+        return 0;
     return e->aux >= 0 && e->aux <= server_mstime(srv);
 }
 

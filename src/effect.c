@@ -129,6 +129,20 @@ static void effect_encode_words(struct reply_buf *out, int argc, const struct ut
         reply_bulk(out, argv[i].ptr, argv[i].len);
 }
 
+static void effect_encode_select(struct reply_buf *out, int dbid, int *cur_db)
+{
+    if (dbid == *cur_db)
+        return;
+    char num[16];
+    int len = snprintf(num, sizeof(num), "%d", dbid);
+    struct util_arg sel[2] = {{(char *)"SELECT", 6}, {num, (size_t)len}};
+    effect_encode_words(out, 2, sel);
+    *cur_db = dbid;
+}
+
+/* Commands first (in MULTI/EXEC when there are several), annotations
+ * after the EXEC: an annotation describes the state the unit left, and a
+ * loader replaying a transaction only applies its commands at the EXEC. */
 void effect_encode(struct reply_buf *out, const struct effect *effects, int n, int *cur_db)
 {
     if (n <= 0)
@@ -139,17 +153,9 @@ void effect_encode(struct reply_buf *out, const struct effect *effects, int n, i
     int wrap = ncmds > 1;
     int opened = 0;
     for (int i = 0; i < n; i++) {
-        if (effects[i].dbid != *cur_db) {
-            char num[16];
-            int len = snprintf(num, sizeof(num), "%d", effects[i].dbid);
-            struct util_arg sel[2] = {{(char *)"SELECT", 6}, {num, (size_t)len}};
-            effect_encode_words(out, 2, sel);
-            *cur_db = effects[i].dbid;
-        }
-        if (effects[i].flags & EFFECT_ANNOTATION) {
-            effect_encode_annotation(out, &effects[i]);
+        if (effects[i].flags & EFFECT_ANNOTATION)
             continue;
-        }
+        effect_encode_select(out, effects[i].dbid, cur_db);
         if (wrap && !opened) {
             struct util_arg m = {(char *)"MULTI", 5};
             effect_encode_words(out, 1, &m);
@@ -160,5 +166,11 @@ void effect_encode(struct reply_buf *out, const struct effect *effects, int n, i
     if (wrap) {
         struct util_arg x = {(char *)"EXEC", 4};
         effect_encode_words(out, 1, &x);
+    }
+    for (int i = 0; i < n; i++) {
+        if (!(effects[i].flags & EFFECT_ANNOTATION))
+            continue;
+        effect_encode_select(out, effects[i].dbid, cur_db);
+        effect_encode_annotation(out, &effects[i]);
     }
 }

@@ -34,6 +34,7 @@ void cmd_config_get(struct conn *c);
 void cmd_config_rewrite(struct conn *c);
 void cmd_config_set(struct conn *c);
 void cmd_shutdown(struct conn *c);
+void cmd_bgrewriteaof(struct conn *c);
 
 /* cmd_keyspace.c */
 void cmd_del(struct conn *c);

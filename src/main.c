@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "aof.h"
 #include "config.h"
 #include "log.h"
 #include "mem.h"
@@ -104,7 +105,7 @@ int main(int argc, char **argv)
         log_warning("No config file specified, using the default config. In order to specify a "
                     "config file use %s /path/to/runnel.conf",
                     argv[0]);
-    if (server_init(srv) < 0 || server_listen(srv) < 0) {
+    if (server_init(srv) < 0 || aof_load_at_start(srv) < 0 || server_listen(srv) < 0) {
         log_warning("Failed to start, exiting.");
         return 1;
     }

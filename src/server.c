@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "aof.h"
 #include "block.h"
 #include "conn.h"
 #include "log.h"
@@ -129,6 +130,19 @@ static void server_trace_sink(void *ud, const struct effect *effects, int n)
     reply_free(&rb);
 }
 
+void server_remove_sink(struct server *srv, effect_sink_fn fn, void *ud)
+{
+    for (int i = 0; i < srv->nsinks; i++) {
+        if (srv->sinks[i].fn == fn && srv->sinks[i].ud == ud) {
+            memmove(&srv->sinks[i], &srv->sinks[i + 1],
+                    (size_t)(srv->nsinks - i - 1) * sizeof(srv->sinks[0]));
+            srv->nsinks--;
+            break;
+        }
+    }
+    srv->effects.discard = srv->nsinks == 0;
+}
+
 int server_add_sink(struct server *srv, effect_sink_fn fn, void *ud)
 {
     if (srv->nsinks == SERVER_MAX_SINKS)
@@ -165,6 +179,8 @@ int server_init(struct server *srv)
         db_init(&srv->dbs[i], i, srv->hash_seed + (uint64_t)i * 0x9e3779b97f4a7c15ULL);
     if (command_table_init(srv) < 0)
         return -1;
+    if (aof_init(srv) < 0)
+        return -1;
 
     if (srv->cfg.effect_trace_file && srv->cfg.effect_trace_file[0]) {
         srv->trace_fd = open(srv->cfg.effect_trace_file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
@@ -191,6 +207,10 @@ void server_effects_end(struct server *srv)
         return;
     if (!srv->effects.n)
         return;
+    if (srv->loading) {
+        effect_batch_clear(&srv->effects);
+        return;
+    }
     for (int i = 0; i < srv->nsinks; i++)
         srv->sinks[i].fn(srv->sinks[i].ud, srv->effects.v, srv->effects.n);
     effect_batch_clear(&srv->effects);
@@ -416,6 +436,10 @@ static void server_before_sleep(struct server *srv)
         conn_process_input(c); /* may queue c again, or free it */
     }
 
+    /* 2. The AOF: one write (and under appendfsync always one fsync) for
+     * every unit of this iteration, before any reply acknowledges one. */
+    aof_before_sleep(srv);
+
     /* 3. Replies and closes. */
     while (srv->pending) {
         struct conn *c = srv->pending;
@@ -463,6 +487,8 @@ static void server_cron(evutil_socket_t fd, short what, void *arg)
         if (reply_pending(&c->out))
             conn_check_output_limit(c, now);
     }
+
+    aof_cron(srv);
 
     /* Active expiry: a bounded number of buckets per db per run. */
     for (int i = 0; i < srv->ndbs; i++)
@@ -528,6 +554,7 @@ void server_shutdown(struct server *srv)
 {
     log_warning("User requested shutdown...");
     server_close_listeners(srv, 0);
+    aof_shutdown(srv);
     if (srv->cfg.pidfile && srv->cfg.pidfile[0])
         unlink(srv->cfg.pidfile);
     log_warning("Runnel is now ready to exit, bye bye...");
@@ -542,6 +569,7 @@ void server_free(struct server *srv)
     mem_free(srv->dbs);
     command_table_free(srv);
     effect_batch_free(&srv->effects);
+    aof_free(srv);
     mem_free(srv->ready);
     if (srv->trace_fd >= 0)
         close(srv->trace_fd);
@@ -600,6 +628,8 @@ int server_apply_config(void *opaque, const char *name, char *err, size_t errlen
         }
         return 0;
     }
+    if (strcmp(name, "appendonly") == 0)
+        return aof_set_enabled(srv, srv->cfg.appendonly, err, errlen);
     if (strcmp(name, "loglevel") == 0) {
         log_set_level(srv->cfg.loglevel);
         return 0;

@@ -25,6 +25,7 @@ struct event_base;
 struct event;
 struct evconnlistener;
 struct conn;
+struct aof;
 
 #define SERVER_MAX_LISTENERS 16
 #define SERVER_MAX_SINKS 8
@@ -104,6 +105,8 @@ struct server {
     char run_id[41];
     uint64_t hash_seed;
     uint32_t lru_clock;         /* seconds, updated by cron */
+    int loading;                /* replaying the AOF: no expiry, no sinks */
+    struct aof *aof;            /* append-only file state (aof.c) */
     int shutdown_asap;
     int exit_code;
     long long dirty;            /* changes since start (rdb_changes_since_last_save) */
@@ -135,6 +138,7 @@ struct effect *server_annotation(struct server *srv, int dbid);
 void server_effects_begin(struct server *srv);
 void server_effects_end(struct server *srv);
 int server_add_sink(struct server *srv, effect_sink_fn fn, void *ud);
+void server_remove_sink(struct server *srv, effect_sink_fn fn, void *ud);
 
 /* Apply config changes (CONFIG SET hook). */
 /* The config module's runtime hook (config_apply_fn); opaque is the server. */

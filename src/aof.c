@@ -1,0 +1,725 @@
+/* aof.c -- the append-only file: the effect sink, writes, fsync policies,
+ * the reply barrier, write errors, INFO, turning it on and off, start-up.
+ * See aof.h for the design; the rewrite lives in aof_rewrite.c, loading a
+ * file in aof_load.c, the base writer in aof_base.c. */
+#include "aof.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "aof_manifest.h"
+#include "aof_base.h"
+#include "conn.h"
+#include "log.h"
+#include "mem.h"
+#include "server.h"
+#include "util.h"
+
+#define AOF_FSYNC_LAG_MS 2000 /* everysec: how long a write waits for the bio */
+
+/* --- Paths and files ---------------------------------------------------- */
+
+char *aof_path(const struct aof *a, const char *name)
+{
+    size_t n = strlen(a->dir) + strlen(name) + 2;
+    char *p = mem_alloc(n);
+    snprintf(p, n, "%s/%s", a->dir, name);
+    return p;
+}
+
+int aof_fsync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int rc = fsync(fd);
+    int err = errno;
+    close(fd);
+    errno = err;
+    return rc;
+}
+
+/* Write all of p to fd; -1 with errno on failure (bytes may be partly written). */
+static int write_all(int fd, const char *p, size_t len, size_t *done)
+{
+    size_t off = 0;
+    while (off < len) {
+        ssize_t n = write(fd, p + off, len - off);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            *done = off;
+            return -1;
+        }
+        if (n == 0) {
+            *done = off;
+            errno = ENOSPC;
+            return -1;
+        }
+        off += (size_t)n;
+    }
+    *done = off;
+    return 0;
+}
+
+/* The manifest goes to a temp file, is fsynced and renamed over the old
+ * one, and the directory is fsynced: a crash leaves the old or the new. */
+int aof_persist_manifest(struct server *srv, const struct aof_manifest *m)
+{
+    struct aof *a = srv->aof;
+    size_t len;
+    char *text = aof_manifest_format(m, &len);
+    char *name = aof_name_manifest(srv->cfg.appendfilename);
+    size_t tn = strlen(name) + 6;
+    char *tmpname = mem_alloc(tn);
+    snprintf(tmpname, tn, "temp-%s", name);
+    char *path = aof_path(a, name);
+    char *tmp = aof_path(a, tmpname);
+    int rc = -1;
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    size_t done;
+    if (fd < 0) {
+        log_warning("Can't open the AOF manifest file %s: %s", tmp, strerror(errno));
+    } else if (write_all(fd, text, len, &done) < 0 || fsync(fd) < 0) {
+        log_warning("Can't write the AOF manifest file %s: %s", tmp, strerror(errno));
+    } else if (rename(tmp, path) < 0) {
+        log_warning("Can't rename the AOF manifest file %s into %s: %s", tmp, path,
+                    strerror(errno));
+    } else {
+        aof_fsync_dir(a->dir);
+        rc = 0;
+    }
+    if (fd >= 0)
+        close(fd);
+    if (rc < 0)
+        unlink(tmp);
+    mem_free(text);
+    mem_free(name);
+    mem_free(tmpname);
+    mem_free(path);
+    mem_free(tmp);
+    return rc;
+}
+
+/* Make `name` (in the AOF dir) the file appended to.  The old one is
+ * fsynced and closed by the bio thread. */
+int aof_open_incr(struct server *srv, const char *name)
+{
+    struct aof *a = srv->aof;
+    char *path = aof_path(a, name);
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        log_warning("Can't open the append-only file %s: %s", path, strerror(errno));
+        mem_free(path);
+        return -1;
+    }
+    mem_free(path);
+    struct stat st;
+    long long size = fstat(fd, &st) == 0 ? (long long)st.st_size : 0;
+    if (a->fd >= 0) {
+        a->incr_base += a->file_size;
+        aof_bio_close(a, a->fd);
+    }
+    a->fd = fd;
+    a->file_size = size;
+    a->cur_db = -1; /* a new file starts without a SELECT */
+    return 0;
+}
+
+/* --- The background fsync thread ---------------------------------------- */
+
+static void *aof_bio_main(void *arg)
+{
+    struct aof *a = arg;
+    pthread_mutex_lock(&a->bio.mu);
+    for (;;) {
+        while (!a->bio.stop && a->bio.fsync_fd < 0 && a->bio.nclose == 0)
+            pthread_cond_wait(&a->bio.cv, &a->bio.mu);
+        if (a->bio.fsync_fd < 0 && a->bio.nclose == 0 && a->bio.stop)
+            break;
+        a->bio.busy = 1;
+        if (a->bio.fsync_fd >= 0) {
+            int fd = a->bio.fsync_fd;
+            long long upto = a->bio.fsync_upto;
+            pthread_mutex_unlock(&a->bio.mu);
+            int rc = fdatasync(fd);
+            int err = rc < 0 ? errno : 0;
+            pthread_mutex_lock(&a->bio.mu);
+            a->bio.fsync_fd = -1;
+            if (rc == 0 && upto > a->bio.synced)
+                a->bio.synced = upto;
+            if (rc < 0 && err != EBADF && err != EINVAL)
+                a->bio.err = err;
+        } else {
+            int fd = a->bio.close_fds[--a->bio.nclose];
+            pthread_mutex_unlock(&a->bio.mu);
+            fsync(fd);
+            close(fd);
+            pthread_mutex_lock(&a->bio.mu);
+        }
+        a->bio.busy = 0;
+        pthread_cond_broadcast(&a->bio.idle_cv);
+    }
+    pthread_mutex_unlock(&a->bio.mu);
+    return NULL;
+}
+
+static void aof_bio_start(struct aof *a)
+{
+    if (a->bio.started)
+        return;
+    pthread_mutex_init(&a->bio.mu, NULL);
+    pthread_cond_init(&a->bio.cv, NULL);
+    pthread_cond_init(&a->bio.idle_cv, NULL);
+    a->bio.fsync_fd = -1;
+    if (pthread_create(&a->bio.thread, NULL, aof_bio_main, a) != 0) {
+        log_warning("Can't create the AOF fsync thread: files will be fsynced inline");
+        return;
+    }
+    a->bio.started = 1;
+}
+
+static int aof_bio_pending(struct aof *a)
+{
+    if (!a->bio.started)
+        return 0;
+    pthread_mutex_lock(&a->bio.mu);
+    int n = a->bio.busy || a->bio.fsync_fd >= 0 || a->bio.nclose > 0;
+    pthread_mutex_unlock(&a->bio.mu);
+    return n;
+}
+
+void aof_bio_wait_idle(struct aof *a)
+{
+    if (!a->bio.started)
+        return;
+    pthread_mutex_lock(&a->bio.mu);
+    while (a->bio.busy || a->bio.fsync_fd >= 0 || a->bio.nclose > 0)
+        pthread_cond_wait(&a->bio.idle_cv, &a->bio.mu);
+    pthread_mutex_unlock(&a->bio.mu);
+}
+
+void aof_bio_close(struct aof *a, int fd)
+{
+    if (!a->bio.started) {
+        fsync(fd);
+        close(fd);
+        return;
+    }
+    pthread_mutex_lock(&a->bio.mu);
+    while (a->bio.nclose == (int)(sizeof(a->bio.close_fds) / sizeof(a->bio.close_fds[0])))
+        pthread_cond_wait(&a->bio.idle_cv, &a->bio.mu);
+    a->bio.close_fds[a->bio.nclose++] = fd;
+    pthread_cond_signal(&a->bio.cv);
+    pthread_mutex_unlock(&a->bio.mu);
+}
+
+static void aof_bio_fsync(struct aof *a, long long upto)
+{
+    if (!a->bio.started) {
+        if (fdatasync(a->fd) == 0)
+            a->synced = upto;
+        return;
+    }
+    pthread_mutex_lock(&a->bio.mu);
+    if (a->bio.fsync_fd < 0) {
+        a->bio.fsync_fd = a->fd;
+        a->bio.fsync_upto = upto;
+        pthread_cond_signal(&a->bio.cv);
+    }
+    pthread_mutex_unlock(&a->bio.mu);
+}
+
+static void aof_bio_stop(struct aof *a)
+{
+    if (!a->bio.started)
+        return;
+    pthread_mutex_lock(&a->bio.mu);
+    a->bio.stop = 1;
+    pthread_cond_signal(&a->bio.cv);
+    pthread_mutex_unlock(&a->bio.mu);
+    pthread_join(a->bio.thread, NULL);
+    pthread_mutex_destroy(&a->bio.mu);
+    pthread_cond_destroy(&a->bio.cv);
+    pthread_cond_destroy(&a->bio.idle_cv);
+    a->bio.started = 0;
+}
+
+/* --- The sink and the writer ---------------------------------------------- */
+
+void aof_sink(void *ud, const struct effect *effects, int n)
+{
+    struct server *srv = ud;
+    struct aof *a = srv->aof;
+    if (a->state == AOF_OFF || srv->loading)
+        return;
+    size_t before = a->buf.len;
+    if (srv->cfg.aof_timestamp_enabled) {
+        long long sec = server_mstime(srv) / 1000;
+        if (sec > a->last_ts) {
+            char ts[40];
+            int len = snprintf(ts, sizeof(ts), "#TS:%lld\r\n", sec);
+            reply_raw(&a->buf, ts, (size_t)len);
+            a->last_ts = sec;
+        }
+    }
+    effect_encode(&a->buf, effects, n, &a->cur_db);
+    a->appended += (long long)(a->buf.len - before);
+    for (int i = 0; i < n; i++) {
+        if (!(effects[i].flags & EFFECT_SOFT)) {
+            a->hard_appended = a->appended;
+            break;
+        }
+    }
+}
+
+long long aof_hard_mark(const struct server *srv)
+{
+    const struct aof *a = srv->aof;
+    return a && a->state != AOF_OFF ? a->hard_appended : 0;
+}
+
+static void aof_release_held(struct server *srv)
+{
+    for (struct conn *c = srv->clients; c; c = c->next) {
+        if (c->flags & CONN_AOF_HELD) {
+            c->flags &= ~CONN_AOF_HELD;
+            conn_want_write(c);
+        }
+    }
+}
+
+/* The offset a reply may be released at: fsynced under always, written
+ * otherwise. */
+static long long aof_release_offset(struct aof *a, const struct server *srv)
+{
+    if (srv->cfg.appendfsync == CONFIG_APPENDFSYNC_ALWAYS)
+        return a->synced;
+    return a->written;
+}
+
+/* Write the buffer (and fsync under always).  force: write even when an
+ * everysec fsync lags (shutdown, rewrite start). */
+void aof_flush(struct server *srv, int force)
+{
+    struct aof *a = srv->aof;
+    if (a->fd < 0 || a->state == AOF_OFF)
+        return;
+    int policy = srv->cfg.appendfsync;
+    if (reply_pending(&a->buf)) {
+        if (policy == CONFIG_APPENDFSYNC_EVERYSEC && !force && aof_bio_pending(a)) {
+            /* A write now would block behind the running fsync.  Wait up to
+             * 2 s, then write anyway (Redis's flushAppendOnlyFile). */
+            long long now = server_mstime(srv);
+            if (a->postponed_since == 0) {
+                a->postponed_since = now;
+                return;
+            }
+            if (now - a->postponed_since < AOF_FSYNC_LAG_MS)
+                return;
+            a->delayed_fsync++;
+            log_notice("Asynchronous AOF fsync is taking too long (disk is busy?). Writing the "
+                       "AOF buffer without waiting for fsync to complete, this may slow down "
+                       "Redis.");
+        }
+        a->postponed_since = 0;
+        size_t len = reply_pending(&a->buf);
+        size_t done = 0;
+        if (write_all(a->fd, a->buf.buf + a->buf.sent, len, &done) < 0) {
+            int err = errno;
+            long long now = server_mstime(srv);
+            if (now - a->write_err_logged_ms > 30000 || a->write_errno == 0) {
+                log_warning("Error writing to the AOF file: %s", strerror(err));
+                a->write_err_logged_ms = now;
+            }
+            /* Cut the partial command off so the file stays loadable; if
+             * that fails, keep what reached the file and drop it from the
+             * buffer instead (Redis does the same). */
+            if (done > 0) {
+                if (ftruncate(a->fd, a->file_size) == 0) {
+                    done = 0;
+                } else {
+                    log_warning("Could not remove short write from the append-only file. "
+                                "Redis may refuse to load the AOF the next time it starts. "
+                                "ftruncate: %s",
+                                strerror(errno));
+                    a->buf.sent += done;
+                    a->written += (long long)done;
+                    a->file_size += (long long)done;
+                }
+            }
+            a->write_errno = err;
+            return;
+        }
+        a->buf.sent += done;
+        a->written += (long long)done;
+        a->file_size += (long long)done;
+        reply_compact(&a->buf);
+        if (a->write_errno) {
+            log_warning("AOF write error looks solved, Runnel can write again.");
+            a->write_errno = 0;
+        }
+    }
+    if (policy == CONFIG_APPENDFSYNC_ALWAYS) {
+        if (a->synced < a->hard_appended && a->synced < a->written) {
+            if (fdatasync(a->fd) < 0) {
+                log_warning("Can't persist AOF for fsync error when the AOF fsync policy is "
+                            "'always': %s. Exiting...",
+                            strerror(errno));
+                exit(1);
+            }
+            a->last_fsync_ms = server_mstime(srv);
+        }
+        a->synced = a->written;
+    } else if (policy == CONFIG_APPENDFSYNC_EVERYSEC) {
+        long long now = server_mstime(srv);
+        if (a->synced < a->written && now - a->last_fsync_ms >= 1000 && !aof_bio_pending(a) &&
+            !(srv->cfg.no_appendfsync_on_rewrite && a->child > 0)) {
+            aof_bio_fsync(a, a->written);
+            a->last_fsync_ms = now;
+        }
+    }
+    if (a->bio.started) {
+        pthread_mutex_lock(&a->bio.mu);
+        if (a->bio.synced > a->synced)
+            a->synced = a->bio.synced;
+        int err = a->bio.err;
+        a->bio.err = 0;
+        pthread_mutex_unlock(&a->bio.mu);
+        if (err) {
+            log_warning("Fail to fsync the AOF file: %s", strerror(err));
+            a->fsync_errno = err;
+        } else if (a->fsync_errno && a->synced >= a->written) {
+            a->fsync_errno = 0;
+        }
+    }
+}
+
+int aof_reply_allowed(struct server *srv, struct conn *c)
+{
+    struct aof *a = srv->aof;
+    if (!a || a->state == AOF_OFF || c->aof_wait == 0)
+        return 1;
+    if (aof_release_offset(a, srv) >= c->aof_wait)
+        return 1;
+    aof_flush(srv, 0);
+    return aof_release_offset(a, srv) >= c->aof_wait;
+}
+
+void aof_before_sleep(struct server *srv)
+{
+    struct aof *a = srv->aof;
+    if (a && a->state != AOF_OFF)
+        aof_flush(srv, 0);
+}
+
+const char *aof_deny_write_error(struct server *srv, char *buf, size_t cap)
+{
+    struct aof *a = srv->aof;
+    if (!a || a->state == AOF_OFF)
+        return NULL;
+    int err = a->write_errno ? a->write_errno : a->fsync_errno;
+    if (!err)
+        return NULL;
+    snprintf(buf, cap, "MISCONF Errors writing to the AOF file: %s", strerror(err));
+    return buf;
+}
+
+void aof_cron(struct server *srv)
+{
+    struct aof *a = srv->aof;
+    if (!a)
+        return;
+    if (a->child > 0)
+        aof_rewrite_check_child(srv);
+    if (a->state != AOF_OFF) {
+        int had_error = a->write_errno != 0;
+        aof_flush(srv, 0);
+        if (had_error && !a->write_errno)
+            aof_release_held(srv);
+        else if (!a->write_errno)
+            aof_release_held(srv);
+    }
+    if (a->child <= 0 && a->rewrite_scheduled) {
+        char err[256];
+        if (aof_rewrite_background(srv, err, sizeof(err)) < 0)
+            log_warning("Scheduled AOF rewrite failed to start: %s", err);
+    }
+    /* Automatic rewrite when the file grew by the configured percentage. */
+    if (a->state == AOF_ON && a->child <= 0 && srv->cfg.auto_aof_rewrite_percentage > 0) {
+        long long size = a->base_size + a->incr_base + a->file_size;
+        long long base = a->rewrite_base_size ? a->rewrite_base_size : 1;
+        long long growth = (size * 100 / base) - 100;
+        if (size > srv->cfg.auto_aof_rewrite_min_size &&
+            growth >= srv->cfg.auto_aof_rewrite_percentage) {
+            log_notice("Starting automatic rewriting of AOF on %lld%% growth", growth);
+            char err[256];
+            if (aof_rewrite_background(srv, err, sizeof(err)) < 0)
+                log_warning("Automatic AOF rewrite failed to start: %s", err);
+        }
+    }
+}
+
+/* --- Set-up, on/off, shutdown, INFO ------------------------------------------- */
+
+int aof_init(struct server *srv)
+{
+    struct aof *a = mem_calloc(sizeof(*a));
+    a->fd = -1;
+    a->cur_db = -1;
+    a->child = -1;
+    a->last_rewrite_ok = 1;
+    a->last_rewrite_sec = -1;
+    a->dir = mem_strdup(srv->cfg.appenddirname);
+    reply_init(&a->buf, 2);
+    srv->aof = a;
+    return 0;
+}
+
+void aof_free(struct server *srv)
+{
+    struct aof *a = srv->aof;
+    if (!a)
+        return;
+    aof_bio_stop(a);
+    if (a->fd >= 0)
+        close(a->fd);
+    if (a->manifest) {
+        aof_manifest_free(a->manifest);
+        mem_free(a->manifest);
+    }
+    reply_free(&a->buf);
+    mem_free(a->temp_incr);
+    mem_free(a->dir);
+    mem_free(a);
+    srv->aof = NULL;
+}
+
+static long long file_size_of(struct aof *a, const char *name)
+{
+    char *p = aof_path(a, name);
+    struct stat st;
+    long long n = stat(p, &st) == 0 ? (long long)st.st_size : 0;
+    mem_free(p);
+    return n;
+}
+
+/* A new data set on disk: base seq 1 written from memory now, incr seq 1,
+ * the manifest (Redis 7 does this on its first start with appendonly yes). */
+static int aof_create_first(struct server *srv)
+{
+    struct aof *a = srv->aof;
+    struct aof_manifest *m = a->manifest;
+    aof_manifest_set_base(m, srv->cfg.appendfilename, 0);
+    char *path = aof_path(a, m->base->name);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    long long nkeys = 0;
+    int rc = -1;
+    if (fd < 0 || aof_base_write(srv, fd, &nkeys) < 0 || fsync(fd) < 0) {
+        log_warning("Can't create the AOF base file %s: %s", path, strerror(errno));
+    } else {
+        log_notice("Creating AOF base file %s on server start", m->base->name);
+        rc = 0;
+    }
+    if (fd >= 0)
+        close(fd);
+    mem_free(path);
+    if (rc < 0)
+        return -1;
+    struct aof_file_info *inc = aof_manifest_new_incr(m, srv->cfg.appendfilename);
+    if (aof_open_incr(srv, inc->name) < 0)
+        return -1;
+    log_notice("Creating AOF incr file %s on server start", inc->name);
+    if (aof_persist_manifest(srv, m) < 0)
+        return -1;
+    a->base_size = file_size_of(a, m->base->name);
+    a->rewrite_base_size = a->base_size;
+    return 0;
+}
+
+int aof_load_at_start(struct server *srv)
+{
+    struct aof *a = srv->aof;
+    if (!srv->cfg.appendonly)
+        return 0;
+    a->state = AOF_ON;
+    aof_bio_start(a);
+    if (mkdir(a->dir, 0755) < 0 && errno != EEXIST) {
+        log_warning("Can't open or create append-only dir %s: %s", a->dir, strerror(errno));
+        return -1;
+    }
+    a->manifest = mem_calloc(sizeof(*a->manifest));
+    aof_manifest_init(a->manifest);
+    char *mname = aof_name_manifest(srv->cfg.appendfilename);
+    char *mpath = aof_path(a, mname);
+    mem_free(mname);
+    char err[512] = "";
+    errno = 0;
+    int rc = aof_manifest_load(a->manifest, mpath, err, sizeof(err));
+    int missing = rc < 0 && errno == ENOENT;
+    if (rc < 0 && !missing) {
+        log_warning("%s (%s)", err[0] ? err : "Can't read the AOF manifest", mpath);
+        mem_free(mpath);
+        return -1;
+    }
+    mem_free(mpath);
+    if (missing) {
+        aof_manifest_free(a->manifest);
+        aof_manifest_init(a->manifest);
+        if (aof_create_first(srv) < 0)
+            return -1;
+        server_add_sink(srv, aof_sink, srv);
+        return 0;
+    }
+
+    long long start = util_ustime();
+    struct aof_manifest *m = a->manifest;
+    int nfiles = (m->base ? 1 : 0) + m->nincr;
+    int loaded = 0;
+    if (m->base) {
+        char *p = aof_path(a, m->base->name);
+        int last = m->nincr == 0;
+        rc = aof_load_file(srv, p, last);
+        mem_free(p);
+        if (rc < 0)
+            return -1;
+        a->base_size = file_size_of(a, m->base->name);
+        log_notice("DB loaded from base file %s: %.3f seconds", m->base->name,
+                   (double)(util_ustime() - start) / 1e6);
+        loaded++;
+    }
+    for (int i = 0; i < m->nincr; i++) {
+        long long t0 = util_ustime();
+        char *p = aof_path(a, m->incr[i].name);
+        rc = aof_load_file(srv, p, i == m->nincr - 1);
+        mem_free(p);
+        if (rc < 0)
+            return -1;
+        log_notice("DB loaded from incr file %s: %.3f seconds", m->incr[i].name,
+                   (double)(util_ustime() - t0) / 1e6);
+        if (i < m->nincr - 1)
+            a->incr_base += file_size_of(a, m->incr[i].name);
+        loaded++;
+    }
+    if (nfiles > 0)
+        log_notice("DB loaded from append only file: %.3f seconds",
+                   (double)(util_ustime() - start) / 1e6);
+    srv->dirty = 0;
+
+    /* Append to the last incr file, or start one. */
+    if (m->nincr == 0) {
+        struct aof_file_info *inc = aof_manifest_new_incr(m, srv->cfg.appendfilename);
+        if (aof_open_incr(srv, inc->name) < 0 || aof_persist_manifest(srv, m) < 0)
+            return -1;
+        log_notice("Creating AOF incr file %s on server start", inc->name);
+    } else {
+        if (aof_open_incr(srv, m->incr[m->nincr - 1].name) < 0)
+            return -1;
+        log_notice("Opening AOF incr file %s on server start", m->incr[m->nincr - 1].name);
+    }
+    a->rewrite_base_size = a->base_size + a->incr_base + a->file_size;
+    (void)loaded;
+    server_add_sink(srv, aof_sink, srv);
+    return 0;
+}
+
+int aof_set_enabled(struct server *srv, int on, char *err, size_t errlen)
+{
+    struct aof *a = srv->aof;
+    if (on) {
+        if (a->state != AOF_OFF)
+            return 0;
+        aof_bio_start(a);
+        if (mkdir(a->dir, 0755) < 0 && errno != EEXIST) {
+            snprintf(err, errlen, "Can't open or create append-only dir %s: %s", a->dir,
+                     strerror(errno));
+            return -1;
+        }
+        if (a->child > 0)
+            aof_rewrite_kill_child(srv);
+        a->state = AOF_WAIT_REWRITE;
+        server_add_sink(srv, aof_sink, srv);
+        if (aof_rewrite_background(srv, err, errlen) < 0) {
+            a->state = AOF_OFF;
+            server_remove_sink(srv, aof_sink, srv);
+            return -1;
+        }
+        return 0;
+    }
+    if (a->state == AOF_OFF)
+        return 0;
+    aof_flush(srv, 1);
+    if (a->fd >= 0) {
+        fsync(a->fd);
+        close(a->fd);
+        a->fd = -1;
+    }
+    if (a->child > 0)
+        aof_rewrite_kill_child(srv);
+    a->state = AOF_OFF;
+    a->buf.len = a->buf.sent = 0;
+    a->synced = a->written = a->appended;
+    a->write_errno = a->fsync_errno = 0;
+    server_remove_sink(srv, aof_sink, srv);
+    aof_release_held(srv);
+    return 0;
+}
+
+void aof_shutdown(struct server *srv)
+{
+    struct aof *a = srv->aof;
+    if (!a)
+        return;
+    if (a->child > 0) {
+        log_warning("There is a child rewriting the AOF. Killing it!");
+        aof_rewrite_kill_child(srv);
+    }
+    if (a->state == AOF_OFF || a->fd < 0)
+        return;
+    aof_flush(srv, 1);
+    if (reply_pending(&a->buf))
+        log_warning("Writing the AOF buffer failed on shutdown: %s", strerror(a->write_errno));
+    aof_bio_wait_idle(a);
+    log_notice("Calling fsync() on the AOF file.");
+    fsync(a->fd);
+}
+
+void aof_info(struct server *srv, struct reply_buf *b)
+{
+    struct aof *a = srv->aof;
+    char line[256];
+#define INFO_LINE(...)                                               \
+    do {                                                             \
+        int n_ = snprintf(line, sizeof(line), __VA_ARGS__);          \
+        reply_raw(b, line, (size_t)n_);                              \
+        reply_raw(b, "\r\n", 2);                                     \
+    } while (0)
+    long long now = server_mstime(srv);
+    INFO_LINE("aof_enabled:%d", a && a->state != AOF_OFF);
+    INFO_LINE("aof_rewrite_in_progress:%d", a && a->child > 0);
+    INFO_LINE("aof_rewrite_scheduled:%d", a && a->rewrite_scheduled);
+    INFO_LINE("aof_last_rewrite_time_sec:%lld", a ? a->last_rewrite_sec : -1);
+    INFO_LINE("aof_current_rewrite_time_sec:%lld",
+              a && a->child > 0 ? (now - a->child_start_ms) / 1000 : -1);
+    INFO_LINE("aof_last_bgrewrite_status:%s", !a || a->last_rewrite_ok ? "ok" : "err");
+    INFO_LINE("aof_rewrites:%lld", a ? a->rewrites : 0);
+    INFO_LINE("aof_rewrites_consecutive_failures:%lld", a ? a->rewrite_failures : 0);
+    INFO_LINE("aof_last_write_status:%s", a && a->write_errno ? "err" : "ok");
+    INFO_LINE("aof_last_cow_size:0");
+    INFO_LINE("module_fork_in_progress:0");
+    INFO_LINE("module_fork_last_cow_size:0");
+    if (a && a->state != AOF_OFF) {
+        INFO_LINE("aof_current_size:%lld", a->base_size + a->incr_base + a->file_size);
+        INFO_LINE("aof_base_size:%lld", a->base_size);
+        INFO_LINE("aof_pending_rewrite:%d", a->rewrite_scheduled);
+        INFO_LINE("aof_buffer_length:%zu", reply_pending(&a->buf));
+        INFO_LINE("aof_pending_bio_fsync:%d", aof_bio_pending(a));
+        INFO_LINE("aof_delayed_fsync:%lld", a->delayed_fsync);
+    }
+#undef INFO_LINE
+}
