@@ -60,27 +60,55 @@ int test_server_alive(struct test_server *s)
     return waitpid(s->pid, &st, WNOHANG) == 0;
 }
 
-static int server_start(struct test_server *s, const char *const *extra, int traced);
+static int server_start(struct test_server *s, const char *const *extra, int traced, int keep_dir);
 
 int test_server_start(struct test_server *s, const char *const *extra)
 {
-    return server_start(s, extra, 0);
+    return server_start(s, extra, 0, 0);
 }
 
 int test_server_start_traced(struct test_server *s, const char *const *extra)
 {
-    return server_start(s, extra, 1);
+    return server_start(s, extra, 1, 0);
 }
 
-static int server_start(struct test_server *s, const char *const *extra, int traced)
+int test_server_start_again(struct test_server *s, const char *const *extra)
+{
+    return server_start(s, extra, 0, 1);
+}
+
+int test_server_halt(struct test_server *s, int sig)
+{
+    int status = -1;
+    if (s->pid > 0) {
+        kill(s->pid, sig);
+        long long deadline = now_ms() + 10000;
+        int st = 0;
+        pid_t r = 0;
+        while ((r = waitpid(s->pid, &st, WNOHANG)) == 0 && now_ms() < deadline)
+            sleep_ms(2);
+        if (r == 0) {
+            kill(s->pid, SIGKILL);
+            waitpid(s->pid, &st, 0);
+        }
+        status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+        s->pid = 0;
+    }
+    return status;
+}
+
+static int server_start(struct test_server *s, const char *const *extra, int traced, int keep_dir)
 {
     const char *bin = getenv("RUNNEL_SERVER");
     if (!bin)
         bin = "src/runnel-server";
-    memset(s, 0, sizeof(*s));
-    snprintf(s->dir, sizeof(s->dir), "/tmp/runnel-test-XXXXXX");
-    if (!mkdtemp(s->dir))
-        return -1;
+    if (!keep_dir) {
+        memset(s, 0, sizeof(*s));
+        snprintf(s->dir, sizeof(s->dir), "/tmp/runnel-test-XXXXXX");
+        if (!mkdtemp(s->dir))
+            return -1;
+    }
+    s->pid = 0;
     snprintf(s->log, sizeof(s->log), "%s/server.log", s->dir);
     if (traced)
         snprintf(s->trace, sizeof(s->trace), "%s/effects.resp", s->dir);
@@ -150,21 +178,7 @@ static int server_start(struct test_server *s, const char *const *extra, int tra
 
 int test_server_stop(struct test_server *s)
 {
-    int status = -1;
-    if (s->pid > 0) {
-        kill(s->pid, SIGTERM);
-        long long deadline = now_ms() + 5000;
-        int st = 0;
-        pid_t r = 0;
-        while ((r = waitpid(s->pid, &st, WNOHANG)) == 0 && now_ms() < deadline)
-            sleep_ms(5);
-        if (r == 0) {
-            kill(s->pid, SIGKILL);
-            waitpid(s->pid, &st, 0);
-        }
-        status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-        s->pid = 0;
-    }
+    int status = test_server_halt(s, SIGTERM);
     if (s->dir[0]) {
         char cmd[400];
         snprintf(cmd, sizeof(cmd), "rm -rf '%s'", s->dir);
@@ -348,4 +362,72 @@ char *test_file_from(const char *path, long from, size_t *len)
     buf[*len] = '\0';
     fclose(f);
     return buf;
+}
+
+/* Append a canonical text form of r to *buf (grown with realloc). */
+static void dump_reply(char **buf, size_t *len, size_t *cap, const redisReply *r)
+{
+    char head[64];
+    const char *p = NULL;
+    size_t n = 0;
+    switch (r->type) {
+    case REDIS_REPLY_INTEGER:
+        n = (size_t)snprintf(head, sizeof(head), ":%lld ", r->integer);
+        p = head;
+        break;
+    case REDIS_REPLY_NIL:
+        p = "_ ";
+        n = 2;
+        break;
+    case REDIS_REPLY_ARRAY:
+        n = (size_t)snprintf(head, sizeof(head), "[%zu ", r->elements);
+        p = head;
+        break;
+    default:
+        n = (size_t)snprintf(head, sizeof(head), "%c%zu:", r->type == REDIS_REPLY_ERROR ? '-' : '$',
+                             r->len);
+        p = head;
+        break;
+    }
+    size_t extra = n + (r->str ? r->len : 0) + 4;
+    if (*len + extra + 1 > *cap) {
+        *cap = (*len + extra + 1) * 2;
+        *buf = realloc(*buf, *cap);
+    }
+    memcpy(*buf + *len, p, n);
+    *len += n;
+    if (r->type == REDIS_REPLY_STRING || r->type == REDIS_REPLY_STATUS ||
+        r->type == REDIS_REPLY_ERROR) {
+        memcpy(*buf + *len, r->str, r->len);
+        *len += r->len;
+        (*buf)[(*len)++] = ' ';
+    }
+    if (r->type == REDIS_REPLY_ARRAY) {
+        for (size_t i = 0; i < r->elements; i++)
+            dump_reply(buf, len, cap, r->element[i]);
+        (*buf)[(*len)++] = ']';
+    }
+    (*buf)[*len] = '\0';
+}
+
+char *test_reply_text(const redisReply *r)
+{
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    if (!r)
+        return strdup("(no reply)");
+    dump_reply(&buf, &len, &cap, r);
+    return buf;
+}
+
+char *test_cmd_text(redisContext *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    redisReply *r = redisvCommand(c, fmt, ap);
+    va_end(ap);
+    char *t = test_reply_text(r);
+    if (r)
+        freeReplyObject(r);
+    return t;
 }

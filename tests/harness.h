@@ -24,6 +24,12 @@ int test_server_start(struct test_server *s, const char *const *extra);
 /* The same, with the server writing its effects to s->trace (inside the
  * server's temp dir, removed with it). */
 int test_server_start_traced(struct test_server *s, const char *const *extra);
+/* Start the server again in s->dir (after test_server_halt), on a new
+ * port: restart tests. */
+int test_server_start_again(struct test_server *s, const char *const *extra);
+/* Send sig and wait for the process (SIGKILL after 10 s); keeps the temp
+ * dir.  Returns the exit status (128 + signal when killed). */
+int test_server_halt(struct test_server *s, int sig);
 /* SIGTERM, wait (then SIGKILL after 5 s); removes the temp dir. Returns the
  * exit status (or -1). */
 int test_server_stop(struct test_server *s);
@@ -64,5 +70,11 @@ int test_raw_connect(const struct test_server *s);
  * 0 on success, -1 after timeout_ms. */
 int test_wait_info(redisContext *c, const char *field, long long value, int timeout_ms);
 long long test_info_ll(redisContext *c, const char *field);
+
+/* A canonical one-line text of a reply (type, length and bytes of every
+ * element), malloc'd: compare two replies with strcmp. */
+char *test_reply_text(const redisReply *r);
+/* Run a command and return test_reply_text of its reply. */
+char *test_cmd_text(redisContext *c, const char *fmt, ...);
 
 #endif

@@ -1,0 +1,822 @@
+/* test_aof.c -- the append-only file against a real server process.
+ *
+ * Round trips (restart, BGREWRITEAOF, a rewrite racing writes, CONFIG SET
+ * appendonly yes) compare the byte-exact replies of every introspection
+ * command before and after; crash tests SIGKILL the server under load and
+ * check that every acknowledged write came back; damaged files (cut at
+ * every byte of the last command, bytes flipped in the middle) must give
+ * the documented outcome and never a crash; a full disk (a small tmpfs in
+ * a private mount namespace) must refuse writes with -MISCONF, lose
+ * nothing, and recover when space returns. */
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+static const char *const AOF_ALWAYS[] = {"--appendonly", "yes", "--appendfsync", "always", NULL};
+
+static void sleep_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+static char *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    size_t got = fread(buf, 1, (size_t)n, f);
+    fclose(f);
+    buf[got] = '\0';
+    if (len)
+        *len = got;
+    return buf;
+}
+
+static void write_file(const char *path, const char *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(fwrite(data, 1, len, f), len);
+    fclose(f);
+}
+
+static void path_in(const struct test_server *s, const char *name, char *out, size_t cap)
+{
+    snprintf(out, cap, "%s/appendonlydir/%s", s->dir, name);
+}
+
+/* Everything a user can see of the keys the scripts use. */
+static char *state_of(redisContext *c)
+{
+    static const char *const keys[] = {"jobs", "audit", "empty", "gone", "bin\r\n key", "ttl",
+                                       "setid"};
+    size_t cap = 1 << 16, len = 0;
+    char *out = malloc(cap);
+    out[0] = '\0';
+    for (int db = 0; db < 2; db++) {
+        test_ok(c, "SELECT %d", db);
+        for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+            /* XPENDING's extended form and XINFO CONSUMERS show idle times
+             * relative to now: relative_state compares those. */
+            const char *cmds[] = {"TYPE %s",         "XLEN %s",         "XRANGE %s - +",
+                                  "XINFO STREAM %s FULL", "XINFO GROUPS %s", "PEXPIRETIME %s",
+                                  "XPENDING %s g"};
+            for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+                char *t = test_cmd_text(c, cmds[i], keys[k]);
+                size_t n = strlen(t);
+                while (len + n + 64 > cap) {
+                    cap *= 2;
+                    out = realloc(out, cap);
+                }
+                len += (size_t)snprintf(out + len, cap - len, "%d %s %zu: ", db, keys[k], i);
+                memcpy(out + len, t, n);
+                len += n;
+                out[len++] = '\n';
+                out[len] = '\0';
+                free(t);
+            }
+        }
+    }
+    test_ok(c, "SELECT 0");
+    return out;
+}
+
+/* Idle times (XPENDING - + entries, XINFO CONSUMERS idle/inactive) may
+ * only have moved on by one common delta: the time between the two looks. */
+static void same_but_clock(const redisReply *a, const redisReply *b, int idle, long long *delta,
+                           const char *what)
+{
+    ck_assert_msg(a->type == b->type, "%s: type %d vs %d", what, a->type, b->type);
+    if (a->type == REDIS_REPLY_INTEGER) {
+        if (!idle || a->integer == -1) {
+            ck_assert_msg(a->integer == b->integer, "%s: %lld vs %lld", what, a->integer,
+                          b->integer);
+            return;
+        }
+        long long d = b->integer - a->integer;
+        if (*delta < 0)
+            *delta = d;
+        ck_assert_msg(d >= 0 && d >= *delta - 2 && d <= *delta + 2,
+                      "%s: idle %lld vs %lld (shift %lld)", what, a->integer, b->integer, *delta);
+        return;
+    }
+    if (a->type != REDIS_REPLY_ARRAY) {
+        ck_assert_msg(a->len == b->len && memcmp(a->str, b->str, a->len) == 0, "%s: %s vs %s",
+                      what, a->str, b->str);
+        return;
+    }
+    ck_assert_msg(a->elements == b->elements, "%s: %zu vs %zu elements", what, a->elements,
+                  b->elements);
+    for (size_t i = 0; i < a->elements; i++) {
+        int child_idle = 0;
+        /* XPENDING - + entry: [id consumer idle count]. */
+        if (a->elements == 4 && i == 2 && a->element[0]->type == REDIS_REPLY_STRING &&
+            a->element[3]->type == REDIS_REPLY_INTEGER)
+            child_idle = 1;
+        /* XINFO CONSUMERS: a flat map. */
+        if (i > 0 && a->element[i - 1]->type == REDIS_REPLY_STRING &&
+            (strcmp(a->element[i - 1]->str, "idle") == 0 ||
+             strcmp(a->element[i - 1]->str, "inactive") == 0))
+            child_idle = 1;
+        same_but_clock(a->element[i], b->element[i], child_idle, delta, what);
+    }
+}
+
+#define RELATIVE_MAX 64
+struct relative_state {
+    int n;
+    redisReply *r[RELATIVE_MAX];
+};
+
+static void relative_state(redisContext *c, struct relative_state *st)
+{
+    static const char *const keys[] = {"jobs", "audit", "empty", "bin\r\n key"};
+    st->n = 0;
+    for (int db = 0; db < 2; db++) {
+        test_ok(c, "SELECT %d", db);
+        for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+            st->r[st->n++] = test_cmd(c, "XPENDING %s g - + 100", keys[k]);
+            st->r[st->n++] = test_cmd(c, "XINFO CONSUMERS %s g", keys[k]);
+        }
+    }
+    test_ok(c, "SELECT 0");
+}
+
+static void assert_same_relative(struct relative_state *before, struct relative_state *after)
+{
+    long long delta = -1;
+    ck_assert_int_eq(before->n, after->n);
+    for (int i = 0; i < before->n; i++) {
+        char what[32];
+        snprintf(what, sizeof(what), "relative reply %d", i);
+        same_but_clock(before->r[i], after->r[i], 0, &delta, what);
+        freeReplyObject(before->r[i]);
+        freeReplyObject(after->r[i]);
+    }
+}
+
+/* Equal, or fail naming the first line that differs (Check's messages
+ * are short). */
+static void assert_same(const char *before, const char *after)
+{
+    if (strcmp(before, after) == 0)
+        return;
+    size_t i = 0;
+    while (before[i] && before[i] == after[i])
+        i++;
+    size_t line = i;
+    while (line > 0 && before[line - 1] != '\n')
+        line--;
+    ck_abort_msg("differs at byte %zu:\nbefore: %.300s\nafter:  %.300s", i, before + line,
+                 after + line);
+}
+
+/* A scripted mix of every write command the AOF must carry. */
+static void write_mix(redisContext *c)
+{
+    test_ok(c, "XADD jobs 1-1 type email to a");
+    test_ok(c, "XADD jobs 1-2 type email to b");
+    test_ok(c, "XADD jobs 2-0 type sms n 42");
+    test_ok(c, "XADD jobs * type push n 24.5");
+    test_ok(c, "XADD jobs MAXLEN = 10 * type trim n 1");
+    test_ok(c, "XGROUP CREATE jobs g 0");
+    test_ok(c, "XGROUP CREATE jobs g2 $ ENTRIESREAD 3");
+    test_ok(c, "XREADGROUP GROUP g alice COUNT 2 STREAMS jobs >");
+    test_ok(c, "XREADGROUP GROUP g bob COUNT 1 STREAMS jobs >");
+    test_ok(c, "XREADGROUP GROUP g carol COUNT 1 STREAMS jobs >");
+    test_ok(c, "XACK jobs g 1-1");
+    sleep_ms(15);
+    test_ok(c, "XCLAIM jobs g bob 5 1-2");
+    test_ok(c, "XAUTOCLAIM jobs g dave 0 0-0 COUNT 1");
+    test_ok(c, "XGROUP CREATECONSUMER jobs g erin");
+    test_ok(c, "XREADGROUP GROUP g erin COUNT 5 STREAMS jobs 0"); /* history, empty */
+    test_ok(c, "XDEL jobs 2-0");
+    test_ok(c, "XGROUP DELCONSUMER jobs g carol");
+    test_ok(c, "XGROUP SETID jobs g2 1-2 ENTRIESREAD 2");
+    test_ok(c, "XREADGROUP GROUP g2 zed NOACK COUNT 1 STREAMS jobs >");
+    for (int i = 0; i < 30; i++)
+        test_ok(c, "XADD audit * event e%d user u%d", i, i % 3);
+    test_ok(c, "XTRIM audit MAXLEN 20");
+    test_ok(c, "XTRIM audit MINID 0-1");
+    test_ok(c, "XADD empty 5-5 f v");
+    test_ok(c, "XDEL empty 5-5");
+    test_ok(c, "XADD gone 1-1 a b");
+    test_ok(c, "DEL gone");
+    test_ok(c, "XSETID empty 7-7 ENTRIESADDED 3 MAXDELETEDID 6-6");
+    test_ok(c, "XADD setid 1-0 a b");
+    test_ok(c, "XADD setid 3-0 a b");
+    test_ok(c, "XDEL setid 3-0");
+    test_ok(c, "XSETID setid 2-0"); /* below max-deleted-entry-id */
+    test_ok(c, "MULTI");
+    test_ok(c, "XADD ttl 1-1 a b");
+    test_ok(c, "PEXPIRE ttl 100000000");
+    test_ok(c, "EXEC");
+    test_ok(c, "SELECT 1");
+    const char *argv[] = {"XADD", "bin\r\n key", "3-3", "f\r\nx", "v\0w"};
+    size_t lens[] = {4, 9, 3, 4, 3};
+    redisReply *r = redisCommandArgv(c, 5, argv, lens);
+    ck_assert_int_eq(r->type, REDIS_REPLY_STRING);
+    freeReplyObject(r);
+    const char *gargv[] = {"XGROUP", "CREATE", "bin\r\n key", "g", "0"};
+    r = redisCommandArgv(c, 5, gargv, NULL);
+    ck_assert_int_eq(r->type, REDIS_REPLY_STATUS);
+    freeReplyObject(r);
+    const char *rargv[] = {"XREADGROUP", "GROUP", "g", "c c\r\n", "STREAMS", "bin\r\n key", ">"};
+    size_t rlens[] = {10, 5, 1, 5, 7, 9, 1};
+    r = redisCommandArgv(c, 7, rargv, rlens);
+    ck_assert_int_eq(r->type, REDIS_REPLY_ARRAY);
+    freeReplyObject(r);
+    test_ok(c, "SELECT 0");
+}
+
+static void wait_rewrite_done(redisContext *c)
+{
+    for (int i = 0; i < 1000; i++) {
+        if (test_info_ll(c, "aof_rewrite_in_progress") == 0 &&
+            test_info_ll(c, "aof_rewrite_scheduled") == 0)
+            return;
+        sleep_ms(10);
+    }
+    ck_abort_msg("the AOF rewrite did not finish");
+}
+
+START_TEST(test_first_start_layout)
+{
+    struct test_server s;
+    ck_assert_int_eq(test_server_start(&s, AOF_ALWAYS), 0);
+    char path[512];
+    path_in(&s, "appendonly.aof.manifest", path, sizeof(path));
+    char *m = read_file(path, NULL);
+    ck_assert_ptr_nonnull(m);
+    ck_assert_str_eq(m, "file appendonly.aof.1.base.aof seq 1 type b\n"
+                        "file appendonly.aof.1.incr.aof seq 1 type i\n");
+    free(m);
+    redisContext *c = test_connect(&s);
+    test_ok(c, "XADD s 1-1 a b");
+    ck_assert_int_eq(test_info_ll(c, "aof_enabled"), 1);
+    redisFree(c);
+    path_in(&s, "appendonly.aof.1.incr.aof", path, sizeof(path));
+    char *inc = read_file(path, NULL);
+    ck_assert_str_eq(inc, "*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n"
+                          "*5\r\n$4\r\nXADD\r\n$1\r\ns\r\n$3\r\n1-1\r\n$1\r\na\r\n$1\r\nb\r\n");
+    free(inc);
+    test_server_stop(&s);
+}
+END_TEST
+
+START_TEST(test_round_trip_restart)
+{
+    struct test_server s;
+    ck_assert_int_eq(test_server_start(&s, AOF_ALWAYS), 0);
+    redisContext *c = test_connect(&s);
+    write_mix(c);
+    char *before = state_of(c);
+    struct relative_state rel_before, rel_after;
+    relative_state(c, &rel_before);
+    redisFree(c);
+    ck_assert_int_eq(test_server_halt(&s, SIGTERM), 0);
+    ck_assert_int_eq(test_server_start_again(&s, AOF_ALWAYS), 0);
+    c = test_connect(&s);
+    char *after = state_of(c);
+    relative_state(c, &rel_after);
+    assert_same_relative(&rel_before, &rel_after);
+    assert_same(before, after);
+    /* Writes go on after a restart, to the same incr file. */
+    test_ok(c, "XADD jobs * type more");
+    redisFree(c);
+    free(before);
+    free(after);
+    test_server_stop(&s);
+}
+END_TEST
+
+START_TEST(test_round_trip_rewrite)
+{
+    struct test_server s;
+    ck_assert_int_eq(test_server_start(&s, AOF_ALWAYS), 0);
+    redisContext *c = test_connect(&s);
+    write_mix(c);
+    char *before = state_of(c);
+    struct relative_state rel_before, rel_after;
+    relative_state(c, &rel_before);
+    redisReply *r = test_cmd(c, "BGREWRITEAOF");
+    ck_assert_str_eq(r->str, "Background append only file rewriting started");
+    freeReplyObject(r);
+    wait_rewrite_done(c);
+    ck_assert_int_eq(test_info_ll(c, "aof_rewrites"), 1);
+    redisFree(c);
+    char path[512];
+    path_in(&s, "appendonly.aof.manifest", path, sizeof(path));
+    char *m = read_file(path, NULL);
+    ck_assert_str_eq(m, "file appendonly.aof.2.base.aof seq 2 type b\n"
+                        "file appendonly.aof.2.incr.aof seq 2 type i\n");
+    free(m);
+    /* The old files are gone. */
+    path_in(&s, "appendonly.aof.1.base.aof", path, sizeof(path));
+    ck_assert_int_ne(access(path, F_OK), 0);
+    path_in(&s, "appendonly.aof.1.incr.aof", path, sizeof(path));
+    ck_assert_int_ne(access(path, F_OK), 0);
+    ck_assert_int_eq(test_server_halt(&s, SIGTERM), 0);
+    ck_assert_int_eq(test_server_start_again(&s, AOF_ALWAYS), 0);
+    c = test_connect(&s);
+    char *after = state_of(c);
+    relative_state(c, &rel_after);
+    assert_same_relative(&rel_before, &rel_after);
+    assert_same(before, after);
+    redisFree(c);
+    free(before);
+    free(after);
+    test_server_stop(&s);
+}
+END_TEST
+
+/* Writers keep writing while the child writes the base: every write lands
+ * either in the base or in the new incr file, never in neither or both. */
+START_TEST(test_rewrite_while_writing)
+{
+    struct test_server s;
+    ck_assert_int_eq(test_server_start(&s, AOF_ALWAYS), 0);
+    redisContext *c = test_connect(&s);
+    for (int i = 0; i < 20000; i++)
+        redisAppendCommand(c, "XADD big * n %d payload xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", i);
+    for (int i = 0; i < 20000; i++) {
+        redisReply *r;
+        ck_assert_int_eq(redisGetReply(c, (void **)&r), REDIS_OK);
+        freeReplyObject(r);
+    }
+    test_ok(c, "XGROUP CREATE big g 0");
+    redisReply *r = test_cmd(c, "BGREWRITEAOF");
+    ck_assert_int_eq(r->type, REDIS_REPLY_STATUS);
+    freeReplyObject(r);
+    int n = 0;
+    while (test_info_ll(c, "aof_rewrite_in_progress") == 1 || n < 200) {
+        test_ok(c, "XADD big * n during%d", n);
+        if (n % 3 == 0)
+            test_ok(c, "XREADGROUP GROUP g w%d COUNT 2 STREAMS big >", n % 4);
+        n++;
+        ck_assert_int_lt(n, 1000000);
+    }
+    wait_rewrite_done(c);
+    write_mix(c);
+    char *before = state_of(c);
+    struct relative_state rel_before, rel_after;
+    relative_state(c, &rel_before);
+    char *big_before = test_cmd_text(c, "XINFO STREAM big FULL COUNT 0");
+    redisFree(c);
+    ck_assert_int_eq(test_server_halt(&s, SIGTERM), 0);
+    ck_assert_int_eq(test_server_start_again(&s, AOF_ALWAYS), 0);
+    c = test_connect(&s);
+    char *after = state_of(c);
+    relative_state(c, &rel_after);
+    assert_same_relative(&rel_before, &rel_after);
+    char *big_after = test_cmd_text(c, "XINFO STREAM big FULL COUNT 0");
+    assert_same(before, after);
+    assert_same(big_before, big_after);
+    redisFree(c);
+    free(before);
+    free(after);
+    free(big_before);
+    free(big_after);
+    test_server_stop(&s);
+}
+END_TEST
+
+START_TEST(test_config_set_appendonly)
+{
+    struct test_server s;
+    ck_assert_int_eq(test_server_start(&s, NULL), 0);
+    redisContext *c = test_connect(&s);
+    write_mix(c);
+    ck_assert_int_eq(test_info_ll(c, "aof_enabled"), 0);
+    test_ok(c, "CONFIG SET appendonly yes");
+    test_ok(c, "XADD jobs * after on");
+    wait_rewrite_done(c);
+    ck_assert_int_eq(test_info_ll(c, "aof_enabled"), 1);
+    test_ok(c, "XADD jobs * after base");
+    char *before = state_of(c);
+    struct relative_state rel_before, rel_after;
+    relative_state(c, &rel_before);
+    redisFree(c);
+    char path[512];
+    path_in(&s, "appendonly.aof.manifest", path, sizeof(path));
+    char *m = read_file(path, NULL);
+    ck_assert_str_eq(m, "file appendonly.aof.1.base.aof seq 1 type b\n"
+                        "file appendonly.aof.1.incr.aof seq 1 type i\n");
+    free(m);
+    ck_assert_int_eq(test_server_halt(&s, SIGTERM), 0);
+    ck_assert_int_eq(test_server_start_again(&s, AOF_ALWAYS), 0);
+    c = test_connect(&s);
+    char *after = state_of(c);
+    relative_state(c, &rel_after);
+    assert_same_relative(&rel_before, &rel_after);
+    assert_same(before, after);
+    test_ok(c, "CONFIG SET appendonly no");
+    ck_assert_int_eq(test_info_ll(c, "aof_enabled"), 0);
+    redisFree(c);
+    free(before);
+    free(after);
+    test_server_stop(&s);
+}
+END_TEST
+
+/* --- Crashes ---------------------------------------------------------------- */
+
+#define CRASH_WRITERS 4
+
+/* One writer: XADD until the connection breaks, printing each acknowledged
+ * ID to fd. */
+static void crash_writer(int port, int w, int fd)
+{
+    struct timeval tv = {5, 0};
+    redisContext *c = redisConnectWithTimeout("127.0.0.1", port, tv);
+    if (!c || c->err)
+        _exit(1);
+    for (long i = 0;; i++) {
+        redisReply *r = redisCommand(c, "XADD crash * w %d i %ld pad %0100d", w, i, 7);
+        if (!r || r->type != REDIS_REPLY_STRING)
+            break;
+        char line[128];
+        int n = snprintf(line, sizeof(line), "%s %d %ld\n", r->str, w, i);
+        if (write(fd, line, (size_t)n) != n)
+            _exit(1);
+        freeReplyObject(r);
+    }
+    _exit(0);
+}
+
+static void crash_round(struct test_server *s, unsigned seed, int first)
+{
+    if (first)
+        ck_assert_int_eq(test_server_start(s, AOF_ALWAYS), 0);
+    else
+        ck_assert_int_eq(test_server_start_again(s, AOF_ALWAYS), 0);
+    char acked[600];
+    snprintf(acked, sizeof(acked), "%s/acked.txt", s->dir);
+    unlink(acked);
+    int fd = open(acked, O_WRONLY | O_CREAT | O_APPEND, 0644);
+    ck_assert_int_ge(fd, 0);
+    pid_t kids[CRASH_WRITERS];
+    for (int w = 0; w < CRASH_WRITERS; w++) {
+        kids[w] = fork();
+        if (kids[w] == 0)
+            crash_writer(s->port, w, fd);
+    }
+    sleep_ms(20 + (int)(seed % 180));
+    ck_assert_int_eq(test_server_halt(s, SIGKILL), 128 + SIGKILL);
+    for (int w = 0; w < CRASH_WRITERS; w++)
+        waitpid(kids[w], NULL, 0);
+    close(fd);
+    ck_assert_int_eq(test_server_start_again(s, AOF_ALWAYS), 0);
+    redisContext *c = test_connect(s);
+    FILE *f = fopen(acked, "r");
+    char id[64];
+    int w;
+    long i;
+    long checked = 0;
+    while (fscanf(f, "%63s %d %ld", id, &w, &i) == 3) {
+        redisReply *r = test_cmd(c, "XRANGE crash %s %s", id, id);
+        ck_assert_msg(r->type == REDIS_REPLY_ARRAY && r->elements == 1,
+                      "acknowledged entry %s lost after SIGKILL", id);
+        redisReply *fields = r->element[0]->element[1];
+        ck_assert_int_eq(fields->elements, 6);
+        ck_assert_int_eq(atoi(fields->element[1]->str), w);
+        ck_assert_int_eq(atol(fields->element[3]->str), i);
+        ck_assert_int_eq(strlen(fields->element[5]->str), 100);
+        freeReplyObject(r);
+        checked++;
+    }
+    fclose(f);
+    /* No partial entry: every entry in the stream is whole. */
+    redisReply *r = test_cmd(c, "XRANGE crash - +");
+    for (size_t k = 0; k < r->elements; k++)
+        ck_assert_int_eq(r->element[k]->element[1]->elements, 6);
+    ck_assert_int_ge((long)r->elements, checked);
+    freeReplyObject(r);
+    redisFree(c);
+    ck_assert_int_eq(test_server_halt(s, SIGTERM), 0);
+}
+
+START_TEST(test_crash_sigkill_always)
+{
+    const char *env = getenv("RUNNEL_CRASH_ROUNDS");
+    int rounds = env ? atoi(env) : 10;
+    struct test_server s;
+    unsigned seed = (unsigned)time(NULL);
+    for (int round = 0; round < rounds; round++) {
+        seed = seed * 1103515245u + 12345u;
+        crash_round(&s, seed >> 8, round == 0);
+    }
+    test_server_stop(&s);
+}
+END_TEST
+
+START_TEST(test_crash_during_rewrite)
+{
+    struct test_server s;
+    ck_assert_int_eq(test_server_start(&s, AOF_ALWAYS), 0);
+    redisContext *c = test_connect(&s);
+    for (int i = 0; i < 50000; i++)
+        redisAppendCommand(c, "XADD big * n %d payload yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy", i);
+    for (int i = 0; i < 50000; i++) {
+        redisReply *r;
+        ck_assert_int_eq(redisGetReply(c, (void **)&r), REDIS_OK);
+        freeReplyObject(r);
+    }
+    write_mix(c);
+    char *before = state_of(c);
+    struct relative_state rel_before, rel_after;
+    relative_state(c, &rel_before);
+    redisReply *r = test_cmd(c, "BGREWRITEAOF");
+    freeReplyObject(r);
+    test_ok(c, "XADD after-fork 1-1 a b");
+    redisFree(c);
+    ck_assert_int_eq(test_server_halt(&s, SIGKILL), 128 + SIGKILL);
+    ck_assert_int_eq(test_server_start_again(&s, AOF_ALWAYS), 0);
+    c = test_connect(&s);
+    char *after = state_of(c);
+    relative_state(c, &rel_after);
+    assert_same_relative(&rel_before, &rel_after);
+    assert_same(before, after);
+    ck_assert_int_eq(test_int(c, "XLEN big"), 50000);
+    ck_assert_int_eq(test_int(c, "XLEN after-fork"), 1);
+    redisFree(c);
+    free(before);
+    free(after);
+    test_server_stop(&s);
+}
+END_TEST
+
+/* --- Damaged files ------------------------------------------------------------ */
+
+/* Start on dir (which holds appendonlydir) with extra args; returns the
+ * exit status if the server refused to start, or 0 if it runs (it is
+ * then stopped with SIGTERM first). */
+static int start_outcome(struct test_server *s, const char *const *extra)
+{
+    int rc = test_server_start_again(s, extra);
+    if (rc == 0) {
+        test_server_halt(s, SIGTERM);
+        return 0;
+    }
+    /* It exited: how? */
+    return 1;
+}
+
+static char *log_text(const struct test_server *s)
+{
+    return read_file(s->log, NULL);
+}
+
+START_TEST(test_truncated_tail_every_byte)
+{
+    struct test_server s;
+    ck_assert_int_eq(test_server_start(&s, AOF_ALWAYS), 0);
+    redisContext *c = test_connect(&s);
+    test_ok(c, "XADD s 1-1 a b");
+    test_ok(c, "XADD s 2-2 c d");
+    redisFree(c);
+    ck_assert_int_eq(test_server_halt(&s, SIGTERM), 0);
+    char path[512];
+    path_in(&s, "appendonly.aof.1.incr.aof", path, sizeof(path));
+    size_t len;
+    char *full = read_file(path, &len);
+    const char *last = strstr(full, "*5\r\n$4\r\nXADD\r\n$1\r\ns\r\n$3\r\n2-2");
+    ck_assert_ptr_nonnull(last);
+    size_t cut0 = (size_t)(last - full);
+    static const char *const no_truncated[] = {"--appendonly", "yes", "--aof-load-truncated",
+                                               "no", NULL};
+    for (size_t cut = cut0 + 1; cut < len; cut++) {
+        /* aof-load-truncated no: refuse, and say so. */
+        write_file(path, full, cut);
+        unlink(s.log);
+        ck_assert_int_eq(start_outcome(&s, no_truncated), 1);
+        char *log = log_text(&s);
+        ck_assert_msg(strstr(log, "Unexpected end of file reading the append only file"),
+                      "cut at %zu: %s", cut, log);
+        free(log);
+        /* aof-load-truncated yes: load up to the cut command, truncate. */
+        write_file(path, full, cut);
+        ck_assert_int_eq(test_server_start_again(&s, AOF_ALWAYS), 0);
+        c = test_connect(&s);
+        ck_assert_int_eq(test_int(c, "XLEN s"), 1);
+        test_ok(c, "XADD s 3-3 e f"); /* appends after the cut, loadable */
+        redisFree(c);
+        ck_assert_int_eq(test_server_halt(&s, SIGTERM), 0);
+        ck_assert_int_eq(test_server_start_again(&s, AOF_ALWAYS), 0);
+        c = test_connect(&s);
+        ck_assert_int_eq(test_int(c, "XLEN s"), 2);
+        redisFree(c);
+        ck_assert_int_eq(test_server_halt(&s, SIGTERM), 0);
+    }
+    free(full);
+    test_server_stop(&s);
+}
+END_TEST
+
+START_TEST(test_corrupt_middle_refuses)
+{
+    struct test_server s;
+    ck_assert_int_eq(test_server_start(&s, AOF_ALWAYS), 0);
+    redisContext *c = test_connect(&s);
+    for (int i = 1; i <= 5; i++)
+        test_ok(c, "XADD s %d-1 field value%d", i, i);
+    redisFree(c);
+    ck_assert_int_eq(test_server_halt(&s, SIGTERM), 0);
+    char path[512];
+    path_in(&s, "appendonly.aof.1.incr.aof", path, sizeof(path));
+    size_t len;
+    char *full = read_file(path, &len);
+    /* Flip every byte of the third command to a few bad values. */
+    const char *third = strstr(full, "$3\r\n3-1");
+    ck_assert_ptr_nonnull(third);
+    while (third > full && *third != '*')
+        third--;
+    size_t from = (size_t)(third - full);
+    size_t to = (size_t)(strstr(full + from + 1, "*5") - full);
+    static const char bad[] = {'x', '\0', '\n', '9'};
+    int refused = 0, loaded = 0;
+    for (size_t pos = from; pos < to; pos++) {
+        for (size_t b = 0; b < sizeof(bad); b++) {
+            if (full[pos] == bad[b])
+                continue;
+            char *copy = malloc(len);
+            memcpy(copy, full, len);
+            copy[pos] = bad[b];
+            write_file(path, copy, len);
+            free(copy);
+            unlink(s.log);
+            static const char *const args[] = {"--appendonly", "yes", NULL};
+            int rc = test_server_start_again(&s, args);
+            if (rc == 0) {
+                /* A flip inside a value (a different but valid file). */
+                loaded++;
+                ck_assert(test_server_alive(&s));
+                test_server_halt(&s, SIGTERM);
+                continue;
+            }
+            refused++;
+            char *log = log_text(&s);
+            ck_assert_msg(strstr(log, "Bad file format reading the append only file") ||
+                              strstr(log, "Unknown command") ||
+                              strstr(log, "Unexpected end of file"),
+                          "flip at %zu: %s", pos, log);
+            ck_assert_msg(!strstr(log, "AddressSanitizer") && !strstr(log, "runtime error"),
+                          "flip at %zu crashed: %s", pos, log);
+            free(log);
+        }
+    }
+    ck_assert_int_gt(refused, 0);
+    /* The refusal names the file and the byte offset. */
+    char *copy = malloc(len);
+    memcpy(copy, full, len);
+    copy[from] = 'x';
+    write_file(path, copy, len);
+    free(copy);
+    static const char *const args[] = {"--appendonly", "yes", NULL};
+    ck_assert_int_ne(test_server_start_again(&s, args), 0);
+    char *log = log_text(&s);
+    char want[128];
+    snprintf(want, sizeof(want), "appendonly.aof.1.incr.aof at offset %zu", from);
+    ck_assert_msg(strstr(log, want), "%s", log);
+    free(log);
+    free(full);
+    (void)loaded;
+    test_server_stop(&s);
+}
+END_TEST
+
+/* --- A full disk ------------------------------------------------------------------ */
+
+static int readable_within(redisContext *c, int ms)
+{
+    struct pollfd p = {c->fd, POLLIN, 0};
+    return poll(&p, 1, ms) == 1;
+}
+
+static int info_has(redisContext *c, const char *needle)
+{
+    redisReply *r = test_cmd(c, "INFO persistence");
+    int has = r && r->type == REDIS_REPLY_STRING && strstr(r->str, needle) != NULL;
+    freeReplyObject(r);
+    return has;
+}
+
+/* The server's dir on a small tmpfs in this test process's own mount
+ * namespace (Check runs each test in a child: the namespace dies with it). */
+START_TEST(test_disk_full_misconf)
+{
+    ck_assert_int_eq(unshare(CLONE_NEWNS), 0);
+    ck_assert_int_eq(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), 0);
+    char dir[] = "/tmp/runnel-full-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    ck_assert_int_eq(mount("tmpfs", dir, "tmpfs", 0, "size=4m"), 0);
+    struct test_server s;
+    memset(&s, 0, sizeof(s));
+    snprintf(s.dir, sizeof(s.dir), "%s", dir);
+    ck_assert_int_eq(test_server_start_again(&s, AOF_ALWAYS), 0);
+    redisContext *a = test_connect(&s);
+    redisContext *b = test_connect(&s);
+    /* Fill the disk. */
+    char filler[600];
+    snprintf(filler, sizeof(filler), "%s/filler", dir);
+    int fd = open(filler, O_WRONLY | O_CREAT, 0644);
+    char block[1024];
+    memset(block, 'z', sizeof(block));
+    while (write(fd, block, sizeof(block)) == (ssize_t)sizeof(block)) {
+    }
+    close(fd);
+    /* A writes until a reply does not come: its write is held. */
+    long acked = 0;
+    int held = 0;
+    for (int i = 0; i < 100000 && !held; i++) {
+        test_send(a, "XADD s * i %d pad %0300d", i, 1);
+        if (!readable_within(a, 2000)) {
+            held = 1;
+            break;
+        }
+        redisReply *r = test_reply(a);
+        ck_assert_int_eq(r->type, REDIS_REPLY_STRING);
+        freeReplyObject(r);
+        acked++;
+    }
+    ck_assert(held);
+    ck_assert(info_has(b, "aof_last_write_status:err"));
+    /* Writes are refused with Redis's text; reads work. */
+    redisReply *r = test_cmd(b, "XADD other * x y");
+    ck_assert_int_eq(r->type, REDIS_REPLY_ERROR);
+    ck_assert_str_eq(r->str, "MISCONF Errors writing to the AOF file: No space left on device");
+    freeReplyObject(r);
+    ck_assert_int_eq(test_int(b, "XLEN s"), acked + 1);
+    /* Space returns: the held reply goes out, writes resume. */
+    ck_assert_int_eq(unlink(filler), 0);
+    ck_assert(readable_within(a, 5000));
+    r = test_reply(a);
+    ck_assert_int_eq(r->type, REDIS_REPLY_STRING);
+    freeReplyObject(r);
+    acked++;
+    ck_assert(info_has(b, "aof_last_write_status:ok"));
+    test_ok(b, "XADD other * x y");
+    redisFree(a);
+    redisFree(b);
+    ck_assert_int_eq(test_server_halt(&s, SIGTERM), 0);
+    ck_assert_int_eq(test_server_start_again(&s, AOF_ALWAYS), 0);
+    redisContext *c = test_connect(&s);
+    ck_assert_int_eq(test_int(c, "XLEN s"), acked);
+    ck_assert_int_eq(test_int(c, "XLEN other"), 1);
+    redisFree(c);
+    test_server_halt(&s, SIGTERM);
+    umount2(dir, MNT_DETACH);
+    test_server_stop(&s);
+}
+END_TEST
+
+Suite *aof_suite(void);
+Suite *aof_suite(void)
+{
+    Suite *s = suite_create("aof");
+    TCase *tc = tcase_create("aof");
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, test_first_start_layout);
+    tcase_add_test(tc, test_round_trip_restart);
+    tcase_add_test(tc, test_round_trip_rewrite);
+    tcase_add_test(tc, test_rewrite_while_writing);
+    tcase_add_test(tc, test_config_set_appendonly);
+    tcase_add_test(tc, test_truncated_tail_every_byte);
+    tcase_add_test(tc, test_corrupt_middle_refuses);
+    tcase_add_test(tc, test_disk_full_misconf);
+    suite_add_tcase(s, tc);
+    /* `make crashtest` runs this case alone with 100 rounds. */
+    TCase *crash = tcase_create("crash");
+    tcase_set_timeout(crash, 1800);
+    tcase_add_test(crash, test_crash_sigkill_always);
+    tcase_add_test(crash, test_crash_during_rewrite);
+    suite_add_tcase(s, crash);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(aof_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}
