@@ -12,6 +12,8 @@
 #   make startup-time   start-up to first PONG, both servers
 #   make bench-block    wake latency and ping-pong of blocked readers, both servers
 #   make bench-groups   consumer groups: consume rate and PEL scaling, both servers
+#   make bench-aof      XADD with appendfsync always/everysec, AOF load time, both servers
+#   make crashtest      the AOF SIGKILL crash test, 100 rounds (make test runs 10)
 #
 # Objects live in build/<variant>/ so sanitizer and release builds never mix;
 # src/runnel-server and src/runnel-check-aof are the binaries of the variant
@@ -93,7 +95,7 @@ CHECK_AOF_ENV := RUNNEL_CHECK_AOF=$(abspath $(CHECK_AOF))
 
 DEPS_STAMP := build/.deps-ok
 
-.PHONY: all run test unit integration compat fuzz fuzz-aof bench bench-memory bench-block bench-groups startup-time clean deps
+.PHONY: all run test unit integration compat fuzz fuzz-aof bench bench-memory bench-block bench-groups bench-aof crashtest startup-time clean deps
 all: $(SERVER) src/runnel-server src/runnel-check-aof
 
 deps: $(DEPS_STAMP)
@@ -202,6 +204,15 @@ bench-block: all
 
 bench-groups: all
 	sh utils/bench-groups.sh
+
+bench-aof: all
+	sh utils/bench-aof.sh
+
+# The AOF crash test with 100 SIGKILL rounds instead of make test's 10.
+CRASH_ROUNDS ?= 100
+crashtest: $(SERVER) $(B)/tests/integration/test_aof
+	@RUNNEL_SERVER=$(abspath $(SERVER)) RUNNEL_CRASH_ROUNDS=$(CRASH_ROUNDS) \
+	    CK_RUN_CASE=crash $(B)/tests/integration/test_aof
 
 clean:
 	rm -rf build src/runnel-server src/runnel-check-aof
