@@ -107,6 +107,9 @@ int main(int argc, char **argv)
                     argv[0]);
     if (server_init(srv) < 0 || aof_load_at_start(srv) < 0 || server_listen(srv) < 0) {
         log_warning("Failed to start, exiting.");
+        server_free(srv);
+        mem_free(srv);
+        log_teardown();
         return 1;
     }
     if (srv->cfg.pidfile && srv->cfg.pidfile[0])

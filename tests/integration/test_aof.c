@@ -610,7 +610,7 @@ START_TEST(test_truncated_tail_every_byte)
         ck_assert_int_eq(start_outcome(&s, no_truncated), 1);
         char *log = log_text(&s);
         ck_assert_msg(strstr(log, "Unexpected end of file reading the append only file"),
-                      "cut at %zu: %s", cut, log);
+                      "cut at %zu: %.600s", cut, log + (strlen(log) > 600 ? strlen(log) - 600 : 0));
         free(log);
         /* aof-load-truncated yes: load up to the cut command, truncate. */
         write_file(path, full, cut);
@@ -677,9 +677,9 @@ START_TEST(test_corrupt_middle_refuses)
             ck_assert_msg(strstr(log, "Bad file format reading the append only file") ||
                               strstr(log, "Unknown command") ||
                               strstr(log, "Unexpected end of file"),
-                          "flip at %zu: %s", pos, log);
+                          "flip at %zu: %.600s", pos, log + (strlen(log) > 600 ? strlen(log) - 600 : 0));
             ck_assert_msg(!strstr(log, "AddressSanitizer") && !strstr(log, "runtime error"),
-                          "flip at %zu crashed: %s", pos, log);
+                          "flip at %zu crashed: %.600s", pos, log + (strlen(log) > 600 ? strlen(log) - 600 : 0));
             free(log);
         }
     }
@@ -695,7 +695,7 @@ START_TEST(test_corrupt_middle_refuses)
     char *log = log_text(&s);
     char want[128];
     snprintf(want, sizeof(want), "appendonly.aof.1.incr.aof at offset %zu", from);
-    ck_assert_msg(strstr(log, want), "%s", log);
+    ck_assert_msg(strstr(log, want), "%.600s", log + (strlen(log) > 600 ? strlen(log) - 600 : 0));
     free(log);
     free(full);
     (void)loaded;
