@@ -1,0 +1,46 @@
+/* rdb_stream.h -- a stream object in Redis's RDB encoding.
+ *
+ * Written as Redis 7.0 writes RDB_TYPE_STREAM_LISTPACKS_2 (RDB version
+ * 10): the nodes as (master ID as 16-byte big-endian key string, listpack
+ * string) pairs in Redis's stream-node layout (master entry, per-entry
+ * flags, ID deltas, same-fields compression, lp-count, deleted flags),
+ * built the way Redis builds them (new node when stream-node-max-bytes or
+ * -max-entries is reached); then length, last ID, first ID, max-deleted-
+ * entry-id, entries-added; groups with last-delivered-id and entries-read,
+ * the global PEL (ID, delivery time, delivery count), consumers (name,
+ * seen-time, their PEL IDs).  RDB_TYPE_STREAM_LISTPACKS_3 (Redis 7.2,
+ * RDB 11) adds each consumer's active-time.
+ *
+ * Read: RDB_TYPE_STREAM_LISTPACKS (5.0-6.2), _2 (7.0) and _3 (7.2);
+ * every node's listpack is validated entry by entry, every count checked
+ * against what was read; a PEL record a consumer names must exist in the
+ * group PEL; a corrupt object is an error with a message, never a crash.
+ *
+ * Which type to write: _2 unless the stream holds state 7.0 cannot carry
+ * (consumers with an active-time are fine in _2: 7.0 simply loses it;
+ * see rdb_stream_type_for). */
+#ifndef RUNNEL_RDB_STREAM_H
+#define RUNNEL_RDB_STREAM_H
+
+#include <stddef.h>
+
+struct stream;
+struct rdb_writer;
+struct rdb_reader;
+
+/* The RDB type rdb_stream_write will use for s when the file is written
+ * for RDB version `rdbver` (10 or 11). */
+int rdb_stream_type_for(const struct stream *s, int rdbver);
+
+/* Write the object (not its type byte or key).  node_max_bytes and
+ * node_max_entries are the config's stream-node-max-* (0 = no limit), used
+ * to cut listpack nodes as Redis would.  0 or -1 (the writer's error). */
+int rdb_stream_write(struct rdb_writer *w, const struct stream *s, int type,
+                     size_t node_max_bytes, size_t node_max_entries);
+
+/* Read an object of type `type` into a new stream (node limits as given);
+ * 0 with *out set, or -1 with the reason in r->err. */
+int rdb_stream_read(struct rdb_reader *r, int type, struct stream **out, size_t node_max_bytes,
+                    size_t node_max_entries);
+
+#endif
