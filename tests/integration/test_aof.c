@@ -437,6 +437,34 @@ START_TEST(test_config_set_appendonly)
 }
 END_TEST
 
+START_TEST(test_auto_rewrite)
+{
+    static const char *const args[] = {"--appendonly", "yes", "--auto-aof-rewrite-min-size",
+                                       "8kb", "--auto-aof-rewrite-percentage", "100", NULL};
+    struct test_server s;
+    ck_assert_int_eq(test_server_start(&s, args), 0);
+    redisContext *c = test_connect(&s);
+    for (int i = 0; i < 200; i++)
+        test_ok(c, "XADD s * i %d pad %080d", i, 0);
+    /* The cron notices the growth (hz 10) and rewrites by itself. */
+    ck_assert_int_eq(test_wait_info(c, "aof_rewrites", 1, 5000), 0);
+    wait_rewrite_done(c);
+    long long base = test_info_ll(c, "aof_base_size");
+    ck_assert_int_gt(base, 8192);
+    /* Not again until the file doubles. */
+    test_ok(c, "XADD s * i more");
+    sleep_ms(300);
+    ck_assert_int_eq(test_info_ll(c, "aof_rewrites"), 1);
+    redisFree(c);
+    ck_assert_int_eq(test_server_halt(&s, SIGTERM), 0);
+    ck_assert_int_eq(test_server_start_again(&s, args), 0);
+    c = test_connect(&s);
+    ck_assert_int_eq(test_int(c, "XLEN s"), 201);
+    redisFree(c);
+    test_server_stop(&s);
+}
+END_TEST
+
 /* --- Crashes ---------------------------------------------------------------- */
 
 #define CRASH_WRITERS 4
@@ -799,6 +827,7 @@ Suite *aof_suite(void)
     tcase_add_test(tc, test_round_trip_rewrite);
     tcase_add_test(tc, test_rewrite_while_writing);
     tcase_add_test(tc, test_config_set_appendonly);
+    tcase_add_test(tc, test_auto_rewrite);
     tcase_add_test(tc, test_truncated_tail_every_byte);
     tcase_add_test(tc, test_corrupt_middle_refuses);
     tcase_add_test(tc, test_disk_full_misconf);
