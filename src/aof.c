@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <event2/event.h>
+
 #include "aof_manifest.h"
 #include "aof_base.h"
 #include "conn.h"
@@ -122,6 +124,11 @@ int aof_open_incr(struct server *srv, const char *name)
     struct stat st;
     long long size = fstat(fd, &st) == 0 ? (long long)st.st_size : 0;
     if (a->fd >= 0) {
+        /* Replies may wait on the old file's offsets: make them true now
+         * (a rare event: a rewrite starting). */
+        aof_bio_wait_idle(a);
+        if (a->synced < a->written && fdatasync(a->fd) == 0)
+            a->synced = a->written;
         a->incr_base += a->file_size;
         aof_bio_close(a, a->fd);
     }
@@ -164,15 +171,32 @@ static void *aof_bio_main(void *arg)
         }
         a->bio.busy = 0;
         pthread_cond_broadcast(&a->bio.idle_cv);
+        if (a->bio.notify[1] >= 0) {
+            char x = 1;
+            if (write(a->bio.notify[1], &x, 1) < 0) {
+                /* Full pipe: a wake-up is already pending. */
+            }
+        }
     }
     pthread_mutex_unlock(&a->bio.mu);
     return NULL;
 }
 
-static void aof_bio_start(struct aof *a)
+static void aof_bio_notify_cb(evutil_socket_t fd, short what, void *arg);
+
+static void aof_bio_start(struct server *srv)
 {
+    struct aof *a = srv->aof;
     if (a->bio.started)
         return;
+    a->bio.notify[0] = a->bio.notify[1] = -1;
+    if (pipe2(a->bio.notify, O_NONBLOCK | O_CLOEXEC) == 0) {
+        a->bio.notify_ev = event_new(srv->base, a->bio.notify[0], EV_READ | EV_PERSIST,
+                                     aof_bio_notify_cb, srv);
+        event_add(a->bio.notify_ev, NULL);
+    } else {
+        a->bio.notify[0] = a->bio.notify[1] = -1;
+    }
     pthread_mutex_init(&a->bio.mu, NULL);
     pthread_cond_init(&a->bio.cv, NULL);
     pthread_cond_init(&a->bio.idle_cv, NULL);
@@ -247,6 +271,12 @@ static void aof_bio_stop(struct aof *a)
     pthread_mutex_destroy(&a->bio.mu);
     pthread_cond_destroy(&a->bio.cv);
     pthread_cond_destroy(&a->bio.idle_cv);
+    if (a->bio.notify_ev)
+        event_free(a->bio.notify_ev);
+    a->bio.notify_ev = NULL;
+    for (int i = 0; i < 2; i++)
+        if (a->bio.notify[i] >= 0)
+            close(a->bio.notify[i]);
     a->bio.started = 0;
 }
 
@@ -284,12 +314,61 @@ long long aof_hard_mark(const struct server *srv)
     return a && a->state != AOF_OFF ? a->hard_appended : 0;
 }
 
+long long aof_reply_mark(const struct server *srv, int changed)
+{
+    const struct aof *a = srv->aof;
+    if (!a || a->state == AOF_OFF)
+        return 0;
+    if (changed)
+        return a->hard_appended;
+    if (srv->cfg.appendfsync == CONFIG_APPENDFSYNC_ALWAYS && !a->write_errno &&
+        a->hard_appended > a->synced)
+        return a->hard_appended;
+    return 0;
+}
+
+void aof_hold(struct server *srv, struct conn *c)
+{
+    struct aof *a = srv->aof;
+    if (c->flags & CONN_AOF_HELD)
+        return;
+    if (a->nheld == a->held_cap) {
+        a->held_cap = a->held_cap ? a->held_cap * 2 : 64;
+        a->held = mem_realloc(a->held, (size_t)a->held_cap * sizeof(*a->held));
+    }
+    a->held[a->nheld++] = c;
+    c->flags |= CONN_AOF_HELD;
+}
+
+void aof_unhold(struct server *srv, struct conn *c)
+{
+    struct aof *a = srv->aof;
+    if (!a || !(c->flags & CONN_AOF_HELD))
+        return;
+    for (int i = 0; i < a->nheld; i++) {
+        if (a->held[i] == c) {
+            a->held[i] = a->held[--a->nheld];
+            break;
+        }
+    }
+    c->flags &= ~CONN_AOF_HELD;
+}
+
+static long long aof_release_offset(struct aof *a, const struct server *srv);
+
+/* Hand back to the write pass every parked client whose wait is over. */
 static void aof_release_held(struct server *srv)
 {
-    for (struct conn *c = srv->clients; c; c = c->next) {
-        if (c->flags & CONN_AOF_HELD) {
+    struct aof *a = srv->aof;
+    long long upto = a->state == AOF_OFF ? LLONG_MAX : aof_release_offset(a, srv);
+    for (int i = 0; i < a->nheld;) {
+        struct conn *c = a->held[i];
+        if (c->aof_wait <= upto) {
+            a->held[i] = a->held[--a->nheld];
             c->flags &= ~CONN_AOF_HELD;
             conn_want_write(c);
+        } else {
+            i++;
         }
     }
 }
@@ -301,6 +380,14 @@ static long long aof_release_offset(struct aof *a, const struct server *srv)
     if (srv->cfg.appendfsync == CONFIG_APPENDFSYNC_ALWAYS)
         return a->synced;
     return a->written;
+}
+
+static void aof_fsync_failed_always(int err)
+{
+    log_warning("Can't persist AOF for fsync error when the AOF fsync policy is 'always': %s. "
+                "Exiting...",
+                strerror(err));
+    exit(1);
 }
 
 /* Write the buffer (and fsync under always).  force: write even when an
@@ -366,16 +453,19 @@ void aof_flush(struct server *srv, int force)
         }
     }
     if (policy == CONFIG_APPENDFSYNC_ALWAYS) {
+        /* Group commit: one fsync covers everything written so far; the
+         * thread runs it while the loop goes on serving (the replies it
+         * covers wait for it), and the next one starts when it ends. */
         if (a->synced < a->hard_appended && a->synced < a->written) {
-            if (fdatasync(a->fd) < 0) {
-                log_warning("Can't persist AOF for fsync error when the AOF fsync policy is "
-                            "'always': %s. Exiting...",
-                            strerror(errno));
-                exit(1);
+            if (!a->bio.started) {
+                if (fdatasync(a->fd) < 0)
+                    aof_fsync_failed_always(errno);
+                a->synced = a->written;
+            } else if (!aof_bio_pending(a)) {
+                aof_bio_fsync(a, a->written);
             }
             a->last_fsync_ms = server_mstime(srv);
         }
-        a->synced = a->written;
     } else if (policy == CONFIG_APPENDFSYNC_EVERYSEC) {
         long long now = server_mstime(srv);
         if (a->synced < a->written && now - a->last_fsync_ms >= 1000 && !aof_bio_pending(a) &&
@@ -391,6 +481,8 @@ void aof_flush(struct server *srv, int force)
         int err = a->bio.err;
         a->bio.err = 0;
         pthread_mutex_unlock(&a->bio.mu);
+        if (err && policy == CONFIG_APPENDFSYNC_ALWAYS)
+            aof_fsync_failed_always(err);
         if (err) {
             log_warning("Fail to fsync the AOF file: %s", strerror(err));
             a->fsync_errno = err;
@@ -398,6 +490,21 @@ void aof_flush(struct server *srv, int force)
             a->fsync_errno = 0;
         }
     }
+}
+
+/* The thread finished a job: take its synced offset, release the replies
+ * it covers, and start the next fsync if more was written meanwhile. */
+static void aof_bio_notify_cb(evutil_socket_t fd, short what, void *arg)
+{
+    (void)what;
+    struct server *srv = arg;
+    char drain[64];
+    while (read(fd, drain, sizeof(drain)) > 0) {
+    }
+    if (srv->aof->state == AOF_OFF)
+        return;
+    aof_flush(srv, 0);
+    aof_release_held(srv);
 }
 
 int aof_reply_allowed(struct server *srv, struct conn *c)
@@ -438,12 +545,8 @@ void aof_cron(struct server *srv)
     if (a->child > 0)
         aof_rewrite_check_child(srv);
     if (a->state != AOF_OFF) {
-        int had_error = a->write_errno != 0;
         aof_flush(srv, 0);
-        if (had_error && !a->write_errno)
-            aof_release_held(srv);
-        else if (!a->write_errno)
-            aof_release_held(srv);
+        aof_release_held(srv);
     }
     if (a->child <= 0 && a->rewrite_scheduled) {
         char err[256];
@@ -494,6 +597,7 @@ void aof_free(struct server *srv)
         mem_free(a->manifest);
     }
     reply_free(&a->buf);
+    mem_free(a->held);
     mem_free(a->temp_incr);
     mem_free(a->dir);
     mem_free(a);
@@ -548,7 +652,7 @@ int aof_load_at_start(struct server *srv)
     if (!srv->cfg.appendonly)
         return 0;
     a->state = AOF_ON;
-    aof_bio_start(a);
+    aof_bio_start(srv);
     if (mkdir(a->dir, 0755) < 0 && errno != EEXIST) {
         log_warning("Can't open or create append-only dir %s: %s", a->dir, strerror(errno));
         return -1;
@@ -634,7 +738,7 @@ int aof_set_enabled(struct server *srv, int on, char *err, size_t errlen)
     if (on) {
         if (a->state != AOF_OFF)
             return 0;
-        aof_bio_start(a);
+        aof_bio_start(srv);
         if (mkdir(a->dir, 0755) < 0 && errno != EEXIST) {
             snprintf(err, errlen, "Can't open or create append-only dir %s: %s", a->dir,
                      strerror(errno));

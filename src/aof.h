@@ -48,6 +48,7 @@
 
 struct server;
 struct conn;
+struct event;
 struct aof_manifest;
 
 enum aof_state {
@@ -71,6 +72,8 @@ struct aof_bio {
     int busy;              /* a job is running */
     long long synced;      /* offset known on disk (set by the thread) */
     int err;               /* errno of the last failed fsync, 0 */
+    int notify[2];         /* the thread writes a byte here after a job */
+    struct event *notify_ev;
 };
 
 struct aof {
@@ -110,6 +113,10 @@ struct aof {
 
     struct aof_bio bio;
 
+    /* Clients whose output waits for the AOF (CONN_AOF_HELD). */
+    struct conn **held;
+    int nheld, held_cap;
+
     /* Last load (INFO loading_*). */
     long long load_start;
     long long load_bytes;
@@ -131,6 +138,16 @@ void aof_cron(struct server *srv);
 /* The end of the last unit that changed data (0 when the AOF is off):
  * command_call compares it before and after a command. */
 long long aof_hard_mark(const struct server *srv);
+/* The offset a command's reply must wait for (0: none).  changed: the
+ * command's own unit changed data.  Under appendfsync always every reply,
+ * a read's too, waits for what was logged before it ran (a reader never
+ * sees a write that a crash could still take back, as with Redis, where
+ * replies leave after the loop's fsync). */
+long long aof_reply_mark(const struct server *srv, int changed);
+/* conn_write found c's output must wait: park it until the AOF catches up. */
+void aof_hold(struct server *srv, struct conn *c);
+/* c goes away while parked. */
+void aof_unhold(struct server *srv, struct conn *c);
 /* May c's pending output be written now?  Tries a flush when not. */
 int aof_reply_allowed(struct server *srv, struct conn *c);
 

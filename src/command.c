@@ -204,8 +204,12 @@ void command_call(struct conn *c, struct command *cmd)
     server_effects_begin(srv);
     cmd->handler(c);
     server_effects_end(srv);
-    if (srv->effects_depth == 0 && aof_hard_mark(srv) != mark)
-        c->aof_wait = aof_hard_mark(srv); /* its reply waits for the AOF */
+    if (srv->effects_depth == 0) {
+        /* Its reply waits for the AOF (see aof_reply_mark). */
+        long long wait = aof_reply_mark(srv, aof_hard_mark(srv) != mark);
+        if (wait > c->aof_wait)
+            c->aof_wait = wait;
+    }
     c->cmd = saved;
     cmd->calls++;
     cmd->usec += util_ustime() - start;

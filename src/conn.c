@@ -157,6 +157,7 @@ void conn_free(struct conn *c)
         return;
     }
     block_end(c, BLOCK_END_GONE);
+    aof_unhold(srv, c);
     multi_unwatch_all(c);
     multi_reset_queue(&c->multi);
     mem_free(c->multi.cmds);
@@ -396,7 +397,7 @@ int conn_write(struct conn *c)
     struct server *srv = c->srv;
     if (c->aof_wait && !aof_reply_allowed(srv, c)) {
         /* Its write is not on disk yet: the AOF releases it (aof_cron). */
-        c->flags |= CONN_AOF_HELD;
+        aof_hold(srv, c);
         event_del(c->write_ev);
         return 0;
     }
