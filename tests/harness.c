@@ -431,3 +431,101 @@ char *test_cmd_text(redisContext *c, const char *fmt, ...)
         freeReplyObject(r);
     return t;
 }
+
+void test_assert_same(const char *a, const char *b)
+{
+    if (strcmp(a, b) == 0)
+        return;
+    size_t i = 0;
+    while (a[i] && a[i] == b[i])
+        i++;
+    size_t line = i;
+    while (line > 0 && a[line - 1] != '\n')
+        line--;
+    ck_abort_msg("differs at byte %zu:\nfirst:  %.300s\nsecond: %.300s", i, a + line, b + line);
+}
+
+int test_oracle_start(struct test_oracle *o, const char *dir, const char *const *extra)
+{
+    const char *bin = getenv("REDIS_ORACLE_BIN");
+    if (!bin)
+        bin = "/usr/bin/redis-check-rdb";
+    char link[400];
+    snprintf(link, sizeof(link), "%s/redis-server", dir);
+    unlink(link);
+    if (symlink(bin, link) < 0)
+        return -1;
+    for (int attempt = 0; attempt < 5; attempt++) {
+        o->port = free_port();
+        char port[16];
+        snprintf(port, sizeof(port), "%d", o->port);
+        char logf[400];
+        snprintf(logf, sizeof(logf), "%s/redis.log", dir);
+        const char *argv[48];
+        int n = 0;
+        argv[n++] = link;
+        argv[n++] = "--port";
+        argv[n++] = port;
+        argv[n++] = "--bind";
+        argv[n++] = "127.0.0.1";
+        argv[n++] = "--dir";
+        argv[n++] = dir;
+        argv[n++] = "--save";
+        argv[n++] = "";
+        argv[n++] = "--logfile";
+        argv[n++] = logf;
+        for (int i = 0; extra && extra[i] && n < 46; i++)
+            argv[n++] = extra[i];
+        argv[n] = NULL;
+        pid_t pid = fork();
+        if (pid < 0)
+            return -1;
+        if (pid == 0) {
+            execv(link, (char *const *)argv);
+            _exit(127);
+        }
+        o->pid = pid;
+        long long deadline = now_ms() + 10000;
+        while (now_ms() < deadline) {
+            int st;
+            if (waitpid(pid, &st, WNOHANG) != 0)
+                break;
+            struct timeval tv = {1, 0};
+            redisContext *c = redisConnectWithTimeout("127.0.0.1", o->port, tv);
+            if (c && !c->err) {
+                redisReply *r = redisCommand(c, "PING");
+                int ok = r && r->type == REDIS_REPLY_STATUS;
+                if (r)
+                    freeReplyObject(r);
+                redisFree(c);
+                if (ok)
+                    return 0;
+            } else if (c) {
+                redisFree(c);
+            }
+            sleep_ms(10);
+        }
+        if (waitpid(pid, NULL, WNOHANG) == 0) {
+            kill(pid, SIGKILL);
+            waitpid(pid, NULL, 0);
+        }
+    }
+    return -1;
+}
+
+void test_oracle_stop(struct test_oracle *o)
+{
+    if (o->pid <= 0)
+        return;
+    kill(o->pid, SIGTERM);
+    waitpid(o->pid, NULL, 0);
+    o->pid = 0;
+}
+
+redisContext *test_oracle_connect(const struct test_oracle *o)
+{
+    struct test_server s;
+    memset(&s, 0, sizeof(s));
+    s.port = o->port;
+    return test_connect(&s);
+}

@@ -77,4 +77,19 @@ char *test_reply_text(const redisReply *r);
 /* Run a command and return test_reply_text of its reply. */
 char *test_cmd_text(redisContext *c, const char *fmt, ...);
 
+/* Fail the running test unless a and b are equal, naming the first line
+ * that differs (Check's messages are short). */
+void test_assert_same(const char *a, const char *b);
+
+/* The oracle: Redis 7.0 (redis-tools' redis-check-rdb started through a
+ * symlink named redis-server in dir; $REDIS_ORACLE_BIN overrides), on a
+ * free port, --dir dir, --save "", log in dir/redis.log, plus extra. */
+struct test_oracle {
+    pid_t pid;
+    int port;
+};
+int test_oracle_start(struct test_oracle *o, const char *dir, const char *const *extra);
+void test_oracle_stop(struct test_oracle *o);
+redisContext *test_oracle_connect(const struct test_oracle *o);
+
 #endif

@@ -173,20 +173,47 @@ static void assert_same_relative(struct relative_state *before, struct relative_
     }
 }
 
-/* Equal, or fail naming the first line that differs (Check's messages
- * are short). */
-static void assert_same(const char *before, const char *after)
+/* What a user can see, taken before a restart and checked after it. */
+struct seen {
+    char *text;
+    struct relative_state rel;
+};
+
+static void seen_take(redisContext *c, struct seen *v)
 {
-    if (strcmp(before, after) == 0)
-        return;
-    size_t i = 0;
-    while (before[i] && before[i] == after[i])
-        i++;
-    size_t line = i;
-    while (line > 0 && before[line - 1] != '\n')
-        line--;
-    ck_abort_msg("differs at byte %zu:\nbefore: %.300s\nafter:  %.300s", i, before + line,
-                 after + line);
+    v->text = state_of(c);
+    relative_state(c, &v->rel);
+}
+
+static void seen_check(redisContext *c, struct seen *v)
+{
+    struct seen now;
+    seen_take(c, &now);
+    assert_same_relative(&v->rel, &now.rel);
+    test_assert_same(v->text, now.text);
+    free(v->text);
+    free(now.text);
+}
+
+/* SIGTERM (a clean stop must exit 0) and start again on the same dir. */
+static void restart(struct test_server *s, const char *const *args)
+{
+    ck_assert_int_eq(test_server_halt(s, SIGTERM), 0);
+    ck_assert_int_eq(test_server_start_again(s, args), 0);
+}
+
+/* n pipelined XADDs to key, so a rewrite has something to chew on. */
+static void fill_stream(redisContext *c, const char *key, int n)
+{
+    for (int i = 0; i < n; i++)
+        redisAppendCommand(c, "XADD %s * n %d payload xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                           key, i);
+    for (int i = 0; i < n; i++) {
+        redisReply *r;
+        ck_assert_int_eq(redisGetReply(c, (void **)&r), REDIS_OK);
+        ck_assert_int_eq(r->type, REDIS_REPLY_STRING);
+        freeReplyObject(r);
+    }
 }
 
 /* A scripted mix of every write command the AOF must carry. */
@@ -288,22 +315,15 @@ START_TEST(test_round_trip_restart)
     ck_assert_int_eq(test_server_start(&s, AOF_ALWAYS), 0);
     redisContext *c = test_connect(&s);
     write_mix(c);
-    char *before = state_of(c);
-    struct relative_state rel_before, rel_after;
-    relative_state(c, &rel_before);
+    struct seen before;
+    seen_take(c, &before);
     redisFree(c);
-    ck_assert_int_eq(test_server_halt(&s, SIGTERM), 0);
-    ck_assert_int_eq(test_server_start_again(&s, AOF_ALWAYS), 0);
+    restart(&s, AOF_ALWAYS);
     c = test_connect(&s);
-    char *after = state_of(c);
-    relative_state(c, &rel_after);
-    assert_same_relative(&rel_before, &rel_after);
-    assert_same(before, after);
+    seen_check(c, &before);
     /* Writes go on after a restart, to the same incr file. */
     test_ok(c, "XADD jobs * type more");
     redisFree(c);
-    free(before);
-    free(after);
     test_server_stop(&s);
 }
 END_TEST
@@ -314,9 +334,8 @@ START_TEST(test_round_trip_rewrite)
     ck_assert_int_eq(test_server_start(&s, AOF_ALWAYS), 0);
     redisContext *c = test_connect(&s);
     write_mix(c);
-    char *before = state_of(c);
-    struct relative_state rel_before, rel_after;
-    relative_state(c, &rel_before);
+    struct seen before;
+    seen_take(c, &before);
     redisReply *r = test_cmd(c, "BGREWRITEAOF");
     ck_assert_str_eq(r->str, "Background append only file rewriting started");
     freeReplyObject(r);
@@ -334,16 +353,10 @@ START_TEST(test_round_trip_rewrite)
     ck_assert_int_ne(access(path, F_OK), 0);
     path_in(&s, "appendonly.aof.1.incr.aof", path, sizeof(path));
     ck_assert_int_ne(access(path, F_OK), 0);
-    ck_assert_int_eq(test_server_halt(&s, SIGTERM), 0);
-    ck_assert_int_eq(test_server_start_again(&s, AOF_ALWAYS), 0);
+    restart(&s, AOF_ALWAYS);
     c = test_connect(&s);
-    char *after = state_of(c);
-    relative_state(c, &rel_after);
-    assert_same_relative(&rel_before, &rel_after);
-    assert_same(before, after);
+    seen_check(c, &before);
     redisFree(c);
-    free(before);
-    free(after);
     test_server_stop(&s);
 }
 END_TEST
@@ -355,13 +368,7 @@ START_TEST(test_rewrite_while_writing)
     struct test_server s;
     ck_assert_int_eq(test_server_start(&s, AOF_ALWAYS), 0);
     redisContext *c = test_connect(&s);
-    for (int i = 0; i < 20000; i++)
-        redisAppendCommand(c, "XADD big * n %d payload xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", i);
-    for (int i = 0; i < 20000; i++) {
-        redisReply *r;
-        ck_assert_int_eq(redisGetReply(c, (void **)&r), REDIS_OK);
-        freeReplyObject(r);
-    }
+    fill_stream(c, "big", 20000);
     test_ok(c, "XGROUP CREATE big g 0");
     redisReply *r = test_cmd(c, "BGREWRITEAOF");
     ck_assert_int_eq(r->type, REDIS_REPLY_STATUS);
@@ -376,23 +383,16 @@ START_TEST(test_rewrite_while_writing)
     }
     wait_rewrite_done(c);
     write_mix(c);
-    char *before = state_of(c);
-    struct relative_state rel_before, rel_after;
-    relative_state(c, &rel_before);
+    struct seen before;
+    seen_take(c, &before);
     char *big_before = test_cmd_text(c, "XINFO STREAM big FULL COUNT 0");
     redisFree(c);
-    ck_assert_int_eq(test_server_halt(&s, SIGTERM), 0);
-    ck_assert_int_eq(test_server_start_again(&s, AOF_ALWAYS), 0);
+    restart(&s, AOF_ALWAYS);
     c = test_connect(&s);
-    char *after = state_of(c);
-    relative_state(c, &rel_after);
-    assert_same_relative(&rel_before, &rel_after);
+    seen_check(c, &before);
     char *big_after = test_cmd_text(c, "XINFO STREAM big FULL COUNT 0");
-    assert_same(before, after);
-    assert_same(big_before, big_after);
+    test_assert_same(big_before, big_after);
     redisFree(c);
-    free(before);
-    free(after);
     free(big_before);
     free(big_after);
     test_server_stop(&s);
@@ -411,9 +411,8 @@ START_TEST(test_config_set_appendonly)
     wait_rewrite_done(c);
     ck_assert_int_eq(test_info_ll(c, "aof_enabled"), 1);
     test_ok(c, "XADD jobs * after base");
-    char *before = state_of(c);
-    struct relative_state rel_before, rel_after;
-    relative_state(c, &rel_before);
+    struct seen before;
+    seen_take(c, &before);
     redisFree(c);
     char path[512];
     path_in(&s, "appendonly.aof.manifest", path, sizeof(path));
@@ -421,18 +420,12 @@ START_TEST(test_config_set_appendonly)
     ck_assert_str_eq(m, "file appendonly.aof.1.base.aof seq 1 type b\n"
                         "file appendonly.aof.1.incr.aof seq 1 type i\n");
     free(m);
-    ck_assert_int_eq(test_server_halt(&s, SIGTERM), 0);
-    ck_assert_int_eq(test_server_start_again(&s, AOF_ALWAYS), 0);
+    restart(&s, AOF_ALWAYS);
     c = test_connect(&s);
-    char *after = state_of(c);
-    relative_state(c, &rel_after);
-    assert_same_relative(&rel_before, &rel_after);
-    assert_same(before, after);
+    seen_check(c, &before);
     test_ok(c, "CONFIG SET appendonly no");
     ck_assert_int_eq(test_info_ll(c, "aof_enabled"), 0);
     redisFree(c);
-    free(before);
-    free(after);
     test_server_stop(&s);
 }
 END_TEST
@@ -561,17 +554,10 @@ START_TEST(test_crash_during_rewrite)
     struct test_server s;
     ck_assert_int_eq(test_server_start(&s, AOF_ALWAYS), 0);
     redisContext *c = test_connect(&s);
-    for (int i = 0; i < 50000; i++)
-        redisAppendCommand(c, "XADD big * n %d payload yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy", i);
-    for (int i = 0; i < 50000; i++) {
-        redisReply *r;
-        ck_assert_int_eq(redisGetReply(c, (void **)&r), REDIS_OK);
-        freeReplyObject(r);
-    }
+    fill_stream(c, "big", 50000);
     write_mix(c);
-    char *before = state_of(c);
-    struct relative_state rel_before, rel_after;
-    relative_state(c, &rel_before);
+    struct seen before;
+    seen_take(c, &before);
     redisReply *r = test_cmd(c, "BGREWRITEAOF");
     freeReplyObject(r);
     test_ok(c, "XADD after-fork 1-1 a b");
@@ -579,15 +565,10 @@ START_TEST(test_crash_during_rewrite)
     ck_assert_int_eq(test_server_halt(&s, SIGKILL), 128 + SIGKILL);
     ck_assert_int_eq(test_server_start_again(&s, AOF_ALWAYS), 0);
     c = test_connect(&s);
-    char *after = state_of(c);
-    relative_state(c, &rel_after);
-    assert_same_relative(&rel_before, &rel_after);
-    assert_same(before, after);
+    seen_check(c, &before);
     ck_assert_int_eq(test_int(c, "XLEN big"), 50000);
     ck_assert_int_eq(test_int(c, "XLEN after-fork"), 1);
     redisFree(c);
-    free(before);
-    free(after);
     test_server_stop(&s);
 }
 END_TEST
@@ -804,8 +785,7 @@ START_TEST(test_disk_full_misconf)
     test_ok(b, "XADD other * x y");
     redisFree(a);
     redisFree(b);
-    ck_assert_int_eq(test_server_halt(&s, SIGTERM), 0);
-    ck_assert_int_eq(test_server_start_again(&s, AOF_ALWAYS), 0);
+    restart(&s, AOF_ALWAYS);
     redisContext *c = test_connect(&s);
     ck_assert_int_eq(test_int(c, "XLEN s"), acked);
     ck_assert_int_eq(test_int(c, "XLEN other"), 1);

@@ -29,87 +29,6 @@ static void sleep_ms(int ms)
     nanosleep(&ts, NULL);
 }
 
-struct oracle {
-    pid_t pid;
-    int port;
-};
-
-static int oracle_start(struct oracle *o, const char *dir, const char *const *extra)
-{
-    const char *bin = getenv("REDIS_ORACLE_BIN");
-    if (!bin)
-        bin = "/usr/bin/redis-check-rdb";
-    char link[400];
-    snprintf(link, sizeof(link), "%s/redis-server", dir);
-    unlink(link);
-    if (symlink(bin, link) < 0)
-        return -1;
-    for (int attempt = 0; attempt < 5; attempt++) {
-        o->port = 20000 + (int)((unsigned)rand() % 40000);
-        char port[16];
-        snprintf(port, sizeof(port), "%d", o->port);
-        char logf[400];
-        snprintf(logf, sizeof(logf), "%s/redis.log", dir);
-        const char *argv[32];
-        int n = 0;
-        argv[n++] = link;
-        argv[n++] = "--port";
-        argv[n++] = port;
-        argv[n++] = "--bind";
-        argv[n++] = "127.0.0.1";
-        argv[n++] = "--dir";
-        argv[n++] = dir;
-        argv[n++] = "--save";
-        argv[n++] = "";
-        argv[n++] = "--logfile";
-        argv[n++] = logf;
-        for (int i = 0; extra && extra[i]; i++)
-            argv[n++] = extra[i];
-        argv[n] = NULL;
-        pid_t pid = fork();
-        if (pid == 0) {
-            execv(link, (char *const *)argv);
-            _exit(127);
-        }
-        o->pid = pid;
-        for (int i = 0; i < 500; i++) {
-            int st;
-            if (waitpid(pid, &st, WNOHANG) != 0)
-                break;
-            struct timeval tv = {1, 0};
-            redisContext *c = redisConnectWithTimeout("127.0.0.1", o->port, tv);
-            if (c && !c->err) {
-                redisReply *r = redisCommand(c, "PING");
-                int ok = r && r->type == REDIS_REPLY_STATUS;
-                if (r)
-                    freeReplyObject(r);
-                redisFree(c);
-                if (ok)
-                    return 0;
-            } else if (c) {
-                redisFree(c);
-            }
-            sleep_ms(10);
-        }
-        kill(pid, SIGKILL);
-        waitpid(pid, NULL, 0);
-    }
-    return -1;
-}
-
-static void oracle_stop(struct oracle *o)
-{
-    kill(o->pid, SIGTERM);
-    waitpid(o->pid, NULL, 0);
-}
-
-static redisContext *connect_port(int port)
-{
-    struct timeval tv = {5, 0};
-    redisContext *c = redisConnectWithTimeout("127.0.0.1", port, tv);
-    ck_assert(c && !c->err);
-    return c;
-}
 
 /* The value after `name` in a flat map reply, or NULL. */
 static const redisReply *field(const redisReply *map, const char *name)
@@ -191,19 +110,6 @@ static char *portable_all(redisContext *c)
     return all;
 }
 
-static void assert_same(const char *a, const char *b)
-{
-    if (strcmp(a, b) == 0)
-        return;
-    size_t i = 0;
-    while (a[i] && a[i] == b[i])
-        i++;
-    size_t line = i;
-    while (line > 0 && a[line - 1] != '\n')
-        line--;
-    ck_abort_msg("differs at byte %zu:\nfirst:  %.300s\nsecond: %.300s", i, a + line, b + line);
-}
-
 /* Streams and groups through commands both servers have (7.0's syntax). */
 static void write_portable(redisContext *c)
 {
@@ -255,13 +161,13 @@ static void runnel_to_redis(int rewrite)
     ck_assert_int_eq(test_server_halt(&s, SIGTERM), 0);
     ck_assert_msg(check_aof_valid(s.dir) == 0, "redis-check-aof rejected Runnel's AOF");
     static const char *const rargs[] = {"--appendonly", "yes", NULL};
-    struct oracle o;
-    ck_assert_int_eq(oracle_start(&o, s.dir, rargs), 0);
-    c = connect_port(o.port);
+    struct test_oracle o;
+    ck_assert_int_eq(test_oracle_start(&o, s.dir, rargs), 0);
+    c = test_oracle_connect(&o);
     char *theirs = portable_all(c);
     redisFree(c);
-    oracle_stop(&o);
-    assert_same(ours, theirs);
+    test_oracle_stop(&o);
+    test_assert_same(ours, theirs);
     free(ours);
     free(theirs);
     test_server_stop(&s);
@@ -285,9 +191,9 @@ START_TEST(test_runnel_loads_redis)
     ck_assert_ptr_nonnull(mkdtemp(dir));
     static const char *const rargs[] = {"--appendonly", "yes", "--aof-use-rdb-preamble", "no",
                                         "--appendfsync", "always", NULL};
-    struct oracle o;
-    ck_assert_int_eq(oracle_start(&o, dir, rargs), 0);
-    redisContext *c = connect_port(o.port);
+    struct test_oracle o;
+    ck_assert_int_eq(test_oracle_start(&o, dir, rargs), 0);
+    redisContext *c = test_oracle_connect(&o);
     write_portable(c);
     redisReply *r = test_cmd(c, "BGREWRITEAOF");
     freeReplyObject(r);
@@ -296,15 +202,15 @@ START_TEST(test_runnel_loads_redis)
     test_ok(c, "XADD jobs * after rewrite");
     test_ok(c, "XREADGROUP GROUP g carol COUNT 1 STREAMS jobs >");
     redisFree(c);
-    oracle_stop(&o);
+    test_oracle_stop(&o);
     /* What Redis itself makes of its files (7.0 does not carry everything
      * through a reload: PEL records of deleted entries, entries-read moved
      * by XREADGROUP), which is what Runnel must reproduce. */
-    ck_assert_int_eq(oracle_start(&o, dir, rargs), 0);
-    c = connect_port(o.port);
+    ck_assert_int_eq(test_oracle_start(&o, dir, rargs), 0);
+    c = test_oracle_connect(&o);
     char *theirs = portable_all(c);
     redisFree(c);
-    oracle_stop(&o);
+    test_oracle_stop(&o);
     struct test_server s;
     memset(&s, 0, sizeof(s));
     snprintf(s.dir, sizeof(s.dir), "%s", dir);
@@ -313,7 +219,7 @@ START_TEST(test_runnel_loads_redis)
     c = test_connect(&s);
     char *ours = portable_all(c);
     redisFree(c);
-    assert_same(theirs, ours);
+    test_assert_same(theirs, ours);
     free(ours);
     free(theirs);
     test_server_stop(&s);
@@ -335,7 +241,6 @@ Suite *aof_interop_suite(void)
 
 int main(void)
 {
-    srand((unsigned)time(NULL) ^ (unsigned)getpid());
     SRunner *sr = srunner_create(aof_interop_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
