@@ -558,13 +558,15 @@ void cmd_object_encoding(struct conn *c)
 {
     struct object *o = object_lookup_or_reply(c);
     if (o)
-        reply_bulk_cstr(&c->out, o->type->encoding);
+        reply_bulk_cstr(&c->out,
+                        o->type->encoding_of ? o->type->encoding_of(o->ptr) : o->type->encoding);
 }
 
 void cmd_object_refcount(struct conn *c)
 {
-    if (object_lookup_or_reply(c))
-        reply_int(&c->out, 1);
+    struct object *o = object_lookup_or_reply(c);
+    if (o)
+        reply_int(&c->out, o->type->refcount ? o->type->refcount(o->ptr) : 1);
 }
 
 void cmd_object_idletime(struct conn *c)

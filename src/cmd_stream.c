@@ -93,7 +93,11 @@ static size_t stream_obj_memory(const void *p)
 }
 
 const struct object_type stream_object_type = {
-    "stream", "stream", stream_obj_free, stream_obj_dup, stream_obj_memory,
+    .name = "stream",
+    .encoding = "stream",
+    .free = stream_obj_free,
+    .dup = stream_obj_dup,
+    .memory = stream_obj_memory,
 };
 
 static const char WRONGTYPE[] = "WRONGTYPE Operation against a key holding the wrong kind of value";

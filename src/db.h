@@ -27,6 +27,12 @@ struct object_type {
     void (*free)(void *ptr);
     void *(*dup)(const void *ptr);
     size_t (*memory)(const void *ptr);
+    /* Optional, for types whose encoding depends on the value (strings:
+     * int/embstr/raw, hashes: listpack/hashtable); NULL: `encoding`. */
+    const char *(*encoding_of)(const void *ptr);
+    /* Optional: OBJECT REFCOUNT (Redis shares small integers and answers
+     * INT_MAX for them); NULL: 1. */
+    long long (*refcount)(const void *ptr);
 };
 
 struct object {
