@@ -30,6 +30,8 @@
 
 #define RDB_VERSION_7_0 10
 #define RDB_VERSION_7_2 11
+#define RDB_VERSION_8_6 13    /* stream IDMP maps (RDB_TYPE_STREAM_LISTPACKS_4) */
+#define RDB_VERSION_8_8 14    /* XNACK's NACK zone (RDB_TYPE_STREAM_LISTPACKS_5) */
 
 #define RDB_TYPE_STRING 0
 #define RDB_TYPE_LIST 1
@@ -51,6 +53,8 @@
 #define RDB_TYPE_STREAM_LISTPACKS_2 19
 #define RDB_TYPE_SET_LISTPACK 20
 #define RDB_TYPE_STREAM_LISTPACKS_3 21
+#define RDB_TYPE_STREAM_LISTPACKS_4 26  /* Redis 8.6: _3 + the IDMP map */
+#define RDB_TYPE_STREAM_LISTPACKS_5 27  /* Redis 8.8: _4 + each group's NACK zone */
 
 #define RDB_OPCODE_FUNCTION2 245
 #define RDB_OPCODE_MODULE_AUX 247
@@ -89,6 +93,8 @@ struct rdb_writer {
     uint64_t total;      /* bytes written so far */
     int compress;        /* rdbcompression */
     int err;             /* errno of the first failure, 0 */
+    void *lzf;           /* the compressor's hash table, made on first use
+                          * (rdb_codec.c's own; freed by rdb_writer_free) */
 };
 
 void rdb_writer_init(struct rdb_writer *w, rdb_flush_fn flush, void *ud, int compress);

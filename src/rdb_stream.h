@@ -11,7 +11,8 @@
  * seen-time, their PEL IDs).  RDB_TYPE_STREAM_LISTPACKS_3 (Redis 7.2,
  * RDB 11) adds each consumer's active-time.
  *
- * Read: RDB_TYPE_STREAM_LISTPACKS (5.0-6.2), _2 (7.0) and _3 (7.2);
+ * Read: RDB_TYPE_STREAM_LISTPACKS (5.0-6.2), _2 (7.0), _3 (7.2), _4 (8.6)
+ * and _5 (8.8);
  * every node's listpack is validated entry by entry, every count checked
  * against what was read; a PEL record a consumer names must exist in the
  * group PEL; a corrupt object is an error with a message, never a crash.
@@ -29,8 +30,19 @@ struct rdb_writer;
 struct rdb_reader;
 
 /* The RDB type rdb_stream_write will use for s when the file is written
- * for RDB version `rdbver` (10 or 11). */
+ * for RDB version `rdbver`: the richest type that version allows and s
+ * needs -- _5 (27, RDB >= 14) when a group holds records released by XNACK,
+ * _4 (26, RDB >= 13) when s has IDMP state, else _3 (21) for RDB >= 11 and
+ * _2 (19) for RDB 10.  State the chosen type cannot carry is left out:
+ * released records (ownerless, which would crash Redis < 8.8 on XPENDING)
+ * from types < 27, the IDMP map from types < 26, active-times from 19. */
 int rdb_stream_type_for(const struct stream *s, int rdbver);
+
+/* The lowest RDB version that carries all of s: 10 (Redis 7.0) unless s
+ * has IDMP state (13, Redis 8.6) or released records (14, Redis 8.8).  A
+ * file's version is the maximum over its streams, so a snapshot without
+ * such state stays loadable by Redis 7.0; DUMP uses it per payload. */
+int rdb_stream_rdbver_for(const struct stream *s);
 
 /* Write the object (not its type byte or key).  node_max_bytes and
  * node_max_entries are the config's stream-node-max-* (0 = no limit), used
