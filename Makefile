@@ -7,12 +7,14 @@
 #   make MALLOC=libc       build without jemalloc
 #   make fuzz       libFuzzer run of the request parser (bounded, clang)
 #   make fuzz-aof   libFuzzer run of the AOF scanner (bounded, clang)
+#   make fuzz-rdb   libFuzzer run of the RDB loader and RESTORE's decoder (bounded, clang)
 #   make bench      redis-benchmark against Runnel and redis-server side by side
 #   make bench-memory   bytes per stream entry, both servers
 #   make startup-time   start-up to first PONG, both servers
 #   make bench-block    wake latency and ping-pong of blocked readers, both servers
 #   make bench-groups   consumer groups: consume rate and PEL scaling, both servers
 #   make bench-aof      XADD with appendfsync always/everysec, AOF load time, both servers
+#   make bench-rdb      SAVE time, start-up load time and BGSAVE fork pause, both servers
 #   make crashtest      the AOF SIGKILL crash test, 100 rounds (make test runs 10)
 #
 # Objects live in build/<variant>/ so sanitizer and release builds never mix;
@@ -95,7 +97,7 @@ CHECK_AOF_ENV := RUNNEL_CHECK_AOF=$(abspath $(CHECK_AOF))
 
 DEPS_STAMP := build/.deps-ok
 
-.PHONY: all run test unit integration compat fuzz fuzz-aof bench bench-memory bench-block bench-groups bench-aof crashtest startup-time clean deps
+.PHONY: all run test unit integration compat fuzz fuzz-aof fuzz-rdb bench-rdb bench bench-memory bench-block bench-groups bench-aof crashtest startup-time clean deps
 all: $(SERVER) src/runnel-server src/runnel-check-aof
 
 deps: $(DEPS_STAMP)
@@ -190,6 +192,18 @@ fuzz-aof: $(DEPS_STAMP)
 	build/fuzz/fuzz_aof_scan -max_total_time=$(FUZZ_TIME) -max_len=4096 -dict=tests/fuzz/aof.dict \
 	    build/fuzz/corpus-aof tests/fuzz/corpus-aof
 
+# The RDB loader: random images, also taken as DUMP payloads (see
+# tests/fuzz/fuzz_rdb.c); it links the whole core, the loader's callers.
+FUZZ_RDB_SRC := $(filter-out src/main.c,$(wildcard src/*.c)) $(wildcard src/engine/*.c)
+fuzz-rdb: $(DEPS_STAMP)
+	@sh deps/install.sh fuzz
+	@mkdir -p build/fuzz/corpus-rdb
+	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -Isrc/engine \
+	    $(EVENT_CFLAGS) -o build/fuzz/fuzz_rdb tests/fuzz/fuzz_rdb.c $(FUZZ_RDB_SRC) \
+	    $(EVENT_LIBS) -lm -pthread
+	build/fuzz/fuzz_rdb -max_total_time=$(FUZZ_TIME) -max_len=8192 build/fuzz/corpus-rdb \
+	    tests/fuzz/corpus-rdb
+
 bench: all
 	sh utils/bench.sh
 
@@ -207,6 +221,9 @@ bench-groups: all
 
 bench-aof: all
 	sh utils/bench-aof.sh
+
+bench-rdb: all
+	sh utils/bench-rdb.sh
 
 # The AOF crash test with 100 SIGKILL rounds instead of make test's 10.
 CRASH_ROUNDS ?= 100

@@ -55,6 +55,7 @@ struct mods {
     struct tokens ignore_fields;  /* @ignore-fields a,b,c */
     struct tokens info_sections;  /* @normalize-info s1,s2 ("*": all) */
     struct tokens info_has;       /* @info-has f1,f2 */
+    char *info_field;             /* @info-field name */
 };
 
 struct side {
@@ -133,6 +134,8 @@ static void mods_free(struct mods *m)
     tokens_free(&m->ignore_fields);
     tokens_free(&m->info_sections);
     tokens_free(&m->info_has);
+    free(m->info_field);
+    m->info_field = NULL;
 }
 
 static void render_cmd(int argc, char **argv, const size_t *lens, struct buf *out)
@@ -405,6 +408,26 @@ static struct reply *info_field_set(const struct reply *r, const struct tokens *
     return set;
 }
 
+/* @info-field: the value of one "name:value" line of an INFO-like text, as
+ * a bulk string, or (nil) when the field is absent. */
+static struct reply *info_field_value(const struct reply *r, const char *name)
+{
+    size_t nl = strlen(name);
+    const char *p = r->str, *end = r->str + r->len;
+    while (p < end) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        if (!eol)
+            eol = end;
+        const char *le = eol;
+        if (le > p && le[-1] == '\r')
+            le--;
+        if ((size_t)(le - p) > nl && memcmp(p, name, nl) == 0 && p[nl] == ':')
+            return reply_str(R_BULK, p + nl + 1, (size_t)(le - p - (ptrdiff_t)nl - 1));
+        p = eol + 1;
+    }
+    return reply_new(R_NIL_BULK);
+}
+
 /* One boolean per @info-has field: is it in the INFO-like text? */
 static struct reply *info_has_fields(const struct reply *r, const struct tokens *fields)
 {
@@ -479,7 +502,12 @@ static struct reply *normalize(struct run *run, const struct mods *m,
         ignore_fields(r, &m->ignore_fields);
     if (m->match_ids && s >= 0)
         match_ids(&run->side[s], r);
-    if ((m->normalize_info || m->info_has.n) && (r->type == R_BULK || r->type == R_VERB)) {
+    if (m->info_field && (r->type == R_BULK || r->type == R_VERB)) {
+        struct reply *n = info_field_value(r, m->info_field);
+        reply_free(r);
+        r = n;
+    } else if ((m->normalize_info || m->info_has.n) &&
+               (r->type == R_BULK || r->type == R_VERB)) {
         struct reply *n = m->info_has.n ? info_has_fields(r, &m->info_has)
                                         : info_field_set(r, &m->info_sections);
         reply_free(r);
@@ -926,7 +954,8 @@ static enum modkind modifier(const char *name)
     static const char *flags[] = { "ignore-value", "type-only", "unordered",
                                    "unordered-pairs", "match-ids",
                                    "scan-all", "noreply", "skip-oracle", NULL };
-    static const char *args[] = { "approx", "ignore-fields", "normalize-info", "info-has", NULL };
+    static const char *args[] = { "approx", "ignore-fields", "normalize-info", "info-has",
+                                  "info-field", NULL };
     for (int i = 0; flags[i]; i++)
         if (strcmp(name, flags[i]) == 0)
             return MOD_FLAG;
@@ -976,6 +1005,9 @@ static int set_arg(struct run *run, struct mods *m, const char *name, const char
     } else if (strcmp(name, "info-has") == 0) {
         tokens_free(&m->info_has);
         split_list(arg, &m->info_has);
+    } else if (strcmp(name, "info-field") == 0) {
+        free(m->info_field);
+        m->info_field = xstrndup(arg, strlen(arg));
     }
     return 0;
 }

@@ -163,6 +163,7 @@ void group_effect_verbatim(struct conn *c)
 static void effect_createconsumer(struct conn *c, const struct util_arg *key,
                                   const struct stream_group *g, const struct stream_consumer *cons)
 {
+    c->srv->dirty++; /* creating a consumer is a change (Redis 7.2+) */
     struct effect *e = server_effect(c->srv, c->db->id);
     effect_arg_cstr(e, "XGROUP");
     effect_arg_cstr(e, "CREATECONSUMER");
@@ -362,6 +363,7 @@ void cmd_xgroup_create(struct conn *c)
         reply_error(&c->out, "BUSYGROUP Consumer Group name already exists");
         return;
     }
+    c->srv->dirty++;
     struct effect *e = server_effect(c->srv, c->db->id);
     effect_arg_cstr(e, "XGROUP");
     effect_arg_cstr(e, "CREATE");
@@ -401,6 +403,7 @@ void cmd_xgroup_setid(struct conn *c)
         id = spec.id;
     }
     stream_group_set_id(a.s, a.g, &id, a.entries_read);
+    c->srv->dirty++;
     group_effect_setid(c, &c->argv[2], a.g);
     reply_ok(&c->out);
 }
@@ -416,6 +419,7 @@ void cmd_xgroup_destroy(struct conn *c)
         return;
     }
     stream_group_destroy(a.s, a.g->name, a.g->name_len);
+    c->srv->dirty++;
     group_effect_verbatim(c);
     /* Readers blocked on this group re-run and get NOGROUP. */
     group_signal_waiters(c, &c->argv[2]);
@@ -432,6 +436,7 @@ void cmd_xgroup_createconsumer(struct conn *c)
     struct stream_consumer *cons =
         stream_consumer_create(a.g, name->ptr, name->len, server_mstime(c->srv));
     if (cons) {
+        c->srv->dirty++;
         group_effect_verbatim(c);
         aof_annotate_consumer(c->srv, c->db->id, c->argv[2].ptr, c->argv[2].len, a.g, cons);
     }
@@ -449,6 +454,7 @@ void cmd_xgroup_delconsumer(struct conn *c)
     long long pending = 0;
     if (cons) {
         pending = (long long)stream_consumer_delete(a.g, cons);
+        c->srv->dirty++;
         group_effect_verbatim(c);
     }
     reply_int(&c->out, pending);
@@ -774,6 +780,11 @@ void cmd_xreadgroup(struct conn *c)
         if (!claimed_only && (r.count == 0 || n < r.count))
             n += xrg_serve_new(c, &r, n);
         reply_defer_array(&c->out, inner, n);
+        /* One change per stream that delivered or claimed something, however
+         * many entries; a history read changes nothing worth a save (Redis
+         * 7.2+: "XREADGROUP from PEL does not change dirty"). */
+        if (n > 0)
+            c->srv->dirty++;
     }
     for (int i = 0; i < ntouched; i++)
         aof_annotate_consumer(c->srv, c->db->id, touched[i].key->ptr, touched[i].key->len,
@@ -846,6 +857,7 @@ void cmd_xack(struct conn *c)
         if (stream_pel_ack(g, &ids[j]))
             acked++;
     mem_free(ids);
+    c->srv->dirty += acked;
     if (acked)
         group_effect_verbatim(c);
     reply_int(&c->out, acked);

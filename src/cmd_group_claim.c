@@ -39,6 +39,7 @@ static struct stream_consumer *touch_consumer(struct conn *c, const struct util_
     struct stream_consumer *cons = stream_consumer_find(g, name->ptr, name->len);
     if (!cons) {
         cons = stream_consumer_create(g, name->ptr, name->len, now);
+        c->srv->dirty++; /* Redis 7.2+ counts a consumer XCLAIM/XAUTOCLAIM creates */
         struct effect *e = server_effect(c->srv, c->db->id);
         effect_arg_cstr(e, "XGROUP");
         effect_arg_cstr(e, "CREATECONSUMER");
@@ -144,6 +145,7 @@ void cmd_xclaim(struct conn *c)
         if (!stream_has_entry(s, &id)) {
             /* The entry is gone: so goes its record. */
             if (p) {
+                c->srv->dirty++;
                 group_effect_xack(c, key, g, &id);
                 stream_pel_ack(g, &id);
             }
@@ -173,11 +175,14 @@ void cmd_xclaim(struct conn *c)
             group_reply_entry(&c->out, s, &id);
         n++;
         cons->active_time = now;
+        c->srv->dirty++;
         group_effect_xclaim(c, key, g, p);
         last_id_moved = false; /* the XCLAIM carries LASTID */
     }
-    if (last_id_moved)
+    if (last_id_moved) {
+        c->srv->dirty++;
         group_effect_setid(c, key, g);
+    }
     aof_annotate_consumer(c->srv, c->db->id, key->ptr, key->len, g, cons);
     reply_defer_array(&c->out, handle, n);
 }
@@ -246,6 +251,7 @@ void cmd_xautoclaim(struct conn *c)
         struct stream_pending *p = it.value;
         struct stream_id id = it.key;
         if (!stream_has_entry(s, &id)) {
+            c->srv->dirty++;
             group_effect_xack(c, key, g, &id);
             stream_pel_ack(g, &id);
             if (ngone == gone_cap) {
@@ -273,6 +279,7 @@ void cmd_xautoclaim(struct conn *c)
         n++;
         count--;
         cons->active_time = now;
+        c->srv->dirty++;
         group_effect_xclaim(c, key, g, p);
         have = index_next(&it);
     }
@@ -380,6 +387,7 @@ void cmd_xnack(struct conn *c)
     }
     mem_free(ids);
     if (nacked) {
+        c->srv->dirty += nacked;
         group_effect_verbatim(c);
         /* Released records are claimable at once: wake CLAIM readers. */
         group_signal_waiters(c, key);
@@ -475,8 +483,10 @@ void cmd_xackdel(struct conn *c)
         reply_int(&c->out, res == DEL_REFERENCED ? DEL_REFERENCED : DEL_DELETED);
     }
     mem_free(ids);
-    if (changed)
+    if (changed) {
+        c->srv->dirty += deleted ? deleted : 1;
         group_effect_verbatim(c);
+    }
     if (deleted)
         server_key_modified(c->srv, c->db, key->ptr, key->len);
 }
@@ -511,8 +521,10 @@ void cmd_xdelex(struct conn *c)
         reply_int(&c->out, res);
     }
     mem_free(ids);
-    if (deleted || total_pending(s) != pending_before)
+    if (deleted || total_pending(s) != pending_before) {
+        c->srv->dirty += deleted ? deleted : 1;
         group_effect_verbatim(c);
+    }
     if (deleted)
         server_key_modified(c->srv, c->db, key->ptr, key->len);
 }

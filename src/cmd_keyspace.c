@@ -20,6 +20,7 @@
 #include "mem.h"
 #include "multi.h"
 #include "server.h"
+#include "snapshot.h"
 #include "util.h"
 
 static struct server *S(struct conn *c)
@@ -46,6 +47,7 @@ static void del_generic(struct conn *c, const char *verb)
         effect_arg(e, k->ptr, k->len);
         deleted++;
     }
+    S(c)->dirty += deleted;
     reply_int(&c->out, deleted);
 }
 
@@ -249,6 +251,7 @@ static void rename_generic(struct conn *c, int nx)
         db_set_expire(c->db, de, expire);
     server_key_modified(S(c), c->db, src->ptr, src->len);
     server_key_modified(S(c), c->db, dst->ptr, dst->len);
+    S(c)->dirty++;
     struct effect *e = server_effect(S(c), c->db->id);
     effect_arg_cstr(e, nx ? "RENAMENX" : "RENAME");
     effect_arg(e, src->ptr, src->len);
@@ -318,6 +321,7 @@ void cmd_copy(struct conn *c)
     if (se->aux >= 0)
         db_set_expire(dstdb, de, se->aux);
     server_key_modified(S(c), dstdb, dst->ptr, dst->len);
+    S(c)->dirty++;
     struct effect *e = server_effect(S(c), c->db->id);
     effect_arg_cstr(e, "COPY");
     effect_arg(e, src->ptr, src->len);
@@ -370,6 +374,9 @@ void cmd_flushall(struct conn *c)
         return;
     for (int i = 0; i < S(c)->ndbs; i++)
         flush_db(S(c), &S(c)->dbs[i]);
+    /* With save rules the empty dataset is saved at once (Redis 7.0). */
+    if (!S(c)->loading)
+        snapshot_after_flushall(S(c));
     struct effect *e = server_effect(S(c), c->db->id);
     effect_arg_cstr(e, "FLUSHALL");
     reply_ok(&c->out);
@@ -445,6 +452,7 @@ static void expire_generic(struct conn *c, long long basetime, long long unit_ms
         reply_int(&c->out, 0);
         return;
     }
+    S(c)->dirty++;
     struct effect *e = server_effect(S(c), c->db->id);
     if (when <= server_mstime(S(c)) && !S(c)->loading) {
         /* Already in the past: the key goes now, replicated as a DEL (not
@@ -536,6 +544,7 @@ void cmd_persist(struct conn *c)
         reply_int(&c->out, 0);
         return;
     }
+    S(c)->dirty++;
     struct effect *e = server_effect(S(c), c->db->id);
     effect_arg_cstr(e, "PERSIST");
     effect_arg(e, key->ptr, key->len);

@@ -20,6 +20,7 @@
 #include "log.h"
 #include "mem.h"
 #include "server.h"
+#include "snapshot.h"
 #include "util.h"
 #include "version.h"
 
@@ -171,13 +172,7 @@ static void info_persistence(struct server *srv, struct reply_buf *b)
     info_add(b, "# Persistence");
     info_add(b, "loading:0");
     info_add(b, "async_loading:0");
-    info_add(b, "rdb_changes_since_last_save:%lld", srv->dirty);
-    info_add(b, "rdb_bgsave_in_progress:0");
-    info_add(b, "rdb_last_save_time:%lld", srv->start_ms / 1000);
-    info_add(b, "rdb_last_bgsave_status:ok");
-    info_add(b, "rdb_last_bgsave_time_sec:-1");
-    info_add(b, "rdb_current_bgsave_time_sec:-1");
-    info_add(b, "rdb_saves:0");
+    snapshot_info(srv, b);
     aof_info(srv, b);
 }
 
@@ -196,7 +191,8 @@ static void info_stats(struct server *srv, struct reply_buf *b)
     info_add(b, "keyspace_misses:%lld", s->keyspace_misses);
     info_add(b, "pubsub_channels:0");
     info_add(b, "pubsub_patterns:0");
-    info_add(b, "total_forks:0");
+    info_add(b, "latest_fork_usec:%lld", s->latest_fork_usec);
+    info_add(b, "total_forks:%lld", s->total_forks);
     info_add(b, "unexpected_error_replies:%lld", s->unexpected_error_replies);
     info_add(b, "total_error_replies:%lld", s->total_error_replies);
     info_add(b, "total_reads_processed:%lld", s->total_reads);
@@ -422,19 +418,47 @@ void cmd_bgrewriteaof(struct conn *c)
 
 /* --- SHUTDOWN --------------------------------------------------------- */
 
+/* SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT], Redis 7.0's rules: the
+ * final save runs here, before the reply, so that a failed save can answer
+ * an error and leave the server running (FORCE exits anyway).  NOW has
+ * nothing to skip (no replicas to wait for); ABORT finds no shutdown in
+ * progress for the same reason. */
 void cmd_shutdown(struct conn *c)
 {
+    int flags = 0, abort_ = 0, other = 0;
     for (int j = 1; j < c->argc; j++) {
         const struct util_arg *a = &c->argv[j];
-        if (util_eq_nocase(a->ptr, a->len, "nosave") || util_eq_nocase(a->ptr, a->len, "save") ||
-            util_eq_nocase(a->ptr, a->len, "now") || util_eq_nocase(a->ptr, a->len, "force")) {
-            continue;
+        if (util_eq_nocase(a->ptr, a->len, "nosave")) {
+            flags |= SNAPSHOT_SHUTDOWN_NOSAVE;
+        } else if (util_eq_nocase(a->ptr, a->len, "save")) {
+            flags |= SNAPSHOT_SHUTDOWN_SAVE;
+        } else if (util_eq_nocase(a->ptr, a->len, "now")) {
+            other = 1;
+        } else if (util_eq_nocase(a->ptr, a->len, "force")) {
+            flags |= SNAPSHOT_SHUTDOWN_FORCE;
+        } else if (util_eq_nocase(a->ptr, a->len, "abort")) {
+            abort_ = 1;
+        } else {
+            reply_syntax_error(c);
+            return;
         }
+    }
+    if ((abort_ && (flags || other)) ||
+        ((flags & SNAPSHOT_SHUTDOWN_NOSAVE) && (flags & SNAPSHOT_SHUTDOWN_SAVE))) {
         reply_syntax_error(c);
+        return;
+    }
+    if (abort_) {
+        reply_error(&c->out, "ERR No shutdown in progress.");
+        return;
+    }
+    if (snapshot_prepare_shutdown(c->srv, flags) < 0) {
+        reply_error(&c->out, "ERR Errors trying to SHUTDOWN. Check logs.");
         return;
     }
     /* Stop the loop; server_shutdown flushes and fsyncs the AOF.  The
      * client sees the connection close, as with Redis. */
     c->srv->shutdown_asap = 1;
+    c->srv->shutdown_prepared = 1;
     c->flags |= CONN_CLOSE_ASAP;
 }

@@ -405,6 +405,7 @@ static void effect_xadd(struct conn *c, const struct stream *s, const struct add
     const struct util_arg *key = &c->argv[1];
     char buf[STREAM_ID_STR_MAX];
     size_t idlen = stream_id_format(id, buf, sizeof(buf));
+    c->srv->dirty++; /* one change, whatever the XADD trimmed (Redis) */
     struct effect *e = server_effect(c->srv, c->db->id);
     effect_arg_cstr(e, "XADD");
     effect_arg(e, key->ptr, key->len);
@@ -533,6 +534,7 @@ void cmd_xtrim(struct conn *c)
     }
     uint64_t removed = apply_trim(s, &a);
     if (removed) {
+        c->srv->dirty += (long long)removed;
         struct effect *e = server_effect(c->srv, c->db->id);
         effect_arg_cstr(e, "XTRIM");
         effect_arg(e, key->ptr, key->len);
@@ -659,6 +661,7 @@ void cmd_xdel(struct conn *c)
         char buf[STREAM_ID_STR_MAX];
         effect_arg(e, buf, stream_id_format(&ids[j], buf, sizeof(buf)));
         deleted++;
+        c->srv->dirty++;
     }
     mem_free(ids);
     if (deleted)
@@ -975,6 +978,7 @@ void cmd_xsetid(struct conn *c)
         return;
     }
     char buf[STREAM_ID_STR_MAX];
+    c->srv->dirty++;
     struct effect *e = server_effect(c->srv, c->db->id);
     effect_arg_cstr(e, "XSETID");
     effect_arg(e, key->ptr, key->len);
@@ -1050,6 +1054,7 @@ void cmd_xcfgset(struct conn *c)
     assert(changed >= 0);
     if (changed || created) {
         /* Both bounds, resolved: replay does not depend on the defaults. */
+        c->srv->dirty++;
         struct effect *e = server_effect(c->srv, c->db->id);
         effect_arg_cstr(e, "XCFGSET");
         effect_arg(e, key->ptr, key->len);
@@ -1099,6 +1104,7 @@ void cmd_xidmprecord(struct conn *c)
         return;
     }
     if (rc == 0) {
+        c->srv->dirty++;
         struct effect *e = server_effect(c->srv, c->db->id);
         for (int j = 0; j < c->argc; j++)
             effect_arg(e, c->argv[j].ptr, c->argv[j].len);

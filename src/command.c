@@ -24,6 +24,7 @@
 #include "mem.h"
 #include "multi.h"
 #include "server.h"
+#include "snapshot.h"
 #include "util.h"
 
 static const struct command command_rows[] = {
@@ -185,7 +186,10 @@ static int server_denies_write(struct conn *c, const struct command *cmd)
     if (!is_write)
         return 0;
     char buf[256];
-    const char *err = aof_deny_write_error(c->srv, buf, sizeof(buf));
+    /* A failed BGSAVE first, then the AOF (Redis's writeCommandsDeniedByDiskError). */
+    const char *err = snapshot_deny_write_error(c->srv);
+    if (!err)
+        err = aof_deny_write_error(c->srv, buf, sizeof(buf));
     if (!err)
         return 0;
     reply_error(&c->out, err);

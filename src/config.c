@@ -58,6 +58,7 @@ struct config_option {
 
 const char *const config_loglevel_names[] = {"debug", "verbose", "notice", "warning", NULL};
 const char *const config_appendfsync_names[] = {"everysec", "always", "no", NULL};
+const char *const config_protected_names[] = {"no", "yes", "local", NULL};
 
 static const struct config_option config_options[CONFIG_NOPTIONS] = {
 #define CONFIG_ROW(id, name, type, off, def, min, max, flags, names) \
@@ -403,6 +404,45 @@ static int config_parse_bind(struct config *c, int argc, const char *const *argv
     return 0;
 }
 
+/* save: "seconds changes" pairs, seconds >= 1 and changes >= 0, read with
+ * strtoll as Redis 7.0 does (so "+5" passes); a single empty word means no
+ * rules.  append: add to the current rules instead of replacing them (the
+ * second and later save lines of a config file accumulate, as in Redis). */
+static int config_parse_save(struct config *c, int argc, const char *const *argv, int append,
+                             char *err, size_t errlen)
+{
+    struct config_save *sv = &c->save;
+    int j;
+
+    if (argc == 1 && argv[0][0] == '\0') {
+        sv->count = 0;
+        return 0;
+    }
+    if (argc & 1) {
+        config_err(err, errlen, "Invalid save parameters");
+        return -1;
+    }
+    for (j = 0; j < argc; j++) {
+        char *end;
+        long long v;
+        errno = 0;
+        v = strtoll(argv[j], &end, 10);
+        if (*end != '\0' || errno == ERANGE || end == argv[j] || v < ((j & 1) ? 0 : 1)) {
+            config_err(err, errlen, "Invalid save parameters");
+            return -1;
+        }
+    }
+    if (!append)
+        sv->count = 0;
+    sv->rules = mem_realloc(sv->rules, sizeof(*sv->rules) * (size_t)(sv->count + argc / 2 + 1));
+    for (j = 0; j < argc; j += 2) {
+        sv->rules[sv->count].seconds = strtoll(argv[j], NULL, 10);
+        sv->rules[sv->count].changes = strtoll(argv[j + 1], NULL, 10);
+        sv->count++;
+    }
+    return 0;
+}
+
 /* Store argv (argc words) as option id's value.  Single-word types need
  * exactly one word.  0, or -1 with Redis's reason in err and c unchanged
  * (dir: the chdir failed, so the working directory is unchanged too). */
@@ -417,6 +457,8 @@ static int config_parse_value(struct config *c, int id, int argc, const char *co
         return config_parse_bind(c, argc, argv, err, errlen);
     case CONFIG_TYPE_OBUF:
         return config_parse_obuf(c, argc, argv, err, errlen);
+    case CONFIG_TYPE_SAVE:
+        return config_parse_save(c, argc, argv, 0, err, errlen);
     default:
         break;
     }
@@ -441,6 +483,11 @@ static int config_parse_value(struct config *c, int id, int argc, const char *co
         break;
     case CONFIG_TYPE_STRING: {
         char **f = config_field(c, o);
+        /* Redis's isValidDBfilename: the snapshot lives in dir. */
+        if (id == CONFIG_ID_DBFILENAME && strchr(argv[0], '/')) {
+            config_err(err, errlen, "dbfilename can't be a path, just a filename");
+            return -1;
+        }
         mem_free(*f);
         *f = mem_strdup(argv[0]);
         return 0;
@@ -499,6 +546,11 @@ char *config_get_value(const struct config *c, int id)
                 config_sb_add(&b, " ", 1);
             config_sb_adds(&b, c->bind.addr[i]);
         }
+        break;
+    case CONFIG_TYPE_SAVE:
+        for (i = 0; i < c->save.count; i++)
+            config_sb_addf(&b, "%s%lld %lld", i ? " " : "", c->save.rules[i].seconds,
+                           c->save.rules[i].changes);
         break;
     case CONFIG_TYPE_OBUF:
         for (i = 0; i < CONFIG_OBUF_CLASSES; i++) {
@@ -630,6 +682,7 @@ void config_free(struct config *c)
     }
     for (i = 0; i < c->bind.count; i++)
         mem_free(c->bind.addr[i]);
+    mem_free(c->save.rules);
     mem_free(c->config_file);
     memset(c, 0, sizeof(*c));
 }
@@ -749,7 +802,10 @@ static int config_load_line(struct config *c, const char *line, int depth, char 
         vals = mem_alloc(sizeof(*vals) * (size_t)(n ? n : 1));
         for (i = 0; i < n; i++)
             vals[i] = v[i].ptr;
-        rc = config_parse_value(c, id, n, vals, reason, rlen);
+        if (id == CONFIG_ID_SAVE)
+            rc = config_parse_save(c, n, vals, c->save.file_lines++ > 0, reason, rlen);
+        else
+            rc = config_parse_value(c, id, n, vals, reason, rlen);
     } else if (argc == 2 && config_eq(args[0].ptr, "include")) {
         if (depth >= CONFIG_MAX_INCLUDE_DEPTH) {
             config_err(reason, rlen, "include nested more than %d levels deep",
@@ -1258,6 +1314,21 @@ static void config_rewrite_option(struct config_rw *rw, const struct config *c,
     char *cur, *dflt;
     int force, i;
 
+    if (o->type == CONFIG_TYPE_SAVE) {
+        /* All the rules on one line (the file's first save line is reused,
+         * later ones blanked), or save "" so the defaults do not come back.
+         * Redis writes one line per rule and always writes them; one line
+         * keeps a file that states the defaults unchanged. */
+        cur = config_get_value(c, id);
+        dflt = config_get_value(def, id);
+        force = strcmp(cur, dflt) != 0;
+        config_sb_adds(&b, "save ");
+        config_sb_adds(&b, cur[0] ? cur : "\"\"");
+        config_rw_line(rw, id, config_sb_take(&b), force);
+        mem_free(cur);
+        mem_free(dflt);
+        return;
+    }
     if (o->type == CONFIG_TYPE_OBUF) {
         for (i = 0; i < CONFIG_OBUF_CLASSES; i++) {
             const struct config_obuf_limit *l = &c->obuf_limits[i];

@@ -52,6 +52,27 @@ struct config_obuf_limit {
     long long soft_seconds;        /* ... this many seconds; 0 = none */
 };
 
+/* The save rules ("save <seconds> <changes> ..."): a snapshot is taken when
+ * at least `changes` writes happened and more than `seconds` passed since the
+ * last one.  count 0 = no automatic snapshots (save ""). */
+struct config_save_rule {
+    long long seconds;
+    long long changes;
+};
+
+struct config_save {
+    struct config_save_rule *rules; /* mem_alloc'd, count entries */
+    int count;
+    int file_lines;                 /* save lines read from the file/args so far */
+};
+
+/* enable-debug-command values, in the order of config_debug_names. */
+enum config_protected_action {
+    CONFIG_PROTECTED_NO = 0,
+    CONFIG_PROTECTED_YES,
+    CONFIG_PROTECTED_LOCAL
+};
+
 /* The bind list.  An address with a leading '-' is optional: the server
  * skips it when it cannot be bound (the '-' is kept here). */
 struct config_bind {
@@ -102,6 +123,16 @@ struct config {
     long long auto_aof_rewrite_min_size;
 
     char *config_file;        /* absolute path of the file loaded, or NULL */
+    /* Snapshots (snapshot.c, rdb.c). */
+    struct config_save save;
+    char *dbfilename;
+    int rdbcompression;
+    int rdbchecksum;
+    int rdb_save_incremental_fsync;
+    int rdb_del_sync_files;   /* accepted; Runnel has no replicas to sync */
+    int stop_writes_on_bgsave_error;
+    int rdb_key_save_delay;   /* testing hook: microseconds slept per key saved */
+    int enable_debug_command; /* enum config_protected_action */
     config_apply_fn *apply;   /* runtime hook, or NULL */
     void *apply_opaque;
 };
@@ -118,7 +149,8 @@ enum config_type {
     CONFIG_TYPE_STRING, /* char *, never NULL */
     CONFIG_TYPE_BIND,   /* struct config_bind */
     CONFIG_TYPE_OBUF,   /* struct config_obuf_limit[CONFIG_OBUF_CLASSES] */
-    CONFIG_TYPE_DIR     /* no field: the process's working directory */
+    CONFIG_TYPE_DIR,    /* no field: the process's working directory */
+    CONFIG_TYPE_SAVE    /* struct config_save: "seconds changes" pairs */
 };
 
 /* Row flags. */
@@ -132,6 +164,7 @@ extern const char *const config_loglevel_names[]; /* NULL-terminated */
 extern const char *const config_appendfsync_names[];
 
 /* X(id, name, type, field offset, default, min, max, flags, enum names).
+extern const char *const config_protected_names[];
  * Defaults are written as a config file would write them; they go through
  * the same parser as user input.  min/max bound numeric types. */
 #define CONFIG_OPTIONS(X)                                                                     \
@@ -194,7 +227,25 @@ extern const char *const config_appendfsync_names[];
     X(AUTO_AOF_REWRITE_PERCENTAGE, "auto-aof-rewrite-percentage", CONFIG_TYPE_INT,            \
       CONFIG_OFF(auto_aof_rewrite_percentage), "100", 0, INT_MAX, CONFIG_MUTABLE, NULL)       \
     X(AUTO_AOF_REWRITE_MIN_SIZE, "auto-aof-rewrite-min-size", CONFIG_TYPE_MEMORY,             \
-      CONFIG_OFF(auto_aof_rewrite_min_size), "64mb", 0, LLONG_MAX, CONFIG_MUTABLE, NULL)
+      CONFIG_OFF(auto_aof_rewrite_min_size), "64mb", 0, LLONG_MAX, CONFIG_MUTABLE, NULL)     \
+    X(SAVE, "save", CONFIG_TYPE_SAVE, CONFIG_OFF(save), "3600 1 300 100 60 10000", 0, 0,       \
+      CONFIG_MUTABLE | CONFIG_MULTI_ARG, NULL)                                                \
+    X(DBFILENAME, "dbfilename", CONFIG_TYPE_STRING, CONFIG_OFF(dbfilename), "dump.rdb", 0, 0,  \
+      CONFIG_MUTABLE, NULL)                                                                   \
+    X(RDBCOMPRESSION, "rdbcompression", CONFIG_TYPE_BOOL, CONFIG_OFF(rdbcompression), "yes",  \
+      0, 1, CONFIG_MUTABLE, NULL)                                                             \
+    X(RDBCHECKSUM, "rdbchecksum", CONFIG_TYPE_BOOL, CONFIG_OFF(rdbchecksum), "yes", 0, 1,     \
+      0, NULL)                                                                                \
+    X(RDB_SAVE_INCREMENTAL_FSYNC, "rdb-save-incremental-fsync", CONFIG_TYPE_BOOL,             \
+      CONFIG_OFF(rdb_save_incremental_fsync), "yes", 0, 1, CONFIG_MUTABLE, NULL)              \
+    X(RDB_DEL_SYNC_FILES, "rdb-del-sync-files", CONFIG_TYPE_BOOL,                             \
+      CONFIG_OFF(rdb_del_sync_files), "no", 0, 1, CONFIG_MUTABLE, NULL)                       \
+    X(STOP_WRITES_ON_BGSAVE_ERROR, "stop-writes-on-bgsave-error", CONFIG_TYPE_BOOL,           \
+      CONFIG_OFF(stop_writes_on_bgsave_error), "yes", 0, 1, CONFIG_MUTABLE, NULL)             \
+    X(RDB_KEY_SAVE_DELAY, "rdb-key-save-delay", CONFIG_TYPE_INT,                              \
+      CONFIG_OFF(rdb_key_save_delay), "0", INT_MIN, INT_MAX, CONFIG_MUTABLE, NULL)            \
+    X(ENABLE_DEBUG_COMMAND, "enable-debug-command", CONFIG_TYPE_ENUM,                         \
+      CONFIG_OFF(enable_debug_command), "local", 0, 0, 0, config_protected_names)
 
 enum config_id {
 #define CONFIG_ID_ENUM(id, ...) CONFIG_ID_##id,

@@ -36,6 +36,14 @@ void cmd_config_set(struct conn *c);
 void cmd_shutdown(struct conn *c);
 void cmd_bgrewriteaof(struct conn *c);
 
+/* cmd_persist.c */
+void cmd_save(struct conn *c);
+void cmd_bgsave(struct conn *c);
+void cmd_lastsave(struct conn *c);
+void cmd_dump(struct conn *c);
+void cmd_restore(struct conn *c);
+void cmd_debug(struct conn *c);
+
 /* cmd_keyspace.c */
 void cmd_del(struct conn *c);
 void cmd_unlink(struct conn *c);

@@ -17,6 +17,7 @@
 #include "log.h"
 #include "mem.h"
 #include "server.h"
+#include "snapshot.h"
 #include "version.h"
 
 static void usage(void)
@@ -105,7 +106,8 @@ int main(int argc, char **argv)
         log_warning("No config file specified, using the default config. In order to specify a "
                     "config file use %s /path/to/runnel.conf",
                     argv[0]);
-    if (server_init(srv) < 0 || aof_load_at_start(srv) < 0 || server_listen(srv) < 0) {
+    if (server_init(srv) < 0 || aof_load_at_start(srv) < 0 || snapshot_load_at_start(srv) < 0 ||
+        server_listen(srv) < 0) {
         log_warning("Failed to start, exiting.");
         server_free(srv);
         mem_free(srv);

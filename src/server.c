@@ -34,6 +34,7 @@
 #include "log.h"
 #include "mem.h"
 #include "multi.h"
+#include "snapshot.h"
 #include "util.h"
 
 #define SERVER_RESERVED_FDS 32
@@ -181,6 +182,8 @@ int server_init(struct server *srv)
         return -1;
     if (aof_init(srv) < 0)
         return -1;
+    if (snapshot_init(srv) < 0)
+        return -1;
 
     if (srv->cfg.effect_trace_file && srv->cfg.effect_trace_file[0]) {
         srv->trace_fd = open(srv->cfg.effect_trace_file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
@@ -216,9 +219,12 @@ void server_effects_end(struct server *srv)
     effect_batch_clear(&srv->effects);
 }
 
+/* An effect is not a change count: handlers add to srv->dirty what Redis
+ * adds to server.dirty (an XADD 1 whatever it trims, an XDEL the entries
+ * deleted, an XREADGROUP 1 per stream it delivered new entries from and 0
+ * for a history read, ...), and an expired key counts nothing. */
 struct effect *server_effect(struct server *srv, int dbid)
 {
-    srv->dirty++;
     return effect_new(&srv->effects, dbid);
 }
 
@@ -489,9 +495,10 @@ static void server_cron(evutil_socket_t fd, short what, void *arg)
     }
 
     aof_cron(srv);
+    snapshot_cron(srv);
 
     /* Active expiry: a bounded number of buckets per db per run. */
-    for (int i = 0; i < srv->ndbs; i++)
+    for (int i = 0; i < srv->ndbs && !srv->active_expire_off; i++)
         db_active_expire(srv, &srv->dbs[i], 20);
 
     if (srv->shutdown_asap)
@@ -532,6 +539,7 @@ int server_run(struct server *srv)
     event_add(srv->signal_evs[1], NULL);
     server_schedule_cron(srv);
     log_notice("Ready to accept connections");
+again:
     while (!srv->shutdown_asap) {
         server_update_clock(srv, 0);
         server_before_sleep(srv);
@@ -544,6 +552,15 @@ int server_run(struct server *srv)
             log_warning("Event loop failed");
             return -1;
         }
+    }
+    /* SIGTERM/SIGINT: the final save, as SHUTDOWN without options (SHUTDOWN
+     * itself saved before replying).  A failed save keeps the server
+     * running, as Redis does. */
+    if (!srv->shutdown_prepared && snapshot_prepare_shutdown(srv, 0) < 0) {
+        log_warning("SIGTERM received but errors trying to shut down the server, check the logs "
+                    "for more information");
+        srv->shutdown_asap = 0;
+        goto again;
     }
     /* Flush what SHUTDOWN or the last commands queued. */
     server_before_sleep(srv);
@@ -570,6 +587,7 @@ void server_free(struct server *srv)
     command_table_free(srv);
     effect_batch_free(&srv->effects);
     aof_free(srv);
+    snapshot_free(srv);
     mem_free(srv->ready);
     if (srv->trace_fd >= 0)
         close(srv->trace_fd);

@@ -26,6 +26,7 @@ struct event;
 struct evconnlistener;
 struct conn;
 struct aof;
+struct snapshot;
 
 #define SERVER_MAX_LISTENERS 16
 #define SERVER_MAX_SINKS 8
@@ -58,6 +59,8 @@ struct server_stats {
     long long client_outbuf_limit_disconnections;
     long long total_reads;
     long long total_writes;
+    long long total_forks;       /* fork()s for snapshots (INFO total_forks) */
+    long long latest_fork_usec;  /* how long the last one paused the loop */
 };
 
 struct server {
@@ -107,7 +110,10 @@ struct server {
     uint32_t lru_clock;         /* seconds, updated by cron */
     int loading;                /* replaying the AOF: no expiry, no sinks */
     struct aof *aof;            /* append-only file state (aof.c) */
+    struct snapshot *snap;      /* RDB snapshot state (snapshot.c) */
     int shutdown_asap;
+    int shutdown_prepared;      /* SHUTDOWN already did the final save */
+    int active_expire_off;      /* DEBUG SET-ACTIVE-EXPIRE 0 */
     int exit_code;
     long long dirty;            /* changes since start (rdb_changes_since_last_save) */
     int hz;
@@ -129,7 +135,8 @@ void server_update_clock(struct server *srv, long long now_us);
 void server_key_modified(struct server *srv, struct db *db, const char *key, size_t klen);
 /* A key expired (lazily or actively): DEL effect, stats, watchers. */
 void server_key_expired(struct server *srv, struct db *db, const char *key, size_t klen);
-/* Open a new effect in the current batch. */
+/* Open a new effect in the current batch.  It does not count as a change:
+ * the handler adds to srv->dirty what Redis counts (see server.c). */
 struct effect *server_effect(struct server *srv, int dbid);
 /* Open an annotation (EFFECT_ANNOTATION | EFFECT_SOFT, see effect.h) in
  * the current batch; it does not count as a change (dirty). */

@@ -705,9 +705,9 @@ START_TEST(test_args_without_file)
      * listening nowhere; that is the server's decision). */
     ck_assert_int_eq(load_argv(&c, 2, a4), 0);
     ck_assert_int_eq(c.bind.count, 0);
-    /* A trailing --save becomes save "" as in redis-server; we have no save. */
-    ck_assert_int_eq(load_argv(&c, 2, a5), -1);
-    ck_assert_ptr_nonnull(strstr(errbuf, ">>> 'save \"\"'\nBad directive"));
+    /* A trailing --save becomes save "" as in redis-server: no rules. */
+    ck_assert_int_eq(load_argv(&c, 2, a5), 0);
+    ck_assert_int_eq(c.save.count, 0);
     ck_assert_int_eq(load_argv(&c, 4, a6), -1);
     ck_assert_ptr_nonnull(strstr(errbuf, ">>> 'logfile \"a\" \"b\"'\nwrong number of arguments\n"));
     config_free(&c);
@@ -1195,6 +1195,52 @@ END_TEST
 /* ---------------------------------------------------------------------- */
 /* CONFIG REWRITE                                                         */
 
+/* save: Redis 7.0's checks and texts; file lines add up, CONFIG SET
+ * replaces; REWRITE puts every rule on the first save line. */
+START_TEST(test_save_rules)
+{
+    struct config c;
+    char *v;
+
+    config_init_defaults(&c);
+    v = config_get_value(&c, CONFIG_ID_SAVE);
+    ck_assert_str_eq(v, "3600 1 300 100 60 10000");
+    mem_free(v);
+    ck_assert_int_eq(load_text(&c, "save 900 1\nport 7000\nsave 300 10\n"), 0);
+    ck_assert_int_eq(c.save.count, 2);
+    ck_assert_int_eq(c.save.rules[1].seconds, 300);
+    ck_assert_int_eq(c.save.rules[1].changes, 10);
+    static const char *const bad[] = {"1", "a b", "-1 5", "0 5", "10 -1", " 100 5", "100  5"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        ck_assert_int_eq(config_set(&c, "save", bad[i], errbuf, sizeof(errbuf)), -1);
+        ck_assert_str_eq(errbuf, "ERR CONFIG SET failed (possibly related to argument 'save') - "
+                                 "Invalid save parameters");
+    }
+    ck_assert_int_eq(c.save.count, 2);
+    ck_assert_int_eq(config_set(&c, "save", "+5 0", errbuf, sizeof(errbuf)), 0);
+    ck_assert_int_eq(c.save.count, 1);
+    ck_assert_int_eq(c.save.rules[0].seconds, 5);
+    ck_assert_int_eq(config_set(&c, "save", "", errbuf, sizeof(errbuf)), 0);
+    ck_assert_int_eq(c.save.count, 0);
+    v = config_get_value(&c, CONFIG_ID_SAVE);
+    ck_assert_str_eq(v, "");
+    mem_free(v);
+    ck_assert_int_eq(config_rewrite(&c, c.config_file, errbuf, sizeof(errbuf)), 0);
+    v = read_file(c.config_file);
+    ck_assert_int_eq(strncmp(v, "save \"\"\nport 7000\n", 18), 0);
+    mem_free(v);
+    ck_assert_int_eq(config_set(&c, "save", "10 1 20 2", errbuf, sizeof(errbuf)), 0);
+    ck_assert_int_eq(config_rewrite(&c, c.config_file, errbuf, sizeof(errbuf)), 0);
+    v = read_file(c.config_file);
+    ck_assert_int_eq(strncmp(v, "save 10 1 20 2\nport 7000\n", 25), 0);
+    ck_assert_ptr_null(strstr(v + 25, "save"));
+    mem_free(v);
+    ck_assert_int_eq(config_set(&c, "dbfilename", "a/b.rdb", errbuf, sizeof(errbuf)), -1);
+    ck_assert_ptr_nonnull(strstr(errbuf, "dbfilename can't be a path, just a filename"));
+    config_free(&c);
+}
+END_TEST
+
 START_TEST(test_rewrite_no_file)
 {
     struct config c;
@@ -1555,6 +1601,7 @@ static Suite *config_suite(void)
     tc = tcase_create("rewrite");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_rewrite_no_file);
+    tcase_add_test(tc, test_save_rules);
     tcase_add_test(tc, test_rewrite_layout);
     tcase_add_test(tc, test_rewrite_trailing_lines);
     tcase_add_test(tc, test_rewrite_formats);
