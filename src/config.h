@@ -108,6 +108,8 @@ struct config {
     int hz;                   /* always CONFIG_HZ_MIN..CONFIG_HZ_MAX */
     long long stream_node_max_bytes;
     long long stream_node_max_entries;
+    long long hash_max_listpack_entries; /* a hash past either becomes a table */
+    long long hash_max_listpack_value;
     char *effect_trace_file;  /* testing hook; "" = none (see conf/runnel.conf) */
     /* Append-only file (aof.c). */
     int appendonly;
@@ -204,6 +206,10 @@ extern const char *const config_protected_names[];
       CONFIG_OFF(stream_node_max_bytes), "4096", 0, LLONG_MAX, CONFIG_MUTABLE, NULL)          \
     X(STREAM_NODE_MAX_ENTRIES, "stream-node-max-entries", CONFIG_TYPE_LL,                     \
       CONFIG_OFF(stream_node_max_entries), "100", 0, LLONG_MAX, CONFIG_MUTABLE, NULL)         \
+    X(HASH_MAX_LISTPACK_ENTRIES, "hash-max-listpack-entries", CONFIG_TYPE_LL,                 \
+      CONFIG_OFF(hash_max_listpack_entries), "512", 0, LLONG_MAX, CONFIG_MUTABLE, NULL)       \
+    X(HASH_MAX_LISTPACK_VALUE, "hash-max-listpack-value", CONFIG_TYPE_MEMORY,                 \
+      CONFIG_OFF(hash_max_listpack_value), "64", 0, LLONG_MAX, CONFIG_MUTABLE, NULL)          \
     X(EFFECT_TRACE_FILE, "effect-trace-file", CONFIG_TYPE_STRING,                             \
       CONFIG_OFF(effect_trace_file), "", 0, 0, 0, NULL)                                       \
     X(APPENDONLY, "appendonly", CONFIG_TYPE_BOOL, CONFIG_OFF(appendonly), "no", 0, 1,         \

@@ -109,6 +109,46 @@ void cmd_xnack(struct conn *c);
 void cmd_xackdel(struct conn *c);
 void cmd_xdelex(struct conn *c);
 
+/* cmd_string.c */
+void cmd_get(struct conn *c);
+void cmd_set(struct conn *c);
+void cmd_setnx(struct conn *c);
+void cmd_setex(struct conn *c);
+void cmd_psetex(struct conn *c);
+void cmd_getdel(struct conn *c);
+void cmd_getex(struct conn *c);
+void cmd_getset(struct conn *c);
+void cmd_mget(struct conn *c);
+void cmd_mset(struct conn *c);
+void cmd_msetnx(struct conn *c);
+void cmd_incr(struct conn *c);
+void cmd_decr(struct conn *c);
+void cmd_incrby(struct conn *c);
+void cmd_decrby(struct conn *c);
+void cmd_incrbyfloat(struct conn *c);
+void cmd_append(struct conn *c);
+void cmd_strlen(struct conn *c);
+void cmd_getrange(struct conn *c);
+void cmd_setrange(struct conn *c);
+
+/* cmd_hash.c */
+void cmd_hset(struct conn *c);
+void cmd_hsetnx(struct conn *c);
+void cmd_hget(struct conn *c);
+void cmd_hmget(struct conn *c);
+void cmd_hmset(struct conn *c);
+void cmd_hgetall(struct conn *c);
+void cmd_hdel(struct conn *c);
+void cmd_hexists(struct conn *c);
+void cmd_hlen(struct conn *c);
+void cmd_hstrlen(struct conn *c);
+void cmd_hincrby(struct conn *c);
+void cmd_hincrbyfloat(struct conn *c);
+void cmd_hkeys(struct conn *c);
+void cmd_hvals(struct conn *c);
+void cmd_hscan(struct conn *c);
+void cmd_hrandfield(struct conn *c);
+
 /* multi.c: cmd_multi, cmd_exec, cmd_discard, cmd_watch, cmd_unwatch (multi.h) */
 /* cmd_command.c: the COMMAND family (cmd_command.h) */
 
