@@ -51,7 +51,17 @@
  *
  * Speed: one pass over the entries with the iterator (no allocation per
  * entry), the PELs walked alongside as sorted cursors (no lookup per
- * record), everything through one 64 KiB buffer written with write(2). */
+ * record), everything through one 64 KiB buffer written with write(2).
+ *
+ * The other types, as Redis 7.0's rewrite writes them:
+ *
+ *   SET key value                  a string
+ *   HSET key f v ... (64 pairs a command)   a hash, in its own order, so a
+ *                                  listpack loads with the same order
+ *   PEXPIREAT key <ms>             keys with an expiry, as for streams
+ *
+ * A hash that became a table while small (a long field since deleted)
+ * loads as a listpack again, as it does in Redis. */
 #include "aof_base.h"
 
 #include <errno.h>
@@ -62,7 +72,9 @@
 #include <unistd.h>
 
 #include "aof_annotation.h"
+#include "cmd_hash.h"
 #include "cmd_stream.h"
+#include "cmd_string.h"
 #include "db.h"
 #include "effect.h"
 #include "log.h"
@@ -74,6 +86,7 @@
 
 #define BASE_BUF_SIZE (64 * 1024)
 #define BASE_XDEL_BATCH 64 /* placeholder IDs per XDEL */
+#define BASE_HSET_BATCH 64 /* field-value pairs per HSET (Redis's AOF_REWRITE_ITEMS_PER_CMD) */
 
 /* --- Buffered RESP output ------------------------------------------------ */
 
@@ -533,6 +546,36 @@ static void write_stream(struct base_out *o, const char *key, size_t klen, const
     mem_free(w.ph);
 }
 
+/* --- Strings and hashes ---------------------------------------------------------- */
+
+static void write_string(struct base_out *o, const char *key, size_t klen,
+                         const struct strobj *v)
+{
+    out_array(o, 3);
+    out_cstr(o, "SET");
+    out_bulk(o, key, klen);
+    out_bulk(o, v->buf, v->len);
+}
+
+static void write_hash(struct base_out *o, const char *key, size_t klen, const struct hash *h)
+{
+    size_t left = hash_len(h);
+    struct hash_iter it;
+    struct hash_pair p;
+    hash_iter_init(&it, h);
+    while (left && !o->err) {
+        size_t n = left < BASE_HSET_BATCH ? left : BASE_HSET_BATCH;
+        out_array(o, 2 + 2 * (uint64_t)n);
+        out_cstr(o, "HSET");
+        out_bulk(o, key, klen);
+        for (size_t i = 0; i < n && hash_iter_next(&it, &p); i++) {
+            out_bulk(o, p.field, p.flen);
+            out_bulk(o, p.value, p.vlen);
+        }
+        left -= n;
+    }
+}
+
 /* --- The data set -------------------------------------------------------------- */
 
 int aof_base_write(struct server *srv, int fd, long long *nkeys)
@@ -554,12 +597,17 @@ int aof_base_write(struct server *srv, int fd, long long *nkeys)
         struct dict_entry *de;
         while ((de = dict_iter_next(&di)) && !o->err) {
             const struct object *ob = de->val;
-            if (ob->type != &stream_object_type) {
+            if (ob->type == &stream_object_type) {
+                write_stream(o, de->key, de->klen, ob->ptr);
+            } else if (ob->type == &string_object_type) {
+                write_string(o, de->key, de->klen, ob->ptr);
+            } else if (ob->type == &hash_object_type) {
+                write_hash(o, de->key, de->klen, ob->ptr);
+            } else {
                 log_warning("AOF base: skipping key '%.*s' of type %s, which it cannot write",
                             (int)(de->klen > 64 ? 64 : de->klen), de->key, ob->type->name);
                 continue;
             }
-            write_stream(o, de->key, de->klen, ob->ptr);
             int64_t when = db_get_expire(de);
             if (when >= 0) {
                 out_array(o, 3);
