@@ -167,8 +167,9 @@ void cmd_restore(struct conn *c)
     long long now = server_mstime(srv);
     if (ttl && !absttl)
         ttl += now;
-    if (ttl && ttl <= now) {
-        /* Already expired: the key is not created; a replaced key is gone. */
+    if (ttl && ttl <= now && !srv->loading) {
+        /* Already expired: the key is not created; a replaced key is gone.
+         * (Not while loading: later commands of the file ran on the key.) */
         object_free(o);
         if (deleted) {
             server_key_modified(srv, c->db, key->ptr, key->len);

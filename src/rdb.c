@@ -44,6 +44,7 @@
  * consumer-name order. */
 #define RDB_AUX_ACTIVE_TIMES "runnel-active-times"
 #define RDB_FSYNC_EVERY (32LL * 1024 * 1024) /* rdb-save-incremental-fsync */
+#define RDB_BIG_IMAGE (64u * 1024 * 1024)   /* announce loads past this size */
 
 static int is_stream_type(int type)
 {
@@ -841,6 +842,8 @@ int rdb_load_buffer(struct server *srv, const void *buf, size_t len, size_t *con
     ls.now_ms = util_ustime() / 1000;
     ls.start_us = ls.last_log_us = util_ustime();
     rdb_reader_init(&ls.r, buf, len);
+    if (len >= RDB_BIG_IMAGE)
+        log_notice("Loading RDB of %.1f MB...", (double)len / (1024 * 1024));
     int was_loading = srv->loading;
     srv->loading = 1;
     int rc = load_body(&ls);
