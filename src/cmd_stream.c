@@ -812,6 +812,45 @@ int read_args_parse_or_reply(struct conn *c, bool group, struct read_args *a)
     return 0;
 }
 
+static bool key_holds_other_type(struct conn *c, const struct util_arg *key)
+{
+    struct object *o = db_lookup(c->srv, c->db, key->ptr, key->len,
+                                 DB_LOOKUP_NOSTATS | DB_LOOKUP_NOTOUCH);
+    return o && o->type != &stream_object_type;
+}
+
+/* A blocked XREAD re-run while one of its keys holds another type (a SET
+ * over the stream, or a key it waited for made as a string).  Redis 7.2+
+ * wakes an XREAD waiter only for a stream, so the client waits on; but
+ * when another key has entries for it, the command runs again and meets
+ * the WRONGTYPE (Redis's "Blocking XREAD: key type changed with SET"). */
+static void xread_rerun_wrongtype(struct conn *c, int streams_arg, int nstreams,
+                                  const struct stream_id *ids, const bool *last_entry,
+                                  long long timeout)
+{
+    for (int k = 0; k < nstreams; k++) {
+        const struct util_arg *key = &c->argv[streams_arg + k];
+        struct object *o = db_lookup(c->srv, c->db, key->ptr, key->len,
+                                     DB_LOOKUP_NOSTATS | DB_LOOKUP_NOTOUCH);
+        if (!o || o->type != &stream_object_type)
+            continue;
+        const struct stream *s = o->ptr;
+        if (!s->length)
+            continue;
+        struct stream_id last;
+        stream_last_entry(s, &last);
+        if (last_entry[k] || stream_id_cmp(&last, &ids[k]) > 0) {
+            reply_error(&c->out, WRONGTYPE);
+            return;
+        }
+    }
+    int *keys = mem_alloc(sizeof(int) * (size_t)nstreams);
+    for (int k = 0; k < nstreams; k++)
+        keys[k] = streams_arg + k;
+    block_for_keys(c, keys, nstreams, timeout);
+    mem_free(keys);
+}
+
 void cmd_xread(struct conn *c)
 {
     struct read_args a;
@@ -824,13 +863,19 @@ void cmd_xread(struct conn *c)
      * 7.4) asks for the last entry itself. */
     struct stream_id *ids = mem_alloc(sizeof(*ids) * (size_t)nstreams);
     bool *last_entry = mem_calloc(sizeof(bool) * (size_t)nstreams);
+    bool other_type = false; /* a re-run met a key of another type */
     for (int k = 0; k < nstreams; k++) {
         const struct util_arg *key = &c->argv[streams_arg + k];
         const struct util_arg *ida = &c->argv[streams_arg + nstreams + k];
-        int wrongtype;
-        struct stream *s = stream_lookup(c, key, DB_LOOKUP_NOSTATS, &wrongtype);
-        if (wrongtype)
-            goto done;
+        struct stream *s = NULL;
+        if (block_rerunning(c) && key_holds_other_type(c, key)) {
+            other_type = true;
+        } else {
+            int wrongtype;
+            s = stream_lookup(c, key, DB_LOOKUP_NOSTATS, &wrongtype);
+            if (wrongtype)
+                goto done;
+        }
         if (ida->len == 1 && ida->ptr[0] == '$') {
             ids[k] = s ? s->last_id : STREAM_ID_MIN;
             continue;
@@ -849,6 +894,10 @@ void cmd_xread(struct conn *c)
         if (parse_strict_id_or_reply(c, ida, 0, &spec) < 0)
             goto done;
         ids[k] = spec.id;
+    }
+    if (other_type) {
+        xread_rerun_wrongtype(c, streams_arg, nstreams, ids, last_entry, timeout);
+        goto done;
     }
 
     size_t handle = 0;
