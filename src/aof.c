@@ -16,6 +16,8 @@
 
 #include "aof_manifest.h"
 #include "aof_base.h"
+#include "rdb.h"
+#include "rdb_codec.h"
 #include "conn.h"
 #include "log.h"
 #include "mem.h"
@@ -613,18 +615,42 @@ static long long file_size_of(struct aof *a, const char *name)
     return n;
 }
 
+static int aof_rdb_flush(void *ud, const void *p, size_t len)
+{
+    size_t done;
+    return write_all(*(int *)ud, p, len, &done);
+}
+
+int aof_write_base_file(struct server *srv, int fd, int rdb, long long *nkeys)
+{
+    if (!rdb)
+        return aof_base_write(srv, fd, nkeys);
+    struct rdb_writer w;
+    rdb_writer_init(&w, aof_rdb_flush, &fd, srv->cfg.rdbcompression);
+    int rc = rdb_save_to_writer(srv, &w, 1);
+    if (rc == 0)
+        rc = rdb_writer_flush(&w);
+    int err = w.err;
+    rdb_writer_free(&w);
+    if (rc < 0 && err)
+        errno = err;
+    *nkeys = 0;
+    return rc;
+}
+
 /* A new data set on disk: base seq 1 written from memory now, incr seq 1,
  * the manifest (Redis 7 does this on its first start with appendonly yes). */
 static int aof_create_first(struct server *srv)
 {
     struct aof *a = srv->aof;
     struct aof_manifest *m = a->manifest;
-    aof_manifest_set_base(m, srv->cfg.appendfilename, 0);
+    int rdb = srv->cfg.aof_use_rdb_preamble;
+    aof_manifest_set_base(m, srv->cfg.appendfilename, rdb);
     char *path = aof_path(a, m->base->name);
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     long long nkeys = 0;
     int rc = -1;
-    if (fd < 0 || aof_base_write(srv, fd, &nkeys) < 0 || fsync(fd) < 0) {
+    if (fd < 0 || aof_write_base_file(srv, fd, rdb, &nkeys) < 0 || fsync(fd) < 0) {
         log_warning("Can't create the AOF base file %s: %s", path, strerror(errno));
     } else {
         log_notice("Creating AOF base file %s on server start", m->base->name);

@@ -103,6 +103,7 @@ struct aof {
 
     /* Rewrite child. */
     pid_t child;
+    int child_rdb;                /* the child writes an RDB-format base */
     long long child_start_ms;
     int rewrite_scheduled;
     long long rewrites;
@@ -167,6 +168,10 @@ void aof_info(struct server *srv, struct reply_buf *b);
 /* Files (aof_load.c).  Load one file of the manifest into the server;
  * `last` allows a truncated end. 0 ok, -1 refuse to start. */
 int aof_load_file(struct server *srv, const char *path, int last);
+
+/* Write a base file to fd: RDB (aof-use-rdb-preamble yes, as Redis 7
+ * does: <name>.<n>.base.rdb) or commands (.base.aof).  0 or -1 + errno. */
+int aof_write_base_file(struct server *srv, int fd, int rdb, long long *nkeys);
 
 /* Internals shared by aof.c and aof_rewrite.c. */
 char *aof_path(const struct aof *a, const char *name);

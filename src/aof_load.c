@@ -29,6 +29,7 @@
 #include "command.h"
 #include "conn.h"
 #include "log.h"
+#include "rdb.h"
 #include "mem.h"
 #include "server.h"
 #include "util.h"
@@ -93,19 +94,24 @@ int aof_load_file(struct server *srv, const char *path, int last)
         return -1;
     }
     madvise((void *)buf, len, MADV_SEQUENTIAL);
+    /* A base in RDB format (aof-use-rdb-preamble: Redis 7's .base.rdb, or
+     * an older single file with an RDB preamble followed by commands). */
+    size_t skip = 0;
     if (len >= 5 && memcmp(buf, "REDIS", 5) == 0) {
-        log_warning("The AOF file %s starts with an RDB preamble; loading RDB files is not "
-                    "supported by this version of Runnel yet.",
-                    base_name(path));
-        munmap((void *)buf, len);
-        return -1;
+        char err[512];
+        if (rdb_load_buffer(srv, buf, len, &skip, err, sizeof(err)) < 0) {
+            log_warning("Bad RDB preamble in the append only file %s: %s", base_name(path), err);
+            munmap((void *)buf, len);
+            return -1;
+        }
+        log_notice("Reading RDB base file on AOF loading...");
     }
 
     struct conn *c = conn_create_fake(srv);
     c->parser.max_bulk_len = LLONG_MAX; /* the file was accepted once */
     struct aof_scan scan;
     struct aof_scan_item it;
-    aof_scan_init(&scan, buf, len);
+    aof_scan_init(&scan, buf + skip, len - skip);
     int saved_discard = srv->effects.discard;
     srv->loading = 1;
     srv->effects.discard = 1;
@@ -121,14 +127,14 @@ int aof_load_file(struct server *srv, const char *path, int last)
              * EXEC never came (aof_scan reverts half transactions). */
             if (it.error[0])
                 log_warning("%s (%s)", it.error, base_name(path));
-            rc = truncate_at(srv, path, it.start, last);
+            rc = truncate_at(srv, path, skip + it.start, last);
             break;
         }
         if (k == AOF_ITEM_CORRUPT) {
             log_warning("Bad file format reading the append only file %s at offset %zu "
                         "(line %lld): %s: make a backup of your AOF file, then use "
                         "./runnel-check-aof --fix <filename.manifest>",
-                        base_name(path), it.bad, it.item_line, it.error);
+                        base_name(path), skip + it.bad, it.item_line, it.error);
             rc = -1;
             break;
         }
@@ -136,7 +142,7 @@ int aof_load_file(struct server *srv, const char *path, int last)
             char err[256];
             if (aof_annotation_apply(srv, c->db, it.text, it.text_len, err, sizeof(err)) < 0) {
                 log_warning("Bad annotation in the append only file %s at offset %zu: %s",
-                            base_name(path), it.start, err);
+                            base_name(path), skip + it.start, err);
                 rc = -1;
                 break;
             }

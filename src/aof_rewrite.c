@@ -27,7 +27,6 @@
 #include <unistd.h>
 
 #include "aof.h"
-#include "aof_base.h"
 #include "aof_manifest.h"
 #include "log.h"
 #include "mem.h"
@@ -62,7 +61,7 @@ static void rewrite_child(struct server *srv)
                     strerror(errno));
         _exit(1);
     }
-    if (aof_base_write(srv, fd, &nkeys) < 0 || fsync(fd) < 0) {
+    if (aof_write_base_file(srv, fd, a->child_rdb, &nkeys) < 0 || fsync(fd) < 0) {
         log_warning("Write error writing append only file on disk: %s", strerror(errno));
         close(fd);
         unlink(path);
@@ -130,6 +129,7 @@ int aof_rewrite_background(struct server *srv, char *err, size_t errlen)
         a->temp_incr = tn;
     }
     long long start = util_ustime();
+    a->child_rdb = srv->cfg.aof_use_rdb_preamble;
     pid_t pid = fork();
     if (pid < 0) {
         snprintf(err, errlen, "ERR Can't rewrite append only file in background: fork: %s",
@@ -191,7 +191,7 @@ static void rewrite_done(struct server *srv, pid_t pid)
     char *tpath = aof_path(a, tname);
     struct aof_manifest *old = a->manifest;
     struct aof_manifest *next = aof_manifest_dup(old);
-    aof_manifest_set_base(next, srv->cfg.appendfilename, 0);
+    aof_manifest_set_base(next, srv->cfg.appendfilename, a->child_rdb);
     char *bpath = aof_path(a, next->base->name);
     int ok = 0;
     if (rename(tpath, bpath) < 0) {

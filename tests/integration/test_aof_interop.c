@@ -142,9 +142,10 @@ static int check_aof_valid(const char *dir)
     return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }
 
-static void runnel_to_redis(int rewrite)
+static void runnel_to_redis(int rewrite, int rdb_base)
 {
-    static const char *const args[] = {"--appendonly", "yes", NULL};
+    const char *const args[] = {"--appendonly", "yes", "--aof-use-rdb-preamble",
+                                rdb_base ? "yes" : "no", NULL};
     struct test_server s;
     ck_assert_int_eq(test_server_start(&s, args), 0);
     redisContext *c = test_connect(&s);
@@ -175,22 +176,29 @@ static void runnel_to_redis(int rewrite)
 
 START_TEST(test_redis_loads_runnel_incr)
 {
-    runnel_to_redis(0);
+    runnel_to_redis(0, 0);
 }
 END_TEST
 
 START_TEST(test_redis_loads_runnel_base)
 {
-    runnel_to_redis(1);
+    runnel_to_redis(1, 0);
 }
 END_TEST
 
-START_TEST(test_runnel_loads_redis)
+/* The base in RDB format, as Redis 7 writes it by default. */
+START_TEST(test_redis_loads_runnel_rdb_base)
+{
+    runnel_to_redis(1, 1);
+}
+END_TEST
+
+static void redis_to_runnel(int rdb_base)
 {
     char dir[] = "/tmp/runnel-interop-XXXXXX";
     ck_assert_ptr_nonnull(mkdtemp(dir));
-    static const char *const rargs[] = {"--appendonly", "yes", "--aof-use-rdb-preamble", "no",
-                                        "--appendfsync", "always", NULL};
+    const char *const rargs[] = {"--appendonly", "yes", "--aof-use-rdb-preamble",
+                                 rdb_base ? "yes" : "no", "--appendfsync", "always", NULL};
     struct test_oracle o;
     ck_assert_int_eq(test_oracle_start(&o, dir, rargs), 0);
     redisContext *c = test_oracle_connect(&o);
@@ -224,6 +232,18 @@ START_TEST(test_runnel_loads_redis)
     free(theirs);
     test_server_stop(&s);
 }
+
+START_TEST(test_runnel_loads_redis)
+{
+    redis_to_runnel(0);
+}
+END_TEST
+
+/* Redis 7's default: the base is an RDB file. */
+START_TEST(test_runnel_loads_redis_rdb_base)
+{
+    redis_to_runnel(1);
+}
 END_TEST
 
 Suite *aof_interop_suite(void);
@@ -234,7 +254,9 @@ Suite *aof_interop_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_redis_loads_runnel_incr);
     tcase_add_test(tc, test_redis_loads_runnel_base);
+    tcase_add_test(tc, test_redis_loads_runnel_rdb_base);
     tcase_add_test(tc, test_runnel_loads_redis);
+    tcase_add_test(tc, test_runnel_loads_redis_rdb_base);
     suite_add_tcase(s, tc);
     return s;
 }
