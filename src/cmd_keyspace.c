@@ -567,15 +567,14 @@ void cmd_object_encoding(struct conn *c)
 {
     struct object *o = object_lookup_or_reply(c);
     if (o)
-        reply_bulk_cstr(&c->out,
-                        o->type->encoding_of ? o->type->encoding_of(o->ptr) : o->type->encoding);
+        reply_bulk_cstr(&c->out, object_encoding(o));
 }
 
 void cmd_object_refcount(struct conn *c)
 {
     struct object *o = object_lookup_or_reply(c);
     if (o)
-        reply_int(&c->out, o->type->refcount ? o->type->refcount(o->ptr) : 1);
+        reply_int(&c->out, object_refcount(o));
 }
 
 void cmd_object_idletime(struct conn *c)

@@ -48,6 +48,16 @@ void object_free(struct object *o)
     mem_free(o);
 }
 
+const char *object_encoding(const struct object *o)
+{
+    return o->type->encoding_of ? o->type->encoding_of(o->ptr) : o->type->encoding;
+}
+
+long long object_refcount(const struct object *o)
+{
+    return o->type->refcount ? o->type->refcount(o->ptr) : 1;
+}
+
 static int db_is_expired(struct server *srv, const struct dict_entry *e)
 {
     /* While the AOF loads, a key lives until the file says otherwise: the

@@ -56,6 +56,9 @@ void db_free(struct db *db);
 
 struct object *object_new(const struct object_type *type, void *ptr, uint32_t lru);
 void object_free(struct object *o);
+/* OBJECT ENCODING's and OBJECT REFCOUNT's answers (DEBUG OBJECT's too). */
+const char *object_encoding(const struct object *o);
+long long object_refcount(const struct object *o);
 
 /* Lookup flags */
 #define DB_LOOKUP_NOTOUCH 1 /* do not update the access time (TYPE, OBJECT) */
