@@ -112,7 +112,7 @@ START_TEST(test_conversion_rules)
     /* More fields than max_entries. */
     struct hash *h = hash_new(2);
     for (int i = 0; i < 4; i++) {
-        char f[8];
+        char f[16];
         snprintf(f, sizeof(f), "f%d", i);
         set(h, f, "v", &TINY);
     }
@@ -125,7 +125,7 @@ START_TEST(test_conversion_rules)
     ck_assert_str_eq(get(h, "f0", buf, sizeof(buf)), "changed");
     /* Never back, even when small again. */
     for (int i = 0; i < 5; i++) {
-        char f[8];
+        char f[16];
         snprintf(f, sizeof(f), "f%d", i);
         ck_assert(hash_delete(h, f, strlen(f)));
     }
