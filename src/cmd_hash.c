@@ -475,7 +475,7 @@ void cmd_hscan(struct conn *c)
      * are two, one with NOVALUES) or ten times as many buckets were
      * visited; a listpack comes whole. */
     struct pair_list l = {NULL, 0, 0};
-    long long budget = count * 10;
+    long long budget = count > LLONG_MAX / 10 ? LLONG_MAX : count * 10;
     size_t per = novalues ? 1 : 2;
     do {
         cursor = hash_scan(h, cursor, pair_collect, &l);

@@ -171,7 +171,7 @@ void cmd_scan(struct conn *c)
     /* As Redis: visit buckets until `count` keys are collected or ten
      * times as many buckets were visited. */
     struct scan_batch b = {NULL, 0, 0};
-    long long budget = count * 10;
+    long long budget = count > LLONG_MAX / 10 ? LLONG_MAX : count * 10;
     do {
         cursor = dict_scan(&c->db->keys, cursor, scan_collect, &b);
     } while (cursor && budget-- && b.n < count);
