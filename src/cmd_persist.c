@@ -12,7 +12,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cmd_stream.h"
 #include "command.h"
 #include "conn.h"
 #include "handlers.h"
@@ -85,13 +84,12 @@ void cmd_dump(struct conn *c)
         reply_null(&c->out);
         return;
     }
-    if (o->type != &stream_object_type) {
+    unsigned char *payload;
+    size_t len;
+    if (rdb_dump_payload(c->srv, o, &payload, &len) < 0) {
         reply_errorf(&c->out, "ERR DUMP of a %s is not supported yet", o->type->name);
         return;
     }
-    unsigned char *payload;
-    size_t len;
-    rdb_dump_payload(c->srv, o, &payload, &len);
     reply_bulk(&c->out, (const char *)payload, len);
     mem_free(payload);
 }

@@ -123,8 +123,6 @@ struct config {
     int no_appendfsync_on_rewrite;
     int auto_aof_rewrite_percentage;
     long long auto_aof_rewrite_min_size;
-
-    char *config_file;        /* absolute path of the file loaded, or NULL */
     /* Snapshots (snapshot.c, rdb.c). */
     struct config_save save;
     char *dbfilename;
@@ -135,6 +133,8 @@ struct config {
     int stop_writes_on_bgsave_error;
     int rdb_key_save_delay;   /* testing hook: microseconds slept per key saved */
     int enable_debug_command; /* enum config_protected_action */
+
+    char *config_file;        /* absolute path of the file loaded, or NULL */
     config_apply_fn *apply;   /* runtime hook, or NULL */
     void *apply_opaque;
 };
@@ -164,9 +164,9 @@ enum config_type {
 
 extern const char *const config_loglevel_names[]; /* NULL-terminated */
 extern const char *const config_appendfsync_names[];
+extern const char *const config_protected_names[];
 
 /* X(id, name, type, field offset, default, min, max, flags, enum names).
-extern const char *const config_protected_names[];
  * Defaults are written as a config file would write them; they go through
  * the same parser as user input.  min/max bound numeric types. */
 #define CONFIG_OPTIONS(X)                                                                     \

@@ -7,9 +7,8 @@
  * stops at the end of the buffer with an error that names the offset, and
  * a key or object that does not decode is an error, not a crash.  Keys of
  * the types Redis defines but Runnel does not serve are decoded far enough
- * to skip them (every encoding those types have had from RDB 1 to 12), and
- * counted; only module data and types no Redis defines stop a load, because
- * their extent cannot be known. */
+ * to skip them (rdb_object.c) and counted; only module data and types no
+ * Redis defines stop a load, because their extent cannot be known. */
 #include "rdb.h"
 
 #include <errno.h>
@@ -29,6 +28,7 @@
 #include "log.h"
 #include "mem.h"
 #include "rdb_codec.h"
+#include "rdb_object.h"
 #include "rdb_stream.h"
 #include "server.h"
 #include "snapshot.h"
@@ -45,23 +45,6 @@
 #define RDB_AUX_ACTIVE_TIMES "runnel-active-times"
 #define RDB_FSYNC_EVERY (32LL * 1024 * 1024) /* rdb-save-incremental-fsync */
 #define RDB_BIG_IMAGE (64u * 1024 * 1024)   /* announce loads past this size */
-
-static int is_stream_type(int type)
-{
-    return type == RDB_TYPE_STREAM_LISTPACKS || type == RDB_TYPE_STREAM_LISTPACKS_2 ||
-           type == RDB_TYPE_STREAM_LISTPACKS_3 || type == RDB_TYPE_STREAM_LISTPACKS_4 ||
-           type == RDB_TYPE_STREAM_LISTPACKS_5;
-}
-
-/* The stream type to write s with, and the RDB version that needs: 7.0's
- * type and version unless the stream holds state 7.0 cannot carry. */
-static int rdb_stream_type_version(const struct stream *s, int *version)
-{
-    *version = rdb_stream_rdbver_for(s);
-    if (*version < RDB_VERSION_WRITE)
-        *version = RDB_VERSION_WRITE;
-    return rdb_stream_type_for(s, *version);
-}
 
 /* --- Saving ------------------------------------------------------------------ */
 
@@ -93,13 +76,12 @@ static int rdb_file_version(struct server *srv, long long *needs_newer)
         struct dict_entry *e;
         while ((e = dict_iter_next(&it))) {
             const struct object *o = e->val;
-            if (o->type != &stream_object_type) {
+            int v = rdb_object_min_version(o);
+            if (v < 0) {
                 log_warning("Can't save key '%.*s' (db %d): no RDB encoding for type %s yet",
                             (int)(e->klen > 64 ? 64 : e->klen), e->key, i, o->type->name);
                 return -1;
             }
-            int v;
-            rdb_stream_type_version(o->ptr, &v);
             if (v > RDB_VERSION_WRITE)
                 (*needs_newer)++;
             if (v > version)
@@ -142,16 +124,15 @@ static int save_active_times(struct rdb_writer *w, const struct stream *s)
 static int save_key(struct server *srv, struct rdb_writer *w, const struct dict_entry *e,
                     int version)
 {
-    const struct object *o = e->val; /* a stream: rdb_file_version checked */
+    const struct object *o = e->val; /* of a type rdb_file_version checked */
     if (e->aux >= 0) {
         rdb_write_byte(w, RDB_OPCODE_EXPIRETIME_MS);
         rdb_write_millis(w, e->aux);
     }
-    int type = rdb_stream_type_for(o->ptr, version);
+    int type = rdb_object_type(o, version);
     rdb_write_byte(w, (unsigned char)type);
     rdb_write_string(w, e->key, e->klen);
-    if (rdb_stream_write(w, o->ptr, type, (size_t)srv->cfg.stream_node_max_bytes,
-                         (size_t)srv->cfg.stream_node_max_entries) < 0)
+    if (rdb_object_write(srv, w, o, type) < 0)
         return -1;
     if (type == RDB_TYPE_STREAM_LISTPACKS || type == RDB_TYPE_STREAM_LISTPACKS_2)
         return save_active_times(w, o->ptr);
@@ -317,14 +298,12 @@ int rdb_save_file(struct server *srv, const char *path, char *err, size_t errlen
 
 size_t rdb_object_serialized_len(struct server *srv, const struct object *o)
 {
-    if (o->type != &stream_object_type)
+    int version = rdb_object_min_version(o);
+    if (version < 0)
         return 0;
-    int version;
-    int type = rdb_stream_type_version(o->ptr, &version);
     struct rdb_writer w;
     rdb_writer_init(&w, NULL, NULL, srv->cfg.rdbcompression);
-    rdb_stream_write(&w, o->ptr, type, (size_t)srv->cfg.stream_node_max_bytes,
-                     (size_t)srv->cfg.stream_node_max_entries);
+    rdb_object_write(srv, &w, o, rdb_object_type(o, version));
     size_t n = (size_t)w.total;
     rdb_writer_free(&w);
     return n;
@@ -332,22 +311,24 @@ size_t rdb_object_serialized_len(struct server *srv, const struct object *o)
 
 /* --- DUMP / RESTORE ------------------------------------------------------------- */
 
-void rdb_dump_payload(struct server *srv, const struct object *o, unsigned char **out,
-                      size_t *len)
+int rdb_dump_payload(struct server *srv, const struct object *o, unsigned char **out,
+                     size_t *len)
 {
-    int version;
-    int type = rdb_stream_type_version(o->ptr, &version);
+    int version = rdb_object_min_version(o);
+    if (version < 0)
+        return -1;
+    int type = rdb_object_type(o, version);
     struct rdb_writer w;
     rdb_writer_init(&w, NULL, NULL, srv->cfg.rdbcompression);
     rdb_write_byte(&w, (unsigned char)type);
-    rdb_stream_write(&w, o->ptr, type, (size_t)srv->cfg.stream_node_max_bytes,
-                     (size_t)srv->cfg.stream_node_max_entries);
+    rdb_object_write(srv, &w, o, type);
     unsigned char ver[2] = {(unsigned char)(version & 0xff), (unsigned char)(version >> 8)};
     rdb_write_raw(&w, ver, 2);
     rdb_write_checksum(&w, 1);
     *len = w.len;
     *out = mem_memdup(w.buf, w.len);
     rdb_writer_free(&w);
+    return 0;
 }
 
 int rdb_verify_payload(const void *p, size_t len)
@@ -364,179 +345,30 @@ int rdb_verify_payload(const void *p, size_t len)
     return rdb_crc64(0, b, len - 8) == want ? 0 : -1;
 }
 
-static const char *rdb_type_name(int type);
-
 int rdb_restore_payload(struct server *srv, const void *p, size_t len, struct object **out,
                         int *unsupported, char *err, size_t errlen)
 {
     struct rdb_reader r;
     unsigned char type;
+    const char *skipped;
     *unsupported = 0;
     rdb_reader_init(&r, p, len - 10);
-    if (rdb_read_byte(&r, &type) < 0) {
+    if (rdb_read_byte(&r, &type) < 0 || rdb_object_read(srv, &r, type, out, &skipped) < 0) {
         snprintf(err, errlen, "%s", r.err);
         return -1;
     }
-    if (!is_stream_type(type)) {
-        const char *name = rdb_type_name(type);
-        *unsupported = name != NULL;
-        snprintf(err, errlen, "%s%s", name ? "the payload holds a " : "unknown RDB type",
-                 name ? name : "");
-        return -1;
-    }
-    struct stream *s = NULL;
-    if (rdb_stream_read(&r, type, &s, (size_t)srv->cfg.stream_node_max_bytes,
-                        (size_t)srv->cfg.stream_node_max_entries) < 0) {
-        snprintf(err, errlen, "%s", r.err);
+    if (!*out) {
+        *unsupported = 1;
+        snprintf(err, errlen, "the payload holds a %s", skipped);
         return -1;
     }
     if (r.pos != r.len) {
-        stream_free(s);
+        object_free(*out);
+        *out = NULL;
         snprintf(err, errlen, "%zu bytes after the object", r.len - r.pos);
         return -1;
     }
-    *out = object_new(&stream_object_type, s, srv->lru_clock);
     return 0;
-}
-
-/* --- Loading: skipping what Runnel does not serve --------------------------------- */
-
-/* Names of the types Redis defines that Runnel can skip (NULL otherwise). */
-static const char *rdb_type_name(int type)
-{
-    switch (type) {
-    case RDB_TYPE_STRING:
-        return "string";
-    case RDB_TYPE_LIST:
-    case RDB_TYPE_LIST_ZIPLIST:
-    case RDB_TYPE_LIST_QUICKLIST:
-    case RDB_TYPE_LIST_QUICKLIST_2:
-        return "list";
-    case RDB_TYPE_SET:
-    case RDB_TYPE_SET_INTSET:
-    case RDB_TYPE_SET_LISTPACK:
-        return "set";
-    case RDB_TYPE_ZSET:
-    case RDB_TYPE_ZSET_2:
-    case RDB_TYPE_ZSET_ZIPLIST:
-    case RDB_TYPE_ZSET_LISTPACK:
-        return "zset";
-    case RDB_TYPE_HASH:
-    case RDB_TYPE_HASH_ZIPMAP:
-    case RDB_TYPE_HASH_ZIPLIST:
-    case RDB_TYPE_HASH_LISTPACK:
-        return "hash";
-    default:
-        return NULL;
-    }
-}
-
-enum { SKIP_STRING, SKIP_LIST, SKIP_SET, SKIP_ZSET, SKIP_HASH, SKIP_KINDS };
-static const char *const skip_kind_names[SKIP_KINDS] = {"string", "list", "set", "zset", "hash"};
-
-static int skip_kind(int type)
-{
-    const char *n = rdb_type_name(type);
-    for (int i = 0; n && i < SKIP_KINDS; i++)
-        if (strcmp(n, skip_kind_names[i]) == 0)
-            return i;
-    return -1;
-}
-
-/* Skip `count` strings. */
-static int skip_strings(struct rdb_reader *r, uint64_t count)
-{
-    for (uint64_t i = 0; i < count; i++)
-        if (rdb_skip_string(r) < 0)
-            return -1;
-    return 0;
-}
-
-/* The old zset score: one length byte (253 nan, 254 +inf, 255 -inf) and
- * that many bytes of decimal text. */
-static int skip_old_double(struct rdb_reader *r)
-{
-    unsigned char n;
-    if (rdb_read_byte(r, &n) < 0)
-        return -1;
-    if (n >= 253)
-        return 0;
-    if (r->len - r->pos < n) {
-        snprintf(r->err, sizeof(r->err), "truncated score at offset %zu", r->pos);
-        return -1;
-    }
-    r->pos += n;
-    return 0;
-}
-
-/* A count that cannot fit in what is left of the input is corruption (each
- * element takes at least one byte). */
-static int read_count(struct rdb_reader *r, uint64_t *n, uint64_t per)
-{
-    if (rdb_read_len(r, n, NULL) < 0)
-        return -1;
-    if (per && *n > (r->len - r->pos) / per) {
-        snprintf(r->err, sizeof(r->err), "element count %" PRIu64 " past the end at offset %zu",
-                 *n, r->pos);
-        return -1;
-    }
-    return 0;
-}
-
-/* Skip one object of a type rdb_type_name knows. */
-static int skip_object(struct rdb_reader *r, int type)
-{
-    uint64_t n;
-    switch (type) {
-    case RDB_TYPE_STRING:
-    case RDB_TYPE_HASH_ZIPMAP:
-    case RDB_TYPE_LIST_ZIPLIST:
-    case RDB_TYPE_SET_INTSET:
-    case RDB_TYPE_ZSET_ZIPLIST:
-    case RDB_TYPE_HASH_ZIPLIST:
-    case RDB_TYPE_HASH_LISTPACK:
-    case RDB_TYPE_ZSET_LISTPACK:
-    case RDB_TYPE_SET_LISTPACK:
-        return rdb_skip_string(r);
-    case RDB_TYPE_LIST:
-    case RDB_TYPE_SET:
-    case RDB_TYPE_LIST_QUICKLIST:
-        if (read_count(r, &n, 1) < 0)
-            return -1;
-        return skip_strings(r, n);
-    case RDB_TYPE_HASH:
-        if (read_count(r, &n, 2) < 0)
-            return -1;
-        return skip_strings(r, n * 2);
-    case RDB_TYPE_ZSET:
-        if (read_count(r, &n, 2) < 0)
-            return -1;
-        for (uint64_t i = 0; i < n; i++)
-            if (rdb_skip_string(r) < 0 || skip_old_double(r) < 0)
-                return -1;
-        return 0;
-    case RDB_TYPE_ZSET_2:
-        if (read_count(r, &n, 9) < 0)
-            return -1;
-        for (uint64_t i = 0; i < n; i++) {
-            double d;
-            if (rdb_skip_string(r) < 0 || rdb_read_binary_double(r, &d) < 0)
-                return -1;
-        }
-        return 0;
-    case RDB_TYPE_LIST_QUICKLIST_2:
-        if (read_count(r, &n, 2) < 0)
-            return -1;
-        for (uint64_t i = 0; i < n; i++) {
-            uint64_t container;
-            if (rdb_read_len(r, &container, NULL) < 0 || rdb_skip_string(r) < 0)
-                return -1;
-        }
-        return 0;
-    default:
-        snprintf(r->err, sizeof(r->err), "cannot skip RDB type %d at offset %zu", type, r->pos);
-        return -1;
-    }
 }
 
 /* --- Loading ------------------------------------------------------------------------ */
@@ -549,7 +381,9 @@ struct load_state {
     long long now_ms;
     long long keys_loaded;
     long long keys_expired;
-    long long skipped[SKIP_KINDS];
+    const char *skipped_kind[8];   /* kinds of keys skipped, and how many */
+    long long skipped[8];
+    int nkinds;
     long long functions_skipped;
     struct stream *last_stream;  /* the key just loaded (NULL: skipped) */
     long long start_us, last_log_us;
@@ -631,6 +465,20 @@ static int load_aux(struct load_state *ls)
     return 0;
 }
 
+static void count_skipped(struct load_state *ls, const char *kind)
+{
+    for (int i = 0; i < ls->nkinds; i++) {
+        if (strcmp(ls->skipped_kind[i], kind) == 0) {
+            ls->skipped[i]++;
+            return;
+        }
+    }
+    if (ls->nkinds < 8) {
+        ls->skipped_kind[ls->nkinds] = kind;
+        ls->skipped[ls->nkinds++] = 1;
+    }
+}
+
 /* One key of type `type` (its type byte was read) into db. */
 static int load_key(struct load_state *ls, struct db *db, int type, long long expire,
                     long long idle)
@@ -642,32 +490,23 @@ static int load_key(struct load_state *ls, struct db *db, int type, long long ex
     ls->last_stream = NULL;
     if (rdb_read_string(&ls->r, &key, &klen) < 0)
         return load_reader_fail(ls);
-    if (!is_stream_type(type)) {
-        int kind = skip_kind(type);
-        if (kind < 0) {
-            mem_free(key);
-            if (type == RDB_TYPE_MODULE_2 || type == 6)
-                return load_fail(ls, "key at offset %zu holds module data (RDB type %d), which "
-                                     "Runnel cannot load",
-                                 key_at, type);
-            return load_fail(ls, "unknown RDB type %d at offset %zu", type, key_at - 1);
-        }
+    struct object *o = NULL;
+    const char *skipped = NULL;
+    if (rdb_object_read(srv, &ls->r, type, &o, &skipped) < 0) {
+        int rc = load_fail(ls, "key '%.*s' (RDB type %d): %s", (int)(klen > 64 ? 64 : klen), key,
+                           type, ls->r.err[0] ? ls->r.err : "corrupt RDB data");
         mem_free(key);
-        if (skip_object(&ls->r, type) < 0)
-            return load_reader_fail(ls);
-        ls->skipped[kind]++;
-        return 0;
+        return rc;
     }
-    struct stream *s = NULL;
-    if (rdb_stream_read(&ls->r, type, &s, (size_t)srv->cfg.stream_node_max_bytes,
-                        (size_t)srv->cfg.stream_node_max_entries) < 0) {
+    if (!o) {
+        count_skipped(ls, skipped);
         mem_free(key);
-        return load_reader_fail(ls);
+        return 0;
     }
     /* A master drops keys whose time has passed (Redis's rdbLoad); an AOF
      * base keeps them, the AOF's own commands follow. */
     if (expire != -1 && expire < ls->now_ms && !ls->aof_base) {
-        stream_free(s);
+        object_free(o);
         mem_free(key);
         ls->keys_expired++;
         return 0;
@@ -675,20 +514,20 @@ static int load_key(struct load_state *ls, struct db *db, int type, long long ex
     if (dict_find(&db->keys, key, klen) && srv->snap && srv->snap->load_merge) {
         db_delete(db, key, klen); /* DEBUG RELOAD MERGE: the file's copy wins */
     } else if (dict_find(&db->keys, key, klen)) {
-        stream_free(s);
+        object_free(o);
         int rc = load_fail(ls, "duplicate key '%.*s' in db %d at offset %zu",
                            (int)(klen > 64 ? 64 : klen), key, db->id, key_at);
         mem_free(key);
         return rc;
     }
-    uint32_t lru = srv->lru_clock;
     if (idle > 0)
-        lru = idle >= (long long)lru ? 0 : lru - (uint32_t)idle;
-    struct dict_entry *e = db_add(db, key, klen, object_new(&stream_object_type, s, lru));
+        o->lru = idle >= (long long)o->lru ? 0 : o->lru - (uint32_t)idle;
+    struct dict_entry *e = db_add(db, key, klen, o);
     if (expire != -1)
         db_set_expire(db, e, expire < 0 ? 0 : expire); /* -1 is "none" here */
     mem_free(key);
-    ls->last_stream = s;
+    if (o->type == &stream_object_type)
+        ls->last_stream = o->ptr;
     ls->keys_loaded++;
     return 0;
 }
@@ -812,12 +651,10 @@ static void load_report(struct load_state *ls)
     long long total = 0;
     char detail[256] = "";
     size_t dl = 0;
-    for (int i = 0; i < SKIP_KINDS; i++) {
-        if (!ls->skipped[i])
-            continue;
+    for (int i = 0; i < ls->nkinds; i++) {
         total += ls->skipped[i];
         int n = snprintf(detail + dl, sizeof(detail) - dl, "%s%s %lld", dl ? ", " : "",
-                         skip_kind_names[i], ls->skipped[i]);
+                         ls->skipped_kind[i], ls->skipped[i]);
         if (n > 0 && (size_t)n < sizeof(detail) - dl)
             dl += (size_t)n;
     }

@@ -9,14 +9,14 @@
  *   payload  type object, RDB version (2 bytes LE), CRC64 (8 bytes LE)
  *
  * The byte-level pieces (lengths, strings, LZF, CRC64, listpacks) are in
- * rdb_codec.h, a stream object's encoding in rdb_stream.h.  This file adds
- * the structure around them and the keyspace: which version a file gets
- * (10, as Redis 7.0 writes, unless a stream holds state 7.0 cannot carry),
- * which keys are dropped at load (expired ones, as a master does), which
- * types are skipped (every type Redis defines whose encoding is known but
- * which Runnel does not serve: counted and reported once) and which stop
- * the load (module data, unknown types, corruption: an error naming the
- * offset, never a crash). */
+ * rdb_codec.h, one value per type in rdb_object.h (streams through
+ * rdb_stream.h, strings, hashes).  This file adds the structure around them
+ * and the keyspace: which version a file gets (10, as Redis 7.0 writes,
+ * unless a stream holds state 7.0 cannot carry), which keys are dropped at
+ * load (expired ones, as a master does), which are skipped (the types Redis
+ * defines but Runnel does not serve: counted and reported once) and what
+ * stops the load (module data, unknown types, corruption: an error naming
+ * the key and the offset, never a crash). */
 #ifndef RUNNEL_RDB_H
 #define RUNNEL_RDB_H
 
@@ -61,9 +61,10 @@ int rdb_load_file(struct server *srv, const char *path, char *err, size_t errlen
  * serializedlength). */
 size_t rdb_object_serialized_len(struct server *srv, const struct object *o);
 
-/* DUMP: the payload of o, mem_alloc'd into *out. */
-void rdb_dump_payload(struct server *srv, const struct object *o, unsigned char **out,
-                      size_t *len);
+/* DUMP: the payload of o, mem_alloc'd into *out; -1 when o's type has no
+ * RDB form. */
+int rdb_dump_payload(struct server *srv, const struct object *o, unsigned char **out,
+                     size_t *len);
 /* RESTORE's first check: 0 when the payload's RDB version is one Runnel
  * reads and its CRC64 matches (DUMP always computes it, whatever
  * rdbchecksum says), else -1. */

@@ -1,8 +1,9 @@
 /* check_rdb.c -- Check suite for rdb.c: the file structure around the keys.
  *
  * Images are built here with the codec's writer: a header, aux fields,
- * SELECTDB/RESIZEDB, keys of every type Redis defines (the ones Runnel does
- * not serve must be skipped, in each of their encodings), expiry opcodes,
+ * SELECTDB/RESIZEDB, keys of every type Redis defines (strings and hashes
+ * loaded, in each of their encodings; the types Runnel does not serve
+ * skipped, in each of theirs), expiry opcodes,
  * EOF and the CRC64.  The stream object is the one Redis 7.0 DUMPs for
  * "XADD y 1-1 a 1" (its payload without type byte and footer).  Then:
  * every truncation and every bit flip of an image fails with a message and
@@ -16,6 +17,8 @@
 
 #include "cmd_stream.h"
 #include "config.h"
+#include "hash.h"
+#include "strobj.h"
 #include "db.h"
 #include "log.h"
 #include "mem.h"
@@ -77,8 +80,9 @@ static void put_key(struct rdb_writer *w, int type, const char *key)
 
 enum image_opts { IMG_PLAIN = 0, IMG_EXPIRED = 1, IMG_AOF_BASE = 2 };
 
-/* A file with one key of every skippable encoding around two streams (db
- * 0 and db 5), old and new expiry opcodes, IDLE/FREQ and a function. */
+/* A file with one key of every skippable encoding, a string, hashes in
+ * their three encodings and two streams (db 0 and db 5), old and new
+ * expiry opcodes, IDLE/FREQ and a function. */
 static unsigned char *image(size_t *len, int opts)
 {
     struct rdb_writer w;
@@ -95,7 +99,7 @@ static unsigned char *image(size_t *len, int opts)
     rdb_write_byte(&w, RDB_OPCODE_SELECTDB);
     rdb_write_len(&w, 0);
     rdb_write_byte(&w, RDB_OPCODE_RESIZEDB);
-    rdb_write_len(&w, 12);
+    rdb_write_len(&w, 13);
     rdb_write_len(&w, 1);
     put_key(&w, RDB_TYPE_STRING, "str");
     rdb_write_string(&w, "hello", 5);
@@ -122,7 +126,22 @@ static unsigned char *image(size_t *len, int opts)
     rdb_write_string(&w, "f", 1);
     rdb_write_string(&w, "v", 1);
     put_key(&w, RDB_TYPE_HASH_LISTPACK, "hlp");
-    rdb_write_string(&w, "opaque listpack bytes", 21);
+    struct lp_builder b;
+    lp_builder_init(&b);
+    lp_append_string(&b, "a", 1);
+    lp_append_string(&b, "1", 1);
+    lp_append_string(&b, "b", 1);
+    lp_append_string(&b, "two", 3);
+    size_t lplen;
+    unsigned char *lp = lp_builder_finish(&b, &lplen);
+    rdb_write_string(&w, lp, lplen);
+    mem_free(lp);
+    /* Redis 6.2's ziplist: f v, n 12 (an immediate), m 12345 (int16). */
+    put_key(&w, RDB_TYPE_HASH_ZIPLIST, "hzl");
+    rdb_write_string(&w,
+                     "\x1d\x00\x00\x00\x18\x00\x00\x00\x06\x00"
+                     "\x00\x01\x66\x03\x01\x76\x03\x01\x6e\x03\xfd\x02\x01\x6d\x03\xc0\x39\x30\xff",
+                     29);
     put_key(&w, RDB_TYPE_SET_INTSET, "intset");
     rdb_write_string(&w, "opaque", 6);
     put_key(&w, RDB_TYPE_LIST_QUICKLIST, "ql");
@@ -174,8 +193,31 @@ START_TEST(test_load_skips_what_is_not_served)
     ck_assert_uint_eq(used, len);
     ck_assert_int_eq(srv->dirty, 0);
     ck_assert_int_eq(srv->loading, 0);
-    ck_assert_int_eq(total_keys(srv), 2);
-    struct dict_entry *e = dict_find(&srv->dbs[0].keys, "y", 1);
+    ck_assert_int_eq(total_keys(srv), 6);
+    /* Strings and hashes, in each of their encodings. */
+    struct dict_entry *e = dict_find(&srv->dbs[0].keys, "str", 3);
+    ck_assert_ptr_nonnull(e);
+    const struct strobj *so = ((const struct object *)e->val)->ptr;
+    ck_assert_uint_eq(so->len, 5);
+    ck_assert_int_eq(memcmp(so->buf, "hello", 5), 0);
+    static const char *const hashes[][7] = {{"hash", "f", "v", NULL},
+                                            {"hlp", "a", "1", "b", "two", NULL},
+                                            {"hzl", "f", "v", "n", "12", "m", "12345"}};
+    for (int i = 0; i < 3; i++) {
+        e = dict_find(&srv->dbs[0].keys, hashes[i][0], strlen(hashes[i][0]));
+        ck_assert_ptr_nonnull(e);
+        const struct hash *h = ((const struct object *)e->val)->ptr;
+        size_t n = 0;
+        for (int j = 1; j < 7 && hashes[i][j]; j += 2, n++) {
+            const char *v;
+            size_t vlen;
+            ck_assert(hash_get(h, hashes[i][j], strlen(hashes[i][j]), &v, &vlen));
+            ck_assert_uint_eq(vlen, strlen(hashes[i][j + 1]));
+            ck_assert_int_eq(memcmp(v, hashes[i][j + 1], vlen), 0);
+        }
+        ck_assert_uint_eq(hash_len(h), n);
+    }
+    e = dict_find(&srv->dbs[0].keys, "y", 1);
     ck_assert_ptr_nonnull(e);
     ck_assert_int_eq(e->aux, 4102444800000LL);
     const struct object *o = e->val;
@@ -187,7 +229,7 @@ START_TEST(test_load_skips_what_is_not_served)
     ck_assert_int_eq(e->aux, 2000000000000LL); /* the 4-byte seconds form */
     /* The same key again: an error naming it. */
     ck_assert_int_eq(load(srv, img, len, &used, err), -1);
-    ck_assert_msg(strstr(err, "duplicate key 'y' in db 0"), "%s", err);
+    ck_assert_msg(strstr(err, "duplicate key 'str' in db 0"), "%s", err);
     mem_free(img);
     server_del(srv);
 }
@@ -201,7 +243,7 @@ START_TEST(test_expired_keys)
     unsigned char *img = image(&len, IMG_EXPIRED);
     ck_assert_int_eq(load(srv, img, len, &used, err), 0);
     ck_assert_ptr_null(dict_find(&srv->dbs[0].keys, "y", 1));
-    ck_assert_int_eq(total_keys(srv), 1);
+    ck_assert_int_eq(total_keys(srv), 5);
     mem_free(img);
     server_del(srv);
     /* An AOF base keeps them: the AOF's commands that follow decide. */
@@ -288,7 +330,7 @@ START_TEST(test_errors_name_their_cause)
     rdb_writer_init(&w, NULL, NULL, 0);
     rdb_write_raw(&w, "REDIS0010", 9);
     put_key(&w, 100, "u");
-    expect_error(w.buf, w.len, "unknown RDB type 100 at offset 9");
+    expect_error(w.buf, w.len, "key 'u' (RDB type 100): unknown RDB type 100");
     rdb_writer_free(&w);
     /* A db past `databases`. */
     rdb_writer_init(&w, NULL, NULL, 0);
@@ -338,10 +380,10 @@ START_TEST(test_save_load_round_trip)
     ck_assert_int_eq(memcmp(w.buf, "REDIS0010", 9), 0);
     ck_assert_msg(load(b, w.buf, w.len, &used, err) == 0, "%s", err);
     ck_assert_uint_eq(used, w.len);
-    ck_assert_int_eq(total_keys(b), 2);
-    const char *keys[] = {"y", "five"};
-    int dbs[] = {0, 5};
-    for (int i = 0; i < 2; i++) {
+    ck_assert_int_eq(total_keys(b), 6);
+    const char *keys[] = {"y", "five", "str", "hash", "hlp", "hzl"};
+    int dbs[] = {0, 5, 0, 0, 0, 0};
+    for (int i = 0; i < 6; i++) {
         struct dict_entry *ea = dict_find(&a->dbs[dbs[i]].keys, keys[i], strlen(keys[i]));
         struct dict_entry *eb = dict_find(&b->dbs[dbs[i]].keys, keys[i], strlen(keys[i]));
         ck_assert_ptr_nonnull(eb);
@@ -353,8 +395,10 @@ START_TEST(test_save_load_round_trip)
         ck_assert_uint_eq(la, lb);
         ck_assert_int_eq(memcmp(pa, pb, la), 0);
         /* Redis 7.0's own payload, byte for byte. */
-        ck_assert_uint_eq(la, sizeof(PAYLOAD_Y));
-        ck_assert_int_eq(memcmp(pa, PAYLOAD_Y, la), 0);
+        if (i < 2) {
+            ck_assert_uint_eq(la, sizeof(PAYLOAD_Y));
+            ck_assert_int_eq(memcmp(pa, PAYLOAD_Y, la), 0);
+        }
         mem_free(pa);
         mem_free(pb);
     }
@@ -383,10 +427,11 @@ START_TEST(test_payloads)
     ck_assert_uint_eq(((const struct stream *)o->ptr)->length, 1);
     ck_assert_uint_gt(rdb_object_serialized_len(srv, o), 40);
     object_free(o);
-    /* A string payload: valid, but not a type Runnel serves. */
+    /* A set payload: valid, but not a type Runnel serves. */
     struct rdb_writer w;
     rdb_writer_init(&w, NULL, NULL, 0);
-    rdb_write_byte(&w, RDB_TYPE_STRING);
+    rdb_write_byte(&w, RDB_TYPE_SET);
+    rdb_write_len(&w, 1);
     rdb_write_string(&w, "v", 1);
     rdb_write_raw(&w, "\x0a\x00", 2);
     rdb_write_checksum(&w, 1);
@@ -394,7 +439,7 @@ START_TEST(test_payloads)
     ck_assert_int_eq(rdb_restore_payload(srv, w.buf, w.len, &o, &unsupported, err, sizeof(err)),
                      -1);
     ck_assert_int_eq(unsupported, 1);
-    ck_assert_str_eq(err, "the payload holds a string");
+    ck_assert_str_eq(err, "the payload holds a set");
     rdb_writer_free(&w);
     /* Every truncated body fails cleanly (the footer re-made each time). */
     for (size_t cut = 1; cut < sizeof(PAYLOAD_Y) - 10; cut++) {
