@@ -22,6 +22,7 @@
 #include "log.h"
 #include "mem.h"
 #include "server.h"
+#include "snapshot.h"
 #include "util.h"
 
 #define AOF_FSYNC_LAG_MS 2000 /* everysec: how long a write waits for the bio */
@@ -550,13 +551,14 @@ void aof_cron(struct server *srv)
         aof_flush(srv, 0);
         aof_release_held(srv);
     }
-    if (a->child <= 0 && a->rewrite_scheduled) {
+    if (a->child <= 0 && a->rewrite_scheduled && !snapshot_child_active(srv)) {
         char err[256];
         if (aof_rewrite_background(srv, err, sizeof(err)) < 0)
             log_warning("Scheduled AOF rewrite failed to start: %s", err);
     }
     /* Automatic rewrite when the file grew by the configured percentage. */
-    if (a->state == AOF_ON && a->child <= 0 && srv->cfg.auto_aof_rewrite_percentage > 0) {
+    if (a->state == AOF_ON && a->child <= 0 && !a->rewrite_scheduled &&
+        !snapshot_child_active(srv) && srv->cfg.auto_aof_rewrite_percentage > 0) {
         long long size = a->base_size + a->incr_base + a->file_size;
         long long base = a->rewrite_base_size ? a->rewrite_base_size : 1;
         long long growth = (size * 100 / base) - 100;

@@ -31,6 +31,7 @@
 #include "log.h"
 #include "mem.h"
 #include "server.h"
+#include "snapshot.h"
 #include "util.h"
 
 static char *temp_base_name(pid_t pid)
@@ -78,6 +79,12 @@ int aof_rewrite_background(struct server *srv, char *err, size_t errlen)
     if (a->child > 0) {
         snprintf(err, errlen, "ERR Background append only file rewriting already in progress");
         return -1;
+    }
+    if (snapshot_child_active(srv)) {
+        /* One child at a time: the cron starts it after the BGSAVE (Redis
+         * 7.0 answers "scheduled" the same way). */
+        a->rewrite_scheduled = 1;
+        return 1;
     }
     if (mkdir(a->dir, 0755) < 0 && errno != EEXIST) {
         snprintf(err, errlen, "ERR Can't open or create append-only dir %s: %s", a->dir,
@@ -138,13 +145,21 @@ int aof_rewrite_background(struct server *srv, char *err, size_t errlen)
         a->rewrite_failures++;
         return -1;
     }
-    if (pid == 0)
+    if (pid == 0) {
+        /* libevent's signal handlers would forward a SIGTERM meant for the
+         * child to the parent's loop: the child dies of it instead. */
+        signal(SIGTERM, SIG_DFL);
+        signal(SIGINT, SIG_DFL);
         rewrite_child(srv); /* never returns */
+    }
+    long long pause = util_ustime() - start;
+    srv->stat.total_forks++;
+    srv->stat.latest_fork_usec = pause;
     a->child = pid;
     a->child_start_ms = server_mstime(srv);
     a->rewrite_scheduled = 0;
     log_notice("Background append only file rewriting started by pid %ld (fork took %.3f ms)",
-               (long)pid, (double)(util_ustime() - start) / 1000.0);
+               (long)pid, (double)pause / 1000.0);
     return 0;
 }
 

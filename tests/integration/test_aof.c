@@ -490,6 +490,37 @@ START_TEST(test_auto_rewrite)
 }
 END_TEST
 
+/* One child at a time: BGREWRITEAOF during a BGSAVE is scheduled, and the
+ * cron starts it when the BGSAVE child is gone (Redis 7.0's answer). */
+START_TEST(test_rewrite_waits_for_bgsave)
+{
+    struct test_server s;
+    ck_assert_int_eq(test_server_start(&s, AOF_ALWAYS), 0);
+    redisContext *c = test_connect(&s);
+    for (int i = 0; i < 5; i++)
+        test_ok(c, "XADD k%d * f v", i);
+    test_ok(c, "CONFIG SET rdb-key-save-delay 100000"); /* 0.1 s a key */
+    redisReply *r = test_cmd(c, "BGSAVE");
+    ck_assert_str_eq(r->str, "Background saving started");
+    freeReplyObject(r);
+    r = test_cmd(c, "BGREWRITEAOF");
+    ck_assert_str_eq(r->str, "Background append only file rewriting scheduled");
+    freeReplyObject(r);
+    ck_assert_int_eq(test_info_ll(c, "aof_rewrite_scheduled"), 1);
+    ck_assert_int_eq(test_info_ll(c, "aof_rewrite_in_progress"), 0);
+    test_ok(c, "CONFIG SET rdb-key-save-delay 0");
+    ck_assert_int_eq(test_wait_info(c, "aof_rewrites", 1, 10000), 0);
+    wait_rewrite_done(c);
+    ck_assert_int_eq(test_info_ll(c, "rdb_bgsave_in_progress"), 0);
+    redisFree(c);
+    restart(&s, AOF_ALWAYS);
+    c = test_connect(&s);
+    ck_assert_int_eq(test_int(c, "DBSIZE"), 5);
+    redisFree(c);
+    test_server_stop(&s);
+}
+END_TEST
+
 /* --- Crashes ---------------------------------------------------------------- */
 
 #define CRASH_WRITERS 4
@@ -841,6 +872,7 @@ Suite *aof_suite(void)
     tcase_add_test(tc, test_rewrite_while_writing);
     tcase_add_test(tc, test_config_set_appendonly);
     tcase_add_test(tc, test_auto_rewrite);
+    tcase_add_test(tc, test_rewrite_waits_for_bgsave);
     tcase_add_test(tc, test_truncated_tail_every_byte);
     tcase_add_test(tc, test_corrupt_middle_refuses);
     tcase_add_test(tc, test_disk_full_misconf);
