@@ -286,9 +286,10 @@ static void debug_object(struct conn *c)
     long long idle = (long long)c->srv->lru_clock - (long long)o->lru;
     char line[256];
     snprintf(line, sizeof(line),
-             "Value at:%p refcount:1 encoding:%s serializedlength:%zu lru:%u "
+             "Value at:%p refcount:%lld encoding:%s serializedlength:%zu lru:%u "
              "lru_seconds_idle:%lld",
-             (void *)o, o->type->encoding, rdb_object_serialized_len(c->srv, o),
+             (void *)o, object_refcount(o), object_encoding(o),
+             rdb_object_serialized_len(c->srv, o),
              o->lru & ((1u << 24) - 1), idle < 0 ? 0 : idle);
     reply_simple(&c->out, line);
 }
