@@ -5,7 +5,7 @@
  * HINCRBYFLOAT, HDEL, a hash past the listpack limits, binary names, a
  * second database) must come back the same after a restart (the incr file
  * replayed), after BGREWRITEAOF and a restart (the base written as SET and
- * HSET), and in Redis 7.0 loading Runnel's files.  The incr file must hold
+ * HSET, or as an RDB image), and in Redis 7.0 loading Runnel's files.  The incr file must hold
  * the effects, not the requests: SET ... PXAT for a relative expiry,
  * SET ... KEEPTTL for INCRBYFLOAT, HSET for HINCRBYFLOAT, PEXPIREAT for
  * GETEX.
@@ -25,10 +25,13 @@
 
 #include "harness.h"
 
-/* The base in AOF format: this test is about aof_base.c's SET and HSET.
- * No RDB snapshot at shutdown (the AOF is what is tested). */
+/* The base in AOF format (aof_base.c's SET and HSET), or an RDB base (the
+ * default, rdb_object.c's encodings).  No RDB snapshot at shutdown: the
+ * AOF is what is tested. */
 static const char *const AOF_ARGS[] = {"--appendonly", "yes", "--appendfsync", "always",
                                        "--aof-use-rdb-preamble", "no", "--save", "", NULL};
+static const char *const RDB_BASE_ARGS[] = {"--appendonly", "yes", "--appendfsync", "always",
+                                            "--save", "", NULL};
 
 static void sleep_ms(int ms)
 {
@@ -301,10 +304,10 @@ static char *state_of(redisContext *c, int string_encoding)
     return out;
 }
 
-static void restart(struct test_server *s)
+static void restart(struct test_server *s, const char *const *args)
 {
     ck_assert_int_eq(test_server_halt(s, SIGTERM), 0);
-    ck_assert_int_eq(test_server_start_again(s, AOF_ARGS), 0);
+    ck_assert_int_eq(test_server_start_again(s, args), 0);
 }
 
 static void rewrite(redisContext *c)
@@ -333,7 +336,7 @@ START_TEST(test_restart_keeps_types)
     ck_assert_ptr_nonnull(strstr(before, "hashtable"));
     ck_assert_ptr_nonnull(strstr(before, "listpack"));
     redisFree(c);
-    restart(&s);
+    restart(&s, AOF_ARGS);
     c = test_connect(&s);
     char *after = state_of(c, 1);
     test_assert_same(before, after);
@@ -374,10 +377,10 @@ START_TEST(test_incr_file_holds_effects)
 }
 END_TEST
 
-START_TEST(test_rewrite_keeps_types)
+static void rewrite_round_trip(const char *const *args, int rdb_base)
 {
     struct test_server s;
-    ck_assert_int_eq(test_server_start(&s, AOF_ARGS), 0);
+    ck_assert_int_eq(test_server_start(&s, args), 0);
     redisContext *c = test_connect(&s);
     write_types(c);
     char *before = state_of(c, 0);
@@ -385,11 +388,15 @@ START_TEST(test_rewrite_keeps_types)
     redisFree(c);
     char base[256];
     base_name_of(s.dir, base, sizeof(base));
-    ck_assert_msg(strstr(base, ".base.aof"), "base file: %s", base);
-    ck_assert(file_has(s.dir, base, "$3\r\nSET\r\n$7\r\ncounter\r\n$2\r\n13\r\n"));
-    ck_assert(file_has(s.dir, base, "$4\r\nHSET\r\n$5\r\njob:1\r\n"));
-    ck_assert(file_has(s.dir, base, "$9\r\nPEXPIREAT\r\n$4\r\nlock\r\n"));
-    restart(&s);
+    if (rdb_base) {
+        ck_assert_msg(strstr(base, ".base.rdb"), "base file: %s", base);
+    } else {
+        ck_assert_msg(strstr(base, ".base.aof"), "base file: %s", base);
+        ck_assert(file_has(s.dir, base, "$3\r\nSET\r\n$7\r\ncounter\r\n$2\r\n13\r\n"));
+        ck_assert(file_has(s.dir, base, "$4\r\nHSET\r\n$5\r\njob:1\r\n"));
+        ck_assert(file_has(s.dir, base, "$9\r\nPEXPIREAT\r\n$4\r\nlock\r\n"));
+    }
+    restart(&s, args);
     c = test_connect(&s);
     char *after = state_of(c, 0);
     test_assert_same(before, after);
@@ -398,13 +405,24 @@ START_TEST(test_rewrite_keeps_types)
     free(after);
     test_server_stop(&s);
 }
+
+START_TEST(test_rewrite_keeps_types)
+{
+    rewrite_round_trip(AOF_ARGS, 0);
+}
+END_TEST
+
+START_TEST(test_rewrite_rdb_base_keeps_types)
+{
+    rewrite_round_trip(RDB_BASE_ARGS, 1);
+}
 END_TEST
 
 /* Redis 7.0 loads the files Runnel wrote (incr only, then base + incr). */
-static void redis_loads(int with_rewrite)
+static void redis_loads(int with_rewrite, const char *const *args)
 {
     struct test_server s;
-    ck_assert_int_eq(test_server_start(&s, AOF_ARGS), 0);
+    ck_assert_int_eq(test_server_start(&s, args), 0);
     redisContext *c = test_connect(&s);
     write_types(c);
     if (with_rewrite) {
@@ -416,7 +434,7 @@ static void redis_loads(int with_rewrite)
     redisFree(c);
     ck_assert_int_eq(test_server_halt(&s, SIGTERM), 0);
     struct test_oracle o;
-    ck_assert_int_eq(test_oracle_start(&o, s.dir, AOF_ARGS), 0);
+    ck_assert_int_eq(test_oracle_start(&o, s.dir, args), 0);
     c = test_oracle_connect(&o);
     char *theirs = state_of(c, 0);
     redisFree(c);
@@ -429,13 +447,19 @@ static void redis_loads(int with_rewrite)
 
 START_TEST(test_redis_loads_incr)
 {
-    redis_loads(0);
+    redis_loads(0, AOF_ARGS);
 }
 END_TEST
 
 START_TEST(test_redis_loads_base)
 {
-    redis_loads(1);
+    redis_loads(1, AOF_ARGS);
+}
+END_TEST
+
+START_TEST(test_redis_loads_rdb_base)
+{
+    redis_loads(1, RDB_BASE_ARGS);
 }
 END_TEST
 
@@ -447,8 +471,10 @@ static Suite *types_aof_suite(void)
     tcase_add_test(tc, test_restart_keeps_types);
     tcase_add_test(tc, test_incr_file_holds_effects);
     tcase_add_test(tc, test_rewrite_keeps_types);
+    tcase_add_test(tc, test_rewrite_rdb_base_keeps_types);
     tcase_add_test(tc, test_redis_loads_incr);
     tcase_add_test(tc, test_redis_loads_base);
+    tcase_add_test(tc, test_redis_loads_rdb_base);
     suite_add_tcase(s, tc);
     return s;
 }
