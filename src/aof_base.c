@@ -58,6 +58,7 @@
  *   SET key value                  a string
  *   HSET key f v ... (64 pairs a command)   a hash, in its own order, so a
  *                                  listpack loads with the same order
+ *   SADD key m ... (64 members a command)   a set, in its own order
  *   PEXPIREAT key <ms>             keys with an expiry, as for streams
  *
  * A hash that became a table while small (a long field since deleted)
@@ -73,6 +74,7 @@
 
 #include "aof_annotation.h"
 #include "cmd_hash.h"
+#include "cmd_set.h"
 #include "cmd_stream.h"
 #include "cmd_string.h"
 #include "db.h"
@@ -576,6 +578,24 @@ static void write_hash(struct base_out *o, const char *key, size_t klen, const s
     }
 }
 
+static void write_set(struct base_out *o, const char *key, size_t klen, const struct set *st)
+{
+    size_t left = set_len(st);
+    struct set_iter it;
+    const char *p;
+    size_t len;
+    set_iter_init(&it, st);
+    while (left && !o->err) {
+        size_t n = left < BASE_HSET_BATCH ? left : BASE_HSET_BATCH;
+        out_array(o, 2 + (uint64_t)n);
+        out_cstr(o, "SADD");
+        out_bulk(o, key, klen);
+        for (size_t i = 0; i < n && set_iter_next(&it, &p, &len); i++)
+            out_bulk(o, p, len);
+        left -= n;
+    }
+}
+
 /* --- The data set -------------------------------------------------------------- */
 
 int aof_base_write(struct server *srv, int fd, long long *nkeys)
@@ -603,6 +623,8 @@ int aof_base_write(struct server *srv, int fd, long long *nkeys)
                 write_string(o, de->key, de->klen, ob->ptr);
             } else if (ob->type == &hash_object_type) {
                 write_hash(o, de->key, de->klen, ob->ptr);
+            } else if (ob->type == &set_object_type) {
+                write_set(o, de->key, de->klen, ob->ptr);
             } else {
                 log_warning("AOF base: skipping key '%.*s' of type %s, which it cannot write",
                             (int)(de->klen > 64 ? 64 : de->klen), de->key, ob->type->name);

@@ -149,6 +149,23 @@ void cmd_hvals(struct conn *c);
 void cmd_hscan(struct conn *c);
 void cmd_hrandfield(struct conn *c);
 
+/* cmd_set.c */
+void cmd_sadd(struct conn *c);
+void cmd_srem(struct conn *c);
+void cmd_sismember(struct conn *c);
+void cmd_smismember(struct conn *c);
+void cmd_smembers(struct conn *c);
+void cmd_scard(struct conn *c);
+void cmd_spop(struct conn *c);
+void cmd_srandmember(struct conn *c);
+void cmd_sscan(struct conn *c);
+void cmd_sinter(struct conn *c);
+void cmd_sunion(struct conn *c);
+void cmd_sdiff(struct conn *c);
+void cmd_sinterstore(struct conn *c);
+void cmd_sunionstore(struct conn *c);
+void cmd_sdiffstore(struct conn *c);
+
 /* multi.c: cmd_multi, cmd_exec, cmd_discard, cmd_watch, cmd_unwatch (multi.h) */
 /* cmd_command.c: the COMMAND family (cmd_command.h) */
 

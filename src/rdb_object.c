@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cmd_hash.h"
+#include "cmd_set.h"
 #include "cmd_stream.h"
 #include "cmd_string.h"
 #include "db.h"
@@ -23,6 +24,7 @@
 #include "rdb_codec.h"
 #include "rdb_stream.h"
 #include "server.h"
+#include "set.h"
 #include "stream.h"
 #include "strobj.h"
 
@@ -41,7 +43,8 @@ int rdb_object_min_version(const struct object *o)
         int v = rdb_stream_rdbver_for(o->ptr);
         return v < RDB_VERSION_WRITE ? RDB_VERSION_WRITE : v;
     }
-    if (o->type == &string_object_type || o->type == &hash_object_type)
+    if (o->type == &string_object_type || o->type == &hash_object_type ||
+        o->type == &set_object_type)
         return RDB_VERSION_WRITE;
     return -1;
 }
@@ -55,6 +58,10 @@ int rdb_object_type(const struct object *o, int version)
     if (o->type == &hash_object_type) {
         const struct hash *h = o->ptr;
         return h->enc == HASH_ENC_LISTPACK ? RDB_TYPE_HASH_LISTPACK : RDB_TYPE_HASH;
+    }
+    if (o->type == &set_object_type) {
+        const struct set *st = o->ptr;
+        return st->enc == SET_ENC_INTSET ? RDB_TYPE_SET_INTSET : RDB_TYPE_SET;
     }
     return -1;
 }
@@ -87,6 +94,28 @@ static int write_hash(struct rdb_writer *w, const struct hash *h, int type)
     return rc;
 }
 
+/* A set as Redis 7.0 writes it: an intset as its blob, a table as a count
+ * and the members. */
+static int write_set(struct rdb_writer *w, const struct set *st)
+{
+    if (st->enc == SET_ENC_INTSET) {
+        size_t len;
+        unsigned char *blob = set_intset_blob(st, &len);
+        int rc = rdb_write_string(w, blob, len);
+        mem_free(blob);
+        return rc;
+    }
+    rdb_write_len(w, set_len(st));
+    struct set_iter it;
+    const char *p;
+    size_t len;
+    int rc = 0;
+    set_iter_init(&it, st);
+    while (rc == 0 && set_iter_next(&it, &p, &len))
+        rc = rdb_write_string(w, p, len);
+    return rc;
+}
+
 int rdb_object_write(struct server *srv, struct rdb_writer *w, const struct object *o, int type)
 {
     if (o->type == &stream_object_type)
@@ -98,6 +127,8 @@ int rdb_object_write(struct server *srv, struct rdb_writer *w, const struct obje
     }
     if (o->type == &hash_object_type)
         return write_hash(w, o->ptr, type);
+    if (o->type == &set_object_type)
+        return write_set(w, o->ptr);
     w->err = ENOTSUP;
     return -1;
 }
@@ -320,6 +351,80 @@ static int read_hash(struct server *srv, struct rdb_reader *r, int type, struct 
     return 0;
 }
 
+/* --- Reading: sets ------------------------------------------------------------------- */
+
+/* RDB_TYPE_SET (a count and the members), RDB_TYPE_SET_INTSET (Redis's
+ * intset blob) and Redis 7.2's RDB_TYPE_SET_LISTPACK: the set ends in the
+ * encoding Redis 7.0 would give it (a table past set-max-intset-entries or
+ * with a member that is not an integer).  A member listed twice is
+ * corruption, as Redis says. */
+static int read_set(struct server *srv, struct rdb_reader *r, int type, struct object **out)
+{
+    size_t max = set_max_intset_of(&srv->cfg);
+    struct set *st = NULL;
+    int rc = 0;
+    char *blob = NULL;
+    size_t len;
+    if (type == RDB_TYPE_SET_INTSET) {
+        if (rdb_read_string(r, &blob, &len) < 0)
+            return -1;
+        if (set_from_intset_blob(&st, (const unsigned char *)blob, len, srv->hash_seed) < 0)
+            rc = fail(r, "bad intset");
+        else if (set_len(st) > max)
+            set_convert(st);
+    } else if (type == RDB_TYPE_SET_LISTPACK) {
+        if (rdb_read_string(r, &blob, &len) < 0)
+            return -1;
+        st = set_new(srv->hash_seed);
+        struct lp_iter it;
+        struct lp_entry e;
+        rc = lp_iter_init(&it, (const unsigned char *)blob, len);
+        if (rc < 0)
+            fail(r, "bad set listpack header");
+        while (rc == 0) {
+            int k = lp_iter_next(&it, &e);
+            if (k == 0)
+                break;
+            char num[STROBJ_LL_MAX_CHARS];
+            const char *p = (const char *)e.str;
+            size_t n = e.slen;
+            if (k > 0 && e.is_int) {
+                n = strobj_format_ll(num, (long long)e.v);
+                p = num;
+            }
+            if (k < 0)
+                rc = fail(r, "bad set listpack entry");
+            else if (set_add(st, p, n, max) != 1)
+                rc = fail(r, "a set member is listed twice");
+        }
+    } else {
+        uint64_t n;
+        if (read_count(r, &n, 1) < 0)
+            return -1;
+        st = set_new(srv->hash_seed);
+        if (n > max)
+            set_convert(st);
+        for (uint64_t i = 0; i < n && rc == 0; i++) {
+            char *str = NULL;
+            size_t slen;
+            if (rdb_read_string(r, &str, &slen) < 0) {
+                rc = -1;
+                break;
+            }
+            if (set_add(st, str, slen, max) != 1)
+                rc = fail(r, "a set member is listed twice");
+            mem_free(str);
+        }
+    }
+    mem_free(blob);
+    if (rc < 0) {
+        set_free(st);
+        return -1;
+    }
+    *out = object_new(&set_object_type, st, srv->lru_clock);
+    return 0;
+}
+
 /* --- Reading: what Runnel skips ----------------------------------------------------- */
 
 /* The kind of a type Runnel reads past without serving (NULL otherwise). */
@@ -331,10 +436,6 @@ static const char *skipped_kind(int type)
     case RDB_TYPE_LIST_QUICKLIST:
     case RDB_TYPE_LIST_QUICKLIST_2:
         return "list";
-    case RDB_TYPE_SET:
-    case RDB_TYPE_SET_INTSET:
-    case RDB_TYPE_SET_LISTPACK:
-        return "set";
     case RDB_TYPE_ZSET:
     case RDB_TYPE_ZSET_2:
     case RDB_TYPE_ZSET_ZIPLIST:
@@ -449,6 +550,16 @@ int rdb_object_read(struct server *srv, struct rdb_reader *r, int type, struct o
             object_free(*out);
             *out = NULL;
             *skipped = "empty hash";
+        }
+        return 0;
+    }
+    if (type == RDB_TYPE_SET || type == RDB_TYPE_SET_INTSET || type == RDB_TYPE_SET_LISTPACK) {
+        if (read_set(srv, r, type, out) < 0)
+            return -1;
+        if (set_len((*out)->ptr) == 0) {
+            object_free(*out);
+            *out = NULL;
+            *skipped = "empty set";
         }
         return 0;
     }

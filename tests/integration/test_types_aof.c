@@ -1,4 +1,4 @@
-/* test_types_aof.c -- strings and hashes through the append-only file.
+/* test_types_aof.c -- strings, hashes and sets through the append-only file.
  *
  * A scripted mix of every string and hash write (SET with PX, NX and
  * KEEPTTL, INCR, INCRBYFLOAT, GETEX, APPEND, SETRANGE, HSET, HINCRBY,
@@ -162,6 +162,25 @@ static void write_types(redisContext *c)
     test_ok(c, "HSET ttlhash a 1");
     test_ok(c, "PEXPIREAT ttlhash 4000000000000");
 
+    /* Sets: an intset, a table, one past set-max-intset-entries (the base
+     * writes it in SADD batches), SPOP (logged as SREM of what it
+     * popped), the STORE forms (DEL + SADD) and a TTL. */
+    test_ok(c, "SADD ids 1 2 3 70000 -9");
+    test_ok(c, "SREM ids 2");
+    test_ok(c, "SADD tags red green blue");
+    test_ok(c, "SREM tags green");
+    test_ok(c, "SADD popped a b c d e 1 2");
+    test_ok(c, "SPOP popped 3");
+    test_ok(c, "SPOP popped");
+    test_ok(c, "SUNIONSTORE uni ids tags");
+    test_ok(c, "SINTERSTORE inter ids ids");
+    test_ok(c, "SET sdiffdst str");
+    test_ok(c, "SDIFFSTORE sdiffdst ids tags");
+    for (int i = 0; i < 600; i += 4)
+        test_ok(c, "SADD manyints %d %d %d %d", i, i + 1, i + 2, i + 3);
+    test_ok(c, "SADD ttlset x");
+    test_ok(c, "PEXPIREAT ttlset 4000000000000");
+
     /* Binary names and values, another database. */
     test_ok(c, "SELECT 1");
     const char *sargv[] = {"SET", "bin\r\n key", "v\0w\r\n"};
@@ -247,7 +266,35 @@ static const struct key_ref KEYS[] = {
     {0, "log", 3},       {0, "padded", 6},    {0, "big", 3},        {0, "counter2", 8},
     {0, "job:1", 5},     {0, "job:2", 5},     {0, "wide", 4},       {0, "many", 4},
     {0, "ttlhash", 7},   {1, "bin\r\n key", 9}, {1, "bin\r\n hash", 10},
+    {0, "ids", 3},       {0, "tags", 4},      {0, "popped", 6},     {0, "uni", 3},
+    {0, "inter", 5},     {0, "sdiffdst", 8},  {0, "manyints", 8},   {0, "ttlset", 6},
 };
+
+/* A set's members as text, sorted (a table's order is its own). */
+static char *sorted_members(redisContext *c, const char *key, size_t klen)
+{
+    const char *argv[] = {"SMEMBERS", key};
+    size_t lens[] = {8, klen};
+    redisReply *r = redisCommandArgv(c, 2, argv, lens);
+    ck_assert_int_eq(r->type, REDIS_REPLY_ARRAY);
+    size_t n = r->elements, total = 1;
+    char **lines = malloc(sizeof(char *) * (n ? n : 1));
+    for (size_t i = 0; i < n; i++) {
+        lines[i] = test_reply_text(r->element[i]);
+        total += strlen(lines[i]) + 1;
+    }
+    qsort(lines, n, sizeof(char *), pair_cmp);
+    char *out = malloc(total);
+    out[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        strcat(out, lines[i]);
+        strcat(out, ";");
+        free(lines[i]);
+    }
+    free(lines);
+    freeReplyObject(r);
+    return out;
+}
 
 /* What a user sees of every key; string_encoding: include OBJECT ENCODING
  * of strings (same history only). */
@@ -264,7 +311,18 @@ static char *state_of(redisContext *c, int string_encoding)
         char *type = argv_text(c, "TYPE", k->key, k->klen);
         add_line(&out, &len, label, type);
         char *t;
-        if (strstr(type, "hash")) {
+        if (strstr(type, "set")) {
+            t = sorted_members(c, k->key, k->klen);
+            add_line(&out, &len, label, t);
+            free(t);
+            const char *argv[] = {"OBJECT", "ENCODING", k->key};
+            size_t lens[] = {6, 8, k->klen};
+            redisReply *r = redisCommandArgv(c, 3, argv, lens);
+            t = test_reply_text(r);
+            freeReplyObject(r);
+            add_line(&out, &len, label, t);
+            free(t);
+        } else if (strstr(type, "hash")) {
             t = sorted_pairs(c, k->key, k->klen);
             add_line(&out, &len, label, t);
             free(t);

@@ -18,6 +18,7 @@
 #include "cmd_stream.h"
 #include "config.h"
 #include "hash.h"
+#include "set.h"
 #include "strobj.h"
 #include "db.h"
 #include "log.h"
@@ -142,8 +143,9 @@ static unsigned char *image(size_t *len, int opts)
                      "\x1d\x00\x00\x00\x18\x00\x00\x00\x06\x00"
                      "\x00\x01\x66\x03\x01\x76\x03\x01\x6e\x03\xfd\x02\x01\x6d\x03\xc0\x39\x30\xff",
                      29);
+    /* An intset: width 2, members 1 and 5. */
     put_key(&w, RDB_TYPE_SET_INTSET, "intset");
-    rdb_write_string(&w, "opaque", 6);
+    rdb_write_string(&w, "\x02\x00\x00\x00\x02\x00\x00\x00\x01\x00\x05\x00", 12);
     put_key(&w, RDB_TYPE_LIST_QUICKLIST, "ql");
     rdb_write_len(&w, 2);
     rdb_write_string(&w, "zl1", 3);
@@ -193,7 +195,17 @@ START_TEST(test_load_skips_what_is_not_served)
     ck_assert_uint_eq(used, len);
     ck_assert_int_eq(srv->dirty, 0);
     ck_assert_int_eq(srv->loading, 0);
-    ck_assert_int_eq(total_keys(srv), 6);
+    ck_assert_int_eq(total_keys(srv), 8);
+    /* Sets: a table's members and an intset's. */
+    static const char *const sets[][3] = {{"set", "m", NULL}, {"intset", "1", "5"}};
+    for (int i = 0; i < 2; i++) {
+        struct dict_entry *se = dict_find(&srv->dbs[0].keys, sets[i][0], strlen(sets[i][0]));
+        ck_assert_ptr_nonnull(se);
+        const struct set *st = ((const struct object *)se->val)->ptr;
+        ck_assert_uint_eq(set_len(st), sets[i][2] ? 2 : 1);
+        for (int j = 1; j < 3 && sets[i][j]; j++)
+            ck_assert(set_contains(st, sets[i][j], strlen(sets[i][j])));
+    }
     /* Strings and hashes, in each of their encodings. */
     struct dict_entry *e = dict_find(&srv->dbs[0].keys, "str", 3);
     ck_assert_ptr_nonnull(e);
@@ -243,7 +255,7 @@ START_TEST(test_expired_keys)
     unsigned char *img = image(&len, IMG_EXPIRED);
     ck_assert_int_eq(load(srv, img, len, &used, err), 0);
     ck_assert_ptr_null(dict_find(&srv->dbs[0].keys, "y", 1));
-    ck_assert_int_eq(total_keys(srv), 5);
+    ck_assert_int_eq(total_keys(srv), 7);
     mem_free(img);
     server_del(srv);
     /* An AOF base keeps them: the AOF's commands that follow decide. */
@@ -380,10 +392,10 @@ START_TEST(test_save_load_round_trip)
     ck_assert_int_eq(memcmp(w.buf, "REDIS0010", 9), 0);
     ck_assert_msg(load(b, w.buf, w.len, &used, err) == 0, "%s", err);
     ck_assert_uint_eq(used, w.len);
-    ck_assert_int_eq(total_keys(b), 6);
-    const char *keys[] = {"y", "five", "str", "hash", "hlp", "hzl"};
-    int dbs[] = {0, 5, 0, 0, 0, 0};
-    for (int i = 0; i < 6; i++) {
+    ck_assert_int_eq(total_keys(b), 8);
+    const char *keys[] = {"y", "five", "str", "hash", "hlp", "hzl", "set", "intset"};
+    int dbs[] = {0, 5, 0, 0, 0, 0, 0, 0};
+    for (int i = 0; i < 8; i++) {
         struct dict_entry *ea = dict_find(&a->dbs[dbs[i]].keys, keys[i], strlen(keys[i]));
         struct dict_entry *eb = dict_find(&b->dbs[dbs[i]].keys, keys[i], strlen(keys[i]));
         ck_assert_ptr_nonnull(eb);
@@ -427,10 +439,10 @@ START_TEST(test_payloads)
     ck_assert_uint_eq(((const struct stream *)o->ptr)->length, 1);
     ck_assert_uint_gt(rdb_object_serialized_len(srv, o), 40);
     object_free(o);
-    /* A set payload: valid, but not a type Runnel serves. */
+    /* A list payload: valid, but not a type Runnel serves. */
     struct rdb_writer w;
     rdb_writer_init(&w, NULL, NULL, 0);
-    rdb_write_byte(&w, RDB_TYPE_SET);
+    rdb_write_byte(&w, RDB_TYPE_LIST);
     rdb_write_len(&w, 1);
     rdb_write_string(&w, "v", 1);
     rdb_write_raw(&w, "\x0a\x00", 2);
@@ -439,7 +451,7 @@ START_TEST(test_payloads)
     ck_assert_int_eq(rdb_restore_payload(srv, w.buf, w.len, &o, &unsupported, err, sizeof(err)),
                      -1);
     ck_assert_int_eq(unsupported, 1);
-    ck_assert_str_eq(err, "the payload holds a set");
+    ck_assert_str_eq(err, "the payload holds a list");
     rdb_writer_free(&w);
     /* Every truncated body fails cleanly (the footer re-made each time). */
     for (size_t cut = 1; cut < sizeof(PAYLOAD_Y) - 10; cut++) {
