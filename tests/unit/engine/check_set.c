@@ -87,7 +87,7 @@ START_TEST(test_conversion_rules)
     ck_assert_str_eq(set_encoding_name(s), "hashtable");
     ck_assert_uint_eq(set_len(s), 4);
     for (int i = 1; i <= 4; i++) {
-        char m[8];
+        char m[16];
         snprintf(m, sizeof(m), "%d", i);
         ck_assert(has(s, m));
     }
