@@ -56,6 +56,7 @@
  * The other types, as Redis 7.0's rewrite writes them:
  *
  *   SET key value                  a string
+ *   RPUSH key e ... (64 elements a command)   a list, head to tail
  *   HSET key f v ... (64 pairs a command)   a hash, in its own order, so a
  *                                  listpack loads with the same order
  *   SADD key m ... (64 members a command)   a set, in its own order
@@ -74,6 +75,7 @@
 
 #include "aof_annotation.h"
 #include "cmd_hash.h"
+#include "cmd_list.h"
 #include "cmd_set.h"
 #include "cmd_stream.h"
 #include "cmd_string.h"
@@ -596,6 +598,24 @@ static void write_set(struct base_out *o, const char *key, size_t klen, const st
     }
 }
 
+static void write_list(struct base_out *o, const char *key, size_t klen, const struct list *l)
+{
+    size_t left = list_len(l);
+    struct list_iter it;
+    const char *p;
+    size_t len;
+    list_iter_init(&it, l, 0, false);
+    while (left && !o->err) {
+        size_t n = left < BASE_HSET_BATCH ? left : BASE_HSET_BATCH;
+        out_array(o, 2 + (uint64_t)n);
+        out_cstr(o, "RPUSH");
+        out_bulk(o, key, klen);
+        for (size_t i = 0; i < n && list_iter_next(&it, &p, &len); i++)
+            out_bulk(o, p, len);
+        left -= n;
+    }
+}
+
 /* --- The data set -------------------------------------------------------------- */
 
 int aof_base_write(struct server *srv, int fd, long long *nkeys)
@@ -621,6 +641,8 @@ int aof_base_write(struct server *srv, int fd, long long *nkeys)
                 write_stream(o, de->key, de->klen, ob->ptr);
             } else if (ob->type == &string_object_type) {
                 write_string(o, de->key, de->klen, ob->ptr);
+            } else if (ob->type == &list_object_type) {
+                write_list(o, de->key, de->klen, ob->ptr);
             } else if (ob->type == &hash_object_type) {
                 write_hash(o, de->key, de->klen, ob->ptr);
             } else if (ob->type == &set_object_type) {

@@ -110,6 +110,7 @@ struct config {
     long long stream_node_max_entries;
     long long hash_max_listpack_entries; /* a hash past either becomes a table */
     long long hash_max_listpack_value;
+    int list_max_listpack_size;       /* list node limit: < 0 bytes (-2 = 8 KB), > 0 elements */
     long long set_max_intset_entries; /* an integer set past it becomes a table */
     char *effect_trace_file;  /* testing hook; "" = none (see conf/runnel.conf) */
     /* Append-only file (aof.c). */
@@ -211,6 +212,8 @@ extern const char *const config_protected_names[];
       CONFIG_OFF(hash_max_listpack_entries), "512", 0, LLONG_MAX, CONFIG_MUTABLE, NULL)       \
     X(HASH_MAX_LISTPACK_VALUE, "hash-max-listpack-value", CONFIG_TYPE_MEMORY,                 \
       CONFIG_OFF(hash_max_listpack_value), "64", 0, LLONG_MAX, CONFIG_MUTABLE, NULL)          \
+    X(LIST_MAX_LISTPACK_SIZE, "list-max-listpack-size", CONFIG_TYPE_INT,                      \
+      CONFIG_OFF(list_max_listpack_size), "-2", INT_MIN, INT_MAX, CONFIG_MUTABLE, NULL)       \
     X(SET_MAX_INTSET_ENTRIES, "set-max-intset-entries", CONFIG_TYPE_LL,                       \
       CONFIG_OFF(set_max_intset_entries), "512", 0, LLONG_MAX, CONFIG_MUTABLE, NULL)          \
     X(EFFECT_TRACE_FILE, "effect-trace-file", CONFIG_TYPE_STRING,                             \

@@ -149,6 +149,27 @@ void cmd_hvals(struct conn *c);
 void cmd_hscan(struct conn *c);
 void cmd_hrandfield(struct conn *c);
 
+/* cmd_list.c */
+void cmd_lpush(struct conn *c);
+void cmd_rpush(struct conn *c);
+void cmd_lpushx(struct conn *c);
+void cmd_rpushx(struct conn *c);
+void cmd_lpop(struct conn *c);
+void cmd_rpop(struct conn *c);
+void cmd_llen(struct conn *c);
+void cmd_lrange(struct conn *c);
+void cmd_lindex(struct conn *c);
+void cmd_lset(struct conn *c);
+void cmd_lrem(struct conn *c);
+void cmd_ltrim(struct conn *c);
+void cmd_lpos(struct conn *c);
+void cmd_lmove(struct conn *c);
+void cmd_lmpop(struct conn *c);
+void cmd_blpop(struct conn *c);
+void cmd_brpop(struct conn *c);
+void cmd_blmove(struct conn *c);
+void cmd_blmpop(struct conn *c);
+
 /* cmd_set.c */
 void cmd_sadd(struct conn *c);
 void cmd_srem(struct conn *c);

@@ -14,11 +14,13 @@
 #include <string.h>
 
 #include "cmd_hash.h"
+#include "cmd_list.h"
 #include "cmd_set.h"
 #include "cmd_stream.h"
 #include "cmd_string.h"
 #include "db.h"
 #include "hash.h"
+#include "list.h"
 #include "mem.h"
 #include "rdb.h"
 #include "rdb_codec.h"
@@ -39,6 +41,8 @@ int rdb_type_is_stream(int type)
 
 int rdb_object_min_version(const struct object *o)
 {
+    if (o->type == &list_object_type)
+        return RDB_VERSION_WRITE;
     if (o->type == &stream_object_type) {
         int v = rdb_stream_rdbver_for(o->ptr);
         return v < RDB_VERSION_WRITE ? RDB_VERSION_WRITE : v;
@@ -51,6 +55,8 @@ int rdb_object_min_version(const struct object *o)
 
 int rdb_object_type(const struct object *o, int version)
 {
+    if (o->type == &list_object_type)
+        return RDB_TYPE_LIST_QUICKLIST_2;
     if (o->type == &stream_object_type)
         return rdb_stream_type_for(o->ptr, version);
     if (o->type == &string_object_type)
@@ -116,8 +122,37 @@ static int write_set(struct rdb_writer *w, const struct set *st)
     return rc;
 }
 
+/* A list as Redis 7.x writes it (RDB_TYPE_LIST_QUICKLIST_2): the node
+ * count, then per node its container (2 packed: a listpack of its
+ * elements; 1 plain: the one large element) and the blob.  A listpack
+ * list is one packed node, as Redis 7.2+ writes it. */
+static int write_list(struct rdb_writer *w, const struct list *l)
+{
+    rdb_write_len(w, l->nnodes);
+    int rc = 0;
+    for (const struct list_node *n = l->head; n && rc == 0; n = n->next) {
+        if (n->plain) {
+            rdb_write_len(w, 1);
+            rc = rdb_write_string(w, n->elems[0]->data, n->elems[0]->len);
+            continue;
+        }
+        rdb_write_len(w, 2);
+        struct lp_builder b;
+        lp_builder_init(&b);
+        for (uint32_t i = 0; i < n->count; i++)
+            lp_append_string(&b, n->elems[i]->data, n->elems[i]->len);
+        size_t len;
+        unsigned char *lp = lp_builder_finish(&b, &len);
+        rc = rdb_write_string(w, lp, len);
+        mem_free(lp);
+    }
+    return rc;
+}
+
 int rdb_object_write(struct server *srv, struct rdb_writer *w, const struct object *o, int type)
 {
+    if (o->type == &list_object_type)
+        return write_list(w, o->ptr);
     if (o->type == &stream_object_type)
         return rdb_stream_write(w, o->ptr, type, (size_t)srv->cfg.stream_node_max_bytes,
                                 (size_t)srv->cfg.stream_node_max_entries);
@@ -425,6 +460,87 @@ static int read_set(struct server *srv, struct rdb_reader *r, int type, struct o
     return 0;
 }
 
+/* --- Reading: lists --------------------------------------------------------------- */
+
+/* RDB_TYPE_LIST_QUICKLIST_2: nodes kept as they come (empty ones
+ * dropped, as Redis does), then the encoding Redis 7.2+ picks on load. */
+static int read_list_quicklist2(struct rdb_reader *r, struct list *l)
+{
+    uint64_t n;
+    if (read_count(r, &n, 2) < 0)
+        return -1;
+    for (uint64_t i = 0; i < n; i++) {
+        uint64_t container;
+        if (rdb_read_len(r, &container, NULL) < 0)
+            return -1;
+        if (container != 1 && container != 2)
+            return fail(r, "bad quicklist node container");
+        char *str = NULL;
+        size_t len;
+        if (rdb_read_string(r, &str, &len) < 0)
+            return -1;
+        if (container == 1) {
+            list_load_append(l, str, len, true, true);
+            mem_free(str);
+            continue;
+        }
+        struct lp_iter it;
+        struct lp_entry e;
+        if (lp_iter_init(&it, (const unsigned char *)str, len) < 0) {
+            mem_free(str);
+            return fail(r, "bad list listpack header");
+        }
+        bool first = true;
+        int rc;
+        while ((rc = lp_iter_next(&it, &e)) == 1) {
+            char num[STROBJ_LL_MAX_CHARS];
+            if (e.is_int)
+                list_load_append(l, num, strobj_format_ll(num, e.v), first, false);
+            else
+                list_load_append(l, (const char *)e.str, e.slen, first, false);
+            first = false;
+        }
+        mem_free(str);
+        if (rc < 0)
+            return fail(r, "bad list listpack entry");
+    }
+    return 0;
+}
+
+/* RDB_TYPE_LIST (Redis < 3.2 for big lists): a count and the elements,
+ * pushed as a client would. */
+static int read_list_plain(struct rdb_reader *r, struct list *l, int fill)
+{
+    uint64_t n;
+    if (read_count(r, &n, 1) < 0)
+        return -1;
+    for (uint64_t i = 0; i < n; i++) {
+        char *str = NULL;
+        size_t len;
+        if (rdb_read_string(r, &str, &len) < 0)
+            return -1;
+        list_grow_check(l, len, 1, fill);
+        list_push(l, LIST_TAIL, str, len, fill);
+        mem_free(str);
+    }
+    return 0;
+}
+
+static int read_list(struct server *srv, struct rdb_reader *r, int type, struct object **out)
+{
+    int fill = list_fill_of(&srv->cfg);
+    struct list *l = list_new();
+    int rc = type == RDB_TYPE_LIST ? read_list_plain(r, l, fill) : read_list_quicklist2(r, l);
+    if (rc < 0) {
+        list_free(l);
+        return -1;
+    }
+    if (type != RDB_TYPE_LIST)
+        list_loaded(l, fill);
+    *out = object_new(&list_object_type, l, srv->lru_clock);
+    return 0;
+}
+
 /* --- Reading: what Runnel skips ----------------------------------------------------- */
 
 /* The kind of a type Runnel reads past without serving (NULL otherwise). */
@@ -525,6 +641,16 @@ int rdb_object_read(struct server *srv, struct rdb_reader *r, int type, struct o
 {
     *out = NULL;
     *skipped = NULL;
+    if (type == RDB_TYPE_LIST || type == RDB_TYPE_LIST_QUICKLIST_2) {
+        if (read_list(srv, r, type, out) < 0)
+            return -1;
+        if (list_len((*out)->ptr) == 0) {
+            object_free(*out);
+            *out = NULL;
+            *skipped = "empty list";
+        }
+        return 0;
+    }
     if (rdb_type_is_stream(type)) {
         struct stream *s = NULL;
         if (rdb_stream_read(r, type, &s, (size_t)srv->cfg.stream_node_max_bytes,

@@ -1,0 +1,514 @@
+/* list.c -- see list.h for the design. */
+#include "list.h"
+
+#include <assert.h>
+#include <string.h>
+
+#include "mem.h"
+
+#define LIST_SAFETY_LIMIT 8192   /* Redis's SIZE_SAFETY_LIMIT */
+#define LIST_ESTIMATE_OVERHEAD 8 /* Redis's SIZE_ESTIMATE_OVERHEAD */
+#define LIST_LP_HEADER 7         /* total bytes (4), count (2), terminator (1) */
+#define LIST_FILL_MAX 32767
+
+static const size_t list_size_levels[] = {4096, 8192, 16384, 32768, 65536};
+
+static int fill_clamp(int fill)
+{
+    if (fill > LIST_FILL_MAX)
+        return LIST_FILL_MAX;
+    if (fill < -5)
+        return -5;
+    return fill;
+}
+
+/* Redis's node limits: bytes for a negative fill, elements (within the
+ * safety size) for a positive one. */
+static void node_limits(int fill, size_t *bytes, size_t *count)
+{
+    fill = fill_clamp(fill);
+    if (fill >= 0) {
+        *bytes = SIZE_MAX;
+        *count = fill == 0 ? 1 : (size_t)fill;
+    } else {
+        *bytes = list_size_levels[-fill - 1];
+        *count = SIZE_MAX;
+    }
+}
+
+static bool node_exceeds(int fill, size_t new_sz, size_t new_count)
+{
+    size_t bytes, count;
+    node_limits(fill, &bytes, &count);
+    if (bytes != SIZE_MAX)
+        return new_sz > bytes;
+    if (new_sz > LIST_SAFETY_LIMIT)
+        return true;
+    return new_count > count;
+}
+
+static bool is_large(size_t len, int fill)
+{
+    fill = fill_clamp(fill);
+    if (fill >= 0)
+        return len > LIST_SAFETY_LIMIT;
+    return len > list_size_levels[-fill - 1];
+}
+
+/* --- Listpack sizes ----------------------------------------------------------- */
+
+/* A canonical decimal int64 (what Redis's listpack stores as an integer). */
+static bool lp_int(const char *p, size_t len, int64_t *out)
+{
+    if (len == 0 || len > 20)
+        return false;
+    if (len == 1 && p[0] == '0') {
+        *out = 0;
+        return true;
+    }
+    size_t i = 0;
+    bool neg = false;
+    if (p[0] == '-') {
+        neg = true;
+        i = 1;
+        if (len == 1)
+            return false;
+    }
+    if (p[i] < '1' || p[i] > '9')
+        return false;
+    uint64_t v = 0;
+    for (; i < len; i++) {
+        if (p[i] < '0' || p[i] > '9')
+            return false;
+        uint64_t d = (uint64_t)(p[i] - '0');
+        if (v > (UINT64_MAX - d) / 10)
+            return false;
+        v = v * 10 + d;
+    }
+    if (neg) {
+        if (v > (uint64_t)INT64_MAX + 1)
+            return false;
+        *out = v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v;
+    } else {
+        if (v > (uint64_t)INT64_MAX)
+            return false;
+        *out = (int64_t)v;
+    }
+    return true;
+}
+
+bool list_str_is_int(const char *p, size_t len)
+{
+    int64_t v;
+    return lp_int(p, len, &v);
+}
+
+static size_t lp_backlen_size(size_t l)
+{
+    if (l <= 127)
+        return 1;
+    if (l < 16383)
+        return 2;
+    if (l < 2097151)
+        return 3;
+    if (l < 268435455)
+        return 4;
+    return 5;
+}
+
+size_t list_lp_entry_size(const char *p, size_t len)
+{
+    int64_t v;
+    size_t enc;
+    if (lp_int(p, len, &v)) {
+        if (v >= 0 && v <= 127)
+            enc = 1;
+        else if (v >= -4096 && v <= 4095)
+            enc = 2;
+        else if (v >= -32768 && v <= 32767)
+            enc = 3;
+        else if (v >= -8388608 && v <= 8388607)
+            enc = 4;
+        else if (v >= INT32_MIN && v <= INT32_MAX)
+            enc = 5;
+        else
+            enc = 9;
+    } else if (len < 64) {
+        enc = 1 + len;
+    } else if (len < 4096) {
+        enc = 2 + len;
+    } else {
+        enc = 5 + len;
+    }
+    return enc + lp_backlen_size(enc);
+}
+
+/* --- Nodes ------------------------------------------------------------------------ */
+
+static struct list_elem *elem_new(const char *p, size_t len)
+{
+    struct list_elem *e = mem_alloc(sizeof(*e) + len + 1);
+    e->len = len;
+    if (len)
+        memcpy(e->data, p, len);
+    e->data[len] = '\0';
+    return e;
+}
+
+static size_t elem_cost(const struct list_node *n, const struct list_elem *e)
+{
+    return n->plain ? e->len : list_lp_entry_size(e->data, e->len);
+}
+
+static struct list_node *node_new(bool plain)
+{
+    struct list_node *n = mem_calloc(sizeof(*n));
+    n->plain = plain;
+    n->sz = plain ? 0 : LIST_LP_HEADER;
+    return n;
+}
+
+static void node_free(struct list_node *n)
+{
+    for (uint32_t i = 0; i < n->count; i++)
+        mem_free(n->elems[i]);
+    mem_free(n->elems);
+    mem_free(n);
+}
+
+static void node_link(struct list *l, struct list_node *n, enum list_where where)
+{
+    if (where == LIST_HEAD) {
+        n->next = l->head;
+        if (l->head)
+            l->head->prev = n;
+        else
+            l->tail = n;
+        l->head = n;
+    } else {
+        n->prev = l->tail;
+        if (l->tail)
+            l->tail->next = n;
+        else
+            l->head = n;
+        l->tail = n;
+    }
+    l->nnodes++;
+}
+
+static void node_unlink_free(struct list *l, struct list_node *n)
+{
+    if (n->prev)
+        n->prev->next = n->next;
+    else
+        l->head = n->next;
+    if (n->next)
+        n->next->prev = n->prev;
+    else
+        l->tail = n->prev;
+    l->nnodes--;
+    node_free(n);
+}
+
+static void node_insert(struct list_node *n, uint32_t pos, struct list_elem *e)
+{
+    if (n->count == n->cap) {
+        n->cap = n->cap ? n->cap * 2 : 4;
+        n->elems = mem_realloc(n->elems, sizeof(*n->elems) * n->cap);
+    }
+    memmove(n->elems + pos + 1, n->elems + pos, sizeof(*n->elems) * (n->count - pos));
+    n->elems[pos] = e;
+    n->count++;
+    n->sz += elem_cost(n, e);
+}
+
+/* Remove elements [pos, pos+k) of n, freeing them. */
+static void node_delete(struct list_node *n, uint32_t pos, uint32_t k)
+{
+    for (uint32_t i = pos; i < pos + k; i++) {
+        n->sz -= elem_cost(n, n->elems[i]);
+        mem_free(n->elems[i]);
+    }
+    memmove(n->elems + pos, n->elems + pos + k, sizeof(*n->elems) * (n->count - pos - k));
+    n->count -= k;
+}
+
+/* --- The list ---------------------------------------------------------------------- */
+
+struct list *list_new(void)
+{
+    struct list *l = mem_calloc(sizeof(*l));
+    l->enc = LIST_ENC_LISTPACK;
+    return l;
+}
+
+void list_free(struct list *l)
+{
+    if (!l)
+        return;
+    struct list_node *n = l->head;
+    while (n) {
+        struct list_node *next = n->next;
+        node_free(n);
+        n = next;
+    }
+    mem_free(l);
+}
+
+struct list *list_dup(const struct list *l)
+{
+    struct list *d = list_new();
+    d->enc = l->enc;
+    for (const struct list_node *n = l->head; n; n = n->next) {
+        struct list_node *m = node_new(n->plain);
+        m->cap = n->count ? n->count : 1;
+        m->elems = mem_alloc(sizeof(*m->elems) * m->cap);
+        for (uint32_t i = 0; i < n->count; i++)
+            m->elems[i] = elem_new(n->elems[i]->data, n->elems[i]->len);
+        m->count = n->count;
+        m->sz = n->sz;
+        node_link(d, m, LIST_TAIL);
+    }
+    d->count = l->count;
+    return d;
+}
+
+const char *list_encoding_name(const struct list *l)
+{
+    return l->enc == LIST_ENC_LISTPACK ? "listpack" : "quicklist";
+}
+
+size_t list_memory(const struct list *l)
+{
+    size_t total = sizeof(*l);
+    for (const struct list_node *n = l->head; n; n = n->next) {
+        total += sizeof(*n) + sizeof(*n->elems) * n->cap;
+        for (uint32_t i = 0; i < n->count; i++)
+            total += sizeof(struct list_elem) + n->elems[i]->len + 1;
+    }
+    return total;
+}
+
+void list_grow_check(struct list *l, size_t add_bytes, size_t add_count, int fill)
+{
+    if (l->enc != LIST_ENC_LISTPACK)
+        return;
+    size_t sz = l->head ? l->head->sz : LIST_LP_HEADER;
+    if (node_exceeds(fill, sz + add_bytes, l->count + add_count)) {
+        l->enc = LIST_ENC_QUICKLIST;
+        /* An empty listpack is dropped rather than kept as a node. */
+        if (l->head && l->head->count == 0)
+            node_unlink_free(l, l->head);
+    }
+}
+
+void list_shrink_check(struct list *l, int fill)
+{
+    if (l->enc != LIST_ENC_QUICKLIST || l->nnodes != 1 || l->head->plain)
+        return;
+    size_t bytes, count;
+    node_limits(fill, &bytes, &count);
+    if (bytes != SIZE_MAX)
+        bytes /= 2;
+    if (count != SIZE_MAX)
+        count /= 2;
+    if (l->head->sz > bytes || l->count > count)
+        return;
+    l->enc = LIST_ENC_LISTPACK;
+}
+
+void list_push(struct list *l, enum list_where where, const char *p, size_t len, int fill)
+{
+    struct list_elem *e = elem_new(p, len);
+    l->count++;
+    if (l->enc == LIST_ENC_LISTPACK) {
+        if (!l->head)
+            node_link(l, node_new(false), LIST_TAIL);
+        node_insert(l->head, where == LIST_HEAD ? 0 : l->head->count, e);
+        return;
+    }
+    if (is_large(len, fill)) {
+        struct list_node *n = node_new(true);
+        node_link(l, n, where);
+        node_insert(n, 0, e);
+        return;
+    }
+    struct list_node *end = where == LIST_HEAD ? l->head : l->tail;
+    if (!end || end->plain || node_exceeds(fill, end->sz + len + LIST_ESTIMATE_OVERHEAD,
+                                           (size_t)end->count + 1)) {
+        end = node_new(false);
+        node_link(l, end, where);
+    }
+    node_insert(end, where == LIST_HEAD ? 0 : end->count, e);
+}
+
+char *list_pop(struct list *l, enum list_where where, size_t *len)
+{
+    if (!l->count)
+        return NULL;
+    struct list_node *n = where == LIST_HEAD ? l->head : l->tail;
+    uint32_t pos = where == LIST_HEAD ? 0 : n->count - 1;
+    struct list_elem *e = n->elems[pos];
+    char *out = mem_alloc(e->len + 1);
+    memcpy(out, e->data, e->len + 1);
+    *len = e->len;
+    node_delete(n, pos, 1);
+    l->count--;
+    if (n->count == 0)
+        node_unlink_free(l, n);
+    return out;
+}
+
+/* The node holding idx (in range) and the position inside it. */
+static struct list_node *locate(const struct list *l, size_t idx, uint32_t *pos)
+{
+    if (idx < l->count / 2) {
+        struct list_node *n = l->head;
+        while (idx >= n->count) {
+            idx -= n->count;
+            n = n->next;
+        }
+        *pos = (uint32_t)idx;
+        return n;
+    }
+    size_t back = l->count - 1 - idx;
+    struct list_node *n = l->tail;
+    while (back >= n->count) {
+        back -= n->count;
+        n = n->prev;
+    }
+    *pos = (uint32_t)(n->count - 1 - back);
+    return n;
+}
+
+bool list_index(const struct list *l, long long idx, const char **p, size_t *len)
+{
+    if (idx < 0)
+        idx += (long long)l->count;
+    if (idx < 0 || (unsigned long long)idx >= l->count)
+        return false;
+    uint32_t pos;
+    struct list_node *n = locate(l, (size_t)idx, &pos);
+    *p = n->elems[pos]->data;
+    *len = n->elems[pos]->len;
+    return true;
+}
+
+void list_set(struct list *l, size_t idx, const char *p, size_t len, int fill)
+{
+    (void)fill;
+    uint32_t pos;
+    struct list_node *n = locate(l, idx, &pos);
+    n->sz -= elem_cost(n, n->elems[pos]);
+    mem_free(n->elems[pos]);
+    n->elems[pos] = elem_new(p, len);
+    n->sz += elem_cost(n, n->elems[pos]);
+}
+
+size_t list_remove(struct list *l, long long count, const char *p, size_t len)
+{
+    size_t removed = 0;
+    size_t limit = count == 0 ? SIZE_MAX : (size_t)(count < 0 ? -count : count);
+    bool reverse = count < 0;
+    struct list_node *n = reverse ? l->tail : l->head;
+    while (n && removed < limit) {
+        struct list_node *next = reverse ? n->prev : n->next;
+        if (reverse) {
+            for (uint32_t i = n->count; i-- > 0 && removed < limit;) {
+                const struct list_elem *e = n->elems[i];
+                if (e->len == len && memcmp(e->data, p, len) == 0) {
+                    node_delete(n, i, 1);
+                    removed++;
+                }
+            }
+        } else {
+            for (uint32_t i = 0; i < n->count && removed < limit;) {
+                const struct list_elem *e = n->elems[i];
+                if (e->len == len && memcmp(e->data, p, len) == 0) {
+                    node_delete(n, i, 1);
+                    removed++;
+                } else {
+                    i++;
+                }
+            }
+        }
+        if (n->count == 0)
+            node_unlink_free(l, n);
+        n = next;
+    }
+    l->count -= removed;
+    return removed;
+}
+
+void list_trim(struct list *l, size_t head, size_t tail)
+{
+    while (head && l->head) {
+        struct list_node *n = l->head;
+        uint32_t k = head < n->count ? (uint32_t)head : n->count;
+        node_delete(n, 0, k);
+        head -= k;
+        l->count -= k;
+        if (n->count == 0)
+            node_unlink_free(l, n);
+    }
+    while (tail && l->tail) {
+        struct list_node *n = l->tail;
+        uint32_t k = tail < n->count ? (uint32_t)tail : n->count;
+        node_delete(n, n->count - k, k);
+        tail -= k;
+        l->count -= k;
+        if (n->count == 0)
+            node_unlink_free(l, n);
+    }
+}
+
+void list_iter_init(struct list_iter *it, const struct list *l, size_t start, bool reverse)
+{
+    it->reverse = reverse;
+    it->node = NULL;
+    it->pos = 0;
+    if (start < l->count)
+        it->node = locate(l, start, &it->pos);
+}
+
+bool list_iter_next(struct list_iter *it, const char **p, size_t *len)
+{
+    struct list_node *n = it->node;
+    if (!n)
+        return false;
+    *p = n->elems[it->pos]->data;
+    *len = n->elems[it->pos]->len;
+    if (it->reverse) {
+        if (it->pos == 0) {
+            it->node = n->prev;
+            it->pos = it->node ? it->node->count - 1 : 0;
+        } else {
+            it->pos--;
+        }
+    } else if (++it->pos == n->count) {
+        it->node = n->next;
+        it->pos = 0;
+    }
+    return true;
+}
+
+void list_load_append(struct list *l, const char *p, size_t len, bool new_node, bool plain)
+{
+    if (new_node || !l->tail)
+        node_link(l, node_new(plain), LIST_TAIL);
+    node_insert(l->tail, l->tail->count, elem_new(p, len));
+    l->count++;
+}
+
+void list_loaded(struct list *l, int fill)
+{
+    l->enc = LIST_ENC_QUICKLIST;
+    /* Redis converts a loaded list with the growing rule: one packed node
+     * within the (whole) limit is a listpack. */
+    if (l->nnodes == 1 && !l->head->plain) {
+        size_t bytes, count;
+        node_limits(fill, &bytes, &count);
+        if (l->head->sz <= bytes && l->count <= count)
+            l->enc = LIST_ENC_LISTPACK;
+    }
+}
