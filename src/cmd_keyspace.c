@@ -1,6 +1,6 @@
 /* cmd_keyspace.c -- generic keyspace commands (any type): DEL, UNLINK,
  * EXISTS, TYPE, KEYS, SCAN, RANDOMKEY, RENAME(NX), COPY, TOUCH, FLUSHDB,
- * FLUSHALL, the EXPIRE family, TTL family, PERSIST and OBJECT.
+ * FLUSHALL, SWAPDB, the EXPIRE family, TTL family, PERSIST and OBJECT.
  *
  * Every change calls server_key_modified() (WATCH, blocked readers) and
  * emits an effect that replays it exactly: relative expiries become
@@ -379,6 +379,74 @@ void cmd_flushall(struct conn *c)
         snapshot_after_flushall(S(c));
     struct effect *e = server_effect(S(c), c->db->id);
     effect_arg_cstr(e, "FLUSHALL");
+    reply_ok(&c->out);
+}
+
+/* --- SWAPDB ------------------------------------------------------------- */
+
+/* Watchers of a key in a that exists in a or in b: the swap changes what
+ * they see (Redis's touchAllWatchedKeysInDb). */
+static void swapdb_touch_watched(struct db *a, struct db *b)
+{
+    struct dict_iter it;
+    dict_iter_init(&it, &a->watched);
+    struct dict_entry *e;
+    while ((e = dict_iter_next(&it)))
+        if (dict_find(&a->keys, e->key, e->klen) || dict_find(&b->keys, e->key, e->klen))
+            multi_touch_key(a, e->key, e->klen);
+}
+
+/* SWAPDB index1 index2: the keyspaces trade places; watched keys and
+ * waiters stay with their index, as clients stay in their db.  Every
+ * waiter of both dbs re-checks its keys after the command (a blocked
+ * XREAD is served if its key now has data, a blocked XREADGROUP whose
+ * stream went away gets its error), as Redis 7.2's scans for ready and
+ * deleted keys do. */
+void cmd_swapdb(struct conn *c)
+{
+    long long id[2];
+    static const char *const what[2] = {"ERR invalid first DB index",
+                                        "ERR invalid second DB index"};
+    for (int i = 0; i < 2; i++) {
+        if (!util_str_to_ll(c->argv[1 + i].ptr, c->argv[1 + i].len, &id[i]) ||
+            id[i] < INT_MIN || id[i] > INT_MAX) {
+            reply_error(&c->out, what[i]);
+            return;
+        }
+    }
+    struct server *srv = S(c);
+    if (id[0] < 0 || id[0] >= srv->ndbs || id[1] < 0 || id[1] >= srv->ndbs) {
+        reply_error(&c->out, "ERR DB index is out of range");
+        return;
+    }
+    if (id[0] != id[1]) {
+        struct db *a = &srv->dbs[id[0]], *b = &srv->dbs[id[1]];
+        swapdb_touch_watched(a, b);
+        swapdb_touch_watched(b, a);
+        struct dict keys = a->keys, expires = a->expires;
+        long long avg_ttl = a->avg_ttl;
+        uint64_t cursor = a->expire_cursor;
+        a->keys = b->keys;
+        a->expires = b->expires;
+        a->avg_ttl = b->avg_ttl;
+        a->expire_cursor = b->expire_cursor;
+        b->keys = keys;
+        b->expires = expires;
+        b->avg_ttl = avg_ttl;
+        b->expire_cursor = cursor;
+        struct db *both[2] = {a, b};
+        for (int i = 0; i < 2; i++) {
+            struct dict_iter it;
+            dict_iter_init(&it, &both[i]->blocking);
+            struct dict_entry *e;
+            while ((e = dict_iter_next(&it)))
+                block_signal_key(srv, both[i], e->key, e->klen);
+        }
+    }
+    srv->dirty++;
+    struct effect *e = server_effect(srv, c->db->id);
+    for (int j = 0; j < c->argc; j++)
+        effect_arg(e, c->argv[j].ptr, c->argv[j].len);
     reply_ok(&c->out);
 }
 

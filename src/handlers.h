@@ -58,6 +58,7 @@ void cmd_copy(struct conn *c);
 void cmd_touch(struct conn *c);
 void cmd_flushdb(struct conn *c);
 void cmd_flushall(struct conn *c);
+void cmd_swapdb(struct conn *c);
 void cmd_expire(struct conn *c);
 void cmd_pexpire(struct conn *c);
 void cmd_expireat(struct conn *c);
