@@ -18,6 +18,7 @@
 #include "cmd_stream.h"
 #include "config.h"
 #include "hash.h"
+#include "list.h"
 #include "set.h"
 #include "strobj.h"
 #include "db.h"
@@ -153,7 +154,11 @@ static unsigned char *image(size_t *len, int opts)
     put_key(&w, RDB_TYPE_LIST_QUICKLIST_2, "ql2");
     rdb_write_len(&w, 1);
     rdb_write_len(&w, 2);
-    rdb_write_string(&w, "packed", 6);
+    lp_builder_init(&b);
+    lp_append_string(&b, "packed", 6);
+    lp = lp_builder_finish(&b, &lplen);
+    rdb_write_string(&w, lp, lplen);
+    mem_free(lp);
     rdb_write_byte(&w, RDB_OPCODE_IDLE);
     rdb_write_len(&w, 50);
     rdb_write_byte(&w, RDB_OPCODE_FREQ);
@@ -195,7 +200,20 @@ START_TEST(test_load_skips_what_is_not_served)
     ck_assert_uint_eq(used, len);
     ck_assert_int_eq(srv->dirty, 0);
     ck_assert_int_eq(srv->loading, 0);
-    ck_assert_int_eq(total_keys(srv), 8);
+    ck_assert_int_eq(total_keys(srv), 10);
+    /* Lists: the old plain form and a quicklist of one listpack node. */
+    struct dict_entry *le = dict_find(&srv->dbs[0].keys, "oldlist", 7);
+    ck_assert_ptr_nonnull(le);
+    const struct list *lst = ((const struct object *)le->val)->ptr;
+    const char *lv;
+    size_t lvlen;
+    ck_assert_uint_eq(list_len(lst), 2);
+    ck_assert(list_index(lst, 1, &lv, &lvlen) && lvlen == 5 && !memcmp(lv, "12345", 5));
+    le = dict_find(&srv->dbs[0].keys, "ql2", 3);
+    ck_assert_ptr_nonnull(le);
+    lst = ((const struct object *)le->val)->ptr;
+    ck_assert(list_index(lst, 0, &lv, &lvlen) && lvlen == 6 && !memcmp(lv, "packed", 6));
+    ck_assert_str_eq(list_encoding_name(lst), "listpack");
     /* Sets: a table's members and an intset's. */
     static const char *const sets[][3] = {{"set", "m", NULL}, {"intset", "1", "5"}};
     for (int i = 0; i < 2; i++) {
@@ -255,7 +273,7 @@ START_TEST(test_expired_keys)
     unsigned char *img = image(&len, IMG_EXPIRED);
     ck_assert_int_eq(load(srv, img, len, &used, err), 0);
     ck_assert_ptr_null(dict_find(&srv->dbs[0].keys, "y", 1));
-    ck_assert_int_eq(total_keys(srv), 7);
+    ck_assert_int_eq(total_keys(srv), 9);
     mem_free(img);
     server_del(srv);
     /* An AOF base keeps them: the AOF's commands that follow decide. */
@@ -392,7 +410,7 @@ START_TEST(test_save_load_round_trip)
     ck_assert_int_eq(memcmp(w.buf, "REDIS0010", 9), 0);
     ck_assert_msg(load(b, w.buf, w.len, &used, err) == 0, "%s", err);
     ck_assert_uint_eq(used, w.len);
-    ck_assert_int_eq(total_keys(b), 8);
+    ck_assert_int_eq(total_keys(b), 10);
     const char *keys[] = {"y", "five", "str", "hash", "hlp", "hzl", "set", "intset"};
     int dbs[] = {0, 5, 0, 0, 0, 0, 0, 0};
     for (int i = 0; i < 8; i++) {
@@ -439,19 +457,20 @@ START_TEST(test_payloads)
     ck_assert_uint_eq(((const struct stream *)o->ptr)->length, 1);
     ck_assert_uint_gt(rdb_object_serialized_len(srv, o), 40);
     object_free(o);
-    /* A list payload: valid, but not a type Runnel serves. */
+    /* A zset payload: valid, but not a type Runnel serves. */
     struct rdb_writer w;
     rdb_writer_init(&w, NULL, NULL, 0);
-    rdb_write_byte(&w, RDB_TYPE_LIST);
+    rdb_write_byte(&w, RDB_TYPE_ZSET_2);
     rdb_write_len(&w, 1);
     rdb_write_string(&w, "v", 1);
+    rdb_write_raw(&w, "\0\0\0\0\0\0\xf8\x3f", 8);
     rdb_write_raw(&w, "\x0a\x00", 2);
     rdb_write_checksum(&w, 1);
     ck_assert_int_eq(rdb_verify_payload(w.buf, w.len), 0);
     ck_assert_int_eq(rdb_restore_payload(srv, w.buf, w.len, &o, &unsupported, err, sizeof(err)),
                      -1);
     ck_assert_int_eq(unsupported, 1);
-    ck_assert_str_eq(err, "the payload holds a list");
+    ck_assert_str_eq(err, "the payload holds a zset");
     rdb_writer_free(&w);
     /* Every truncated body fails cleanly (the footer re-made each time). */
     for (size_t cut = 1; cut < sizeof(PAYLOAD_Y) - 10; cut++) {
