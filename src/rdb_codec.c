@@ -935,10 +935,19 @@ int lp_iter_next(struct lp_iter *it, struct lp_entry *e)
     size_t bl = lp_backlen_size(l);
     if (bl > avail - l)
         return -1;
-    unsigned char want[5];
-    lp_backlen_put(want, l, bl);
-    if (memcmp(lp + pos + l, want, bl) != 0)
-        return -1;
+    /* The back-length must be the canonical one (byte by byte: a libc
+     * memcmp call per element was most of a load's time). */
+    const unsigned char *back = lp + pos + l;
+    if (bl == 1) {
+        if (back[0] != l)
+            return -1;
+    } else {
+        unsigned char want[5];
+        lp_backlen_put(want, l, bl);
+        for (size_t i = 0; i < bl; i++)
+            if (back[i] != want[i])
+                return -1;
+    }
     if (!e->is_int) {
         e->str = lp + pos + hn;
         e->slen = dn;

@@ -673,10 +673,12 @@ struct node_loader {
     size_t mcap;
     struct stream_id *tomb;       /* tombstones of the node, deleted after it */
     size_t ntomb, tcap;
+    struct stream_appender app;   /* appends to s */
 };
 
 static void loader_free(struct node_loader *l)
 {
+    stream_appender_release(&l->app);
     mem_free(l->fv);
     mem_free(l->numbuf);
     mem_free(l->mf);
@@ -728,8 +730,7 @@ static int load_entry(struct rdb_reader *r, struct node_loader *l, const struct 
 {
     if (l->any && stream_id_cmp(id, &l->prev) <= 0)
         return fail(r, "stream node: entry IDs do not rise");
-    struct stream_id_spec spec = {.id = *id, .kind = STREAM_ID_EXPLICIT};
-    int rc = stream_append(l->s, &spec, l->fv, npairs, 0, NULL);
+    int rc = stream_appender_add(&l->app, id, l->fv, npairs);
     if (rc != STREAM_OK)
         return fail(r, "stream node: cannot add entry %llu-%llu (%s)",
                     (unsigned long long)id->ms, (unsigned long long)id->seq,
@@ -840,6 +841,7 @@ static int read_nodes(struct rdb_reader *r, struct stream *s)
     if (read_count(r, &n, 2, "stream node") < 0)
         return -1;
     struct node_loader l = {.s = s};
+    stream_appender_init(&l.app, s);
     int rc = 0;
     for (uint64_t i = 0; i < n && rc == 0; i++) {
         char *key = NULL, *lp = NULL;

@@ -80,14 +80,13 @@ static bool tail_is_full(const struct stream *s, const struct stream_node *t, si
     return s->node_max_entries && (size_t)t->live + t->deleted >= s->node_max_entries;
 }
 
-int stream_append(struct stream *s, const struct stream_id_spec *spec,
-                  const struct stream_str *fv, size_t npairs, uint64_t now_ms,
-                  struct stream_id *out_id)
+/* Append at id (already checked against last_id).  With a (an
+ * appender), the tail's master is taken from its view, which is loaded
+ * again whenever the tail is another node than the one it describes. */
+static int append_at(struct stream *s, const struct stream_id *idp, const struct stream_str *fv,
+                     size_t npairs, struct stream_appender *a)
 {
-    struct stream_id id;
-    int rc = stream_id_next(&s->last_id, spec, now_ms, &id);
-    if (rc != STREAM_OK)
-        return rc;
+    struct stream_id id = *idp;
     size_t raw = stream_fields_raw_len(fv, npairs);
     if (raw > STREAM_NODE_MAX_SIZE)
         return STREAM_ERR_TOO_BIG;
@@ -105,7 +104,23 @@ int stream_append(struct stream *s, const struct stream_id_spec *spec,
         assert(added);
         (void)added;
     } else {
-        struct stream_node *moved = stream_node_append(t, &id, fv, npairs);
+        struct stream_node *moved;
+        if (a) {
+            /* The node and its first ID: a node freed (stream_delete) and
+             * another made at the same address cannot share a first ID. */
+            if (a->node != t || !stream_id_eq(&a->first, &t->first)) {
+                int rc = stream_node_view_load(&a->view, t);
+                assert(rc == STREAM_OK);
+                (void)rc;
+                a->node = t;
+                a->first = t->first;
+            }
+            moved = stream_node_append_view(t, &a->view, &id, fv, npairs);
+            if (moved != t)
+                a->node = NULL;
+        } else {
+            moved = stream_node_append(t, &id, fv, npairs);
+        }
         if (moved != t)
             relink_node(s, moved);
         t = moved;
@@ -116,9 +131,47 @@ int stream_append(struct stream *s, const struct stream_id_spec *spec,
     s->last_id = id;
     if (s->length == 1)
         s->first_id = id;
-    if (out_id)
-        *out_id = id;
     return STREAM_OK;
+}
+
+int stream_append(struct stream *s, const struct stream_id_spec *spec,
+                  const struct stream_str *fv, size_t npairs, uint64_t now_ms,
+                  struct stream_id *out_id)
+{
+    struct stream_id id;
+    int rc = stream_id_next(&s->last_id, spec, now_ms, &id);
+    if (rc != STREAM_OK)
+        return rc;
+    rc = append_at(s, &id, fv, npairs, NULL);
+    if (rc == STREAM_OK && out_id)
+        *out_id = id;
+    return rc;
+}
+
+void stream_appender_init(struct stream_appender *a, struct stream *s)
+{
+    a->s = s;
+    a->node = NULL;
+    a->first = (struct stream_id){0, 0};
+    stream_node_view_init_buffers(&a->view, a->cells, STREAM_APPENDER_CELLS, a->numbuf,
+                                  sizeof(a->numbuf));
+}
+
+int stream_appender_add(struct stream_appender *a, const struct stream_id *id,
+                        const struct stream_str *fv, size_t npairs)
+{
+    struct stream_id_spec spec = {.id = *id, .kind = STREAM_ID_EXPLICIT};
+    struct stream_id next;
+    int rc = stream_id_next(&a->s->last_id, &spec, 0, &next);
+    if (rc != STREAM_OK)
+        return rc;
+    return append_at(a->s, &next, fv, npairs, a);
+}
+
+void stream_appender_release(struct stream_appender *a)
+{
+    stream_node_view_release(&a->view);
+    a->node = NULL;
 }
 
 /* ---- iteration ---- */

@@ -60,6 +60,33 @@ int stream_append(struct stream *s, const struct stream_id_spec *spec,
                   const struct stream_str *fv, size_t npairs, uint64_t now_ms,
                   struct stream_id *out_id);
 
+/* Appending many entries in a row (a snapshot load): stream_append with
+ * an explicit ID, but the tail node's master entry stays decoded between
+ * calls instead of being decoded for every entry.  Same checks, errors and
+ * resulting stream as stream_append.  Between calls the stream may change
+ * only through this appender and stream_delete.
+ *
+ *     struct stream_appender a;
+ *     stream_appender_init(&a, s);
+ *     rc = stream_appender_add(&a, &id, fv, npairs);  ...
+ *     stream_appender_release(&a);
+ */
+#define STREAM_APPENDER_CELLS 16
+
+struct stream_appender {
+    struct stream *s;
+    const struct stream_node *node;   /* the node view describes, or NULL */
+    struct stream_id first;           /* its first ID */
+    struct stream_node_view view;
+    struct stream_cell cells[STREAM_APPENDER_CELLS];
+    char numbuf[STREAM_APPENDER_CELLS * STREAM_NODE_NUM_MAX];
+};
+
+void stream_appender_init(struct stream_appender *a, struct stream *s);
+int stream_appender_add(struct stream_appender *a, const struct stream_id *id,
+                        const struct stream_str *fv, size_t npairs);
+void stream_appender_release(struct stream_appender *a);
+
 /* Range iteration over live entries with start <= id <= end (inclusive;
  * callers turn "(" bounds into inclusive ones with stream_id_incr/decr),
  * ascending, or descending when rev.  Example:

@@ -438,18 +438,9 @@ size_t stream_node_memory(const struct stream_node *n)
 struct stream_node *stream_node_append(struct stream_node *n, const struct stream_id *id,
                                        const struct stream_str *fv, size_t npairs)
 {
-    assert(stream_id_cmp(id, &n->last) > 0);
-    size_t bound = entry_bound(fv, npairs);
-    if (n->cap - n->used < bound) {
-        size_t want = n->used + bound;
-        if (want < 2 * n->cap)
-            want = 2 * n->cap;
-        n = mem_realloc(n, sizeof(*n) + want);
-        n->cap = node_capacity(n);
-    }
     /* The master is decoded afresh each time (a few cells, no allocation
      * for up to APPEND_STACK_CELLS): no cache to keep in step with nodes
-     * that move or die. */
+     * that move or die.  Bulk appenders keep one: stream_node_append_view. */
     struct stream_cell cells[APPEND_STACK_CELLS];
     char numbuf[APPEND_STACK_CELLS * STREAM_NODE_NUM_MAX];
     struct stream_node_view master;
@@ -457,10 +448,37 @@ struct stream_node *stream_node_append(struct stream_node *n, const struct strea
     int rc = stream_node_view_load(&master, n);
     assert(rc == STREAM_OK);
     (void)rc;
-    n->used += encode_entry(n->data + n->used, &master, &n->last, id, fv, npairs);
+    n = stream_node_append_view(n, &master, id, fv, npairs);
+    stream_node_view_release(&master);
+    return n;
+}
+
+struct stream_node *stream_node_append_view(struct stream_node *n,
+                                            const struct stream_node_view *master,
+                                            const struct stream_id *id,
+                                            const struct stream_str *fv, size_t npairs)
+{
+    assert(master->node == n);
+    assert(stream_id_cmp(id, &n->last) > 0);
+    size_t bound = entry_bound(fv, npairs);
+    if (n->cap - n->used >= bound) {
+        n->used += encode_entry(n->data + n->used, master, &n->last, id, fv, npairs);
+    } else {
+        /* Encode first: the view's strings point into the node, which the
+         * reallocation may move. */
+        size_t want = n->used + bound;
+        if (want < 2 * n->cap)
+            want = 2 * n->cap;
+        unsigned char *tmp = mem_alloc(bound);
+        size_t len = encode_entry(tmp, master, &n->last, id, fv, npairs);
+        n = mem_realloc(n, sizeof(*n) + want);
+        n->cap = node_capacity(n);
+        memcpy(n->data + n->used, tmp, len);
+        n->used += len;
+        mem_free(tmp);
+    }
     n->last = *id;
     n->live++;
-    stream_node_view_release(&master);
     return n;
 }
 

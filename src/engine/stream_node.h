@@ -109,6 +109,15 @@ size_t stream_node_memory(const struct stream_node *n);
 struct stream_node *stream_node_append(struct stream_node *n, const struct stream_id *id,
                                        const struct stream_str *fv, size_t npairs);
 
+/* stream_node_append with n's master already decoded into master (a view
+ * loaded from n, kept by a caller that appends many entries in a row).
+ * When the node moves, the view no longer describes it: load it again
+ * from the returned node before the next call. */
+struct stream_node *stream_node_append_view(struct stream_node *n,
+                                            const struct stream_node_view *master,
+                                            const struct stream_id *id,
+                                            const struct stream_str *fv, size_t npairs);
+
 /* Give back unused capacity (when the node stops being the tail).  The
  * node may move: use the returned pointer. */
 struct stream_node *stream_node_shrink(struct stream_node *n);

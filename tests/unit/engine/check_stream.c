@@ -1235,11 +1235,79 @@ START_TEST(test_model_seeds)
 }
 END_TEST
 
+/* The appender builds exactly the nodes stream_append builds (same
+ * bytes, same boundaries), with deletes between appends (even of the
+ * whole tail), masters with more cells than it keeps inline, and node
+ * moves; and it rejects what stream_append rejects. */
+START_TEST(test_appender_matches_append)
+{
+    static const size_t limits[][2] = {{4096, 100}, {60, 0}, {0, 7}, {300, 5}};
+    for (size_t li = 0; li < sizeof(limits) / sizeof(limits[0]); li++) {
+        struct stream *a = stream_new(limits[li][0], limits[li][1]);
+        struct stream *b = stream_new(limits[li][0], limits[li][1]);
+        struct stream_appender app;
+        stream_appender_init(&app, b);
+        uint64_t x = 99 + li;
+        char vals[20][24];
+        char names[20][8];
+        struct stream_str fv[40];
+        for (int i = 0; i < 3000; i++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            size_t np = x % 13 == 0 ? 18 : 1 + x % 3;
+            for (size_t k = 0; k < np; k++) {
+                snprintf(names[k], sizeof(names[k]), "%s%zu", x % 7 ? "f" : "g", k);
+                if (x % 5 == 0)
+                    snprintf(vals[k], sizeof(vals[k]), "%d.%d", i, (int)k);
+                else if (x % 5 == 1)
+                    snprintf(vals[k], sizeof(vals[k]), "text %zu", k);
+                else
+                    snprintf(vals[k], sizeof(vals[k]), "%llu", (unsigned long long)(x % 1000));
+                fv[2 * k] = S(names[k]);
+                fv[2 * k + 1] = S(vals[k]);
+            }
+            struct stream_id id = mk(1 + (uint64_t)i / 3, (uint64_t)i % 3);
+            struct stream_id_spec sp = explicit_id(id.ms, id.seq);
+            ck_assert_int_eq(stream_append(a, &sp, fv, np, 0, NULL), STREAM_OK);
+            ck_assert_int_eq(stream_appender_add(&app, &id, fv, np), STREAM_OK);
+            /* the same ID again, and one below: refused by both */
+            ck_assert_int_eq(stream_append(a, &sp, fv, np, 0, NULL),
+                             stream_appender_add(&app, &id, fv, np));
+            if (x % 11 == 0) {
+                /* delete the last few entries, sometimes a whole tail */
+                for (int d = 0; d < (int)(x % 4); d++) {
+                    struct stream_id last;
+                    if (!stream_last_entry(a, &last))
+                        break;
+                    ck_assert_int_eq(stream_delete(a, &last), 1);
+                    ck_assert_int_eq(stream_delete(b, &last), 1);
+                }
+            }
+        }
+        stream_appender_release(&app);
+        ck_assert(stream_check(b));
+        ck_assert_uint_eq(a->length, b->length);
+        ck_assert_uint_eq(stream_node_count(a), stream_node_count(b));
+        struct stream_node_walk wa = {0}, wb = {0};
+        const struct stream_node *na, *nb;
+        while (stream_walk_nodes(a, &wa, &na)) {
+            ck_assert(stream_walk_nodes(b, &wb, &nb));
+            ck_assert(stream_id_eq(&na->first, &nb->first));
+            ck_assert_uint_eq(na->used, nb->used);
+            ck_assert(memcmp(na->data, nb->data, na->used) == 0);
+        }
+        ck_assert(!stream_walk_nodes(b, &wb, &nb));
+        stream_free(a);
+        stream_free(b);
+    }
+}
+END_TEST
+
 static Suite *stream_suite(void)
 {
     Suite *s = suite_create("stream");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, test_append_basics);
+    tcase_add_test(tc, test_appender_matches_append);
     tcase_add_test(tc, test_node_limits);
     tcase_add_test(tc, test_iterate_everywhere);
     tcase_add_test(tc, test_iterate_values);
