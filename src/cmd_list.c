@@ -405,6 +405,13 @@ void cmd_lpos(struct conn *c)
         if (util_eq_nocase(opt->ptr, opt->len, "rank")) {
             if (arg_long_or_reply(c, j + 1, &rank) < 0)
                 return;
+            /* Redis 7.2+ reads RANK in -LLONG_MAX..LLONG_MAX (7.0 took
+             * LLONG_MIN and answered 0). */
+            if (rank == LLONG_MIN) {
+                reply_error(&c->out, "ERR value is out of range, value must between "
+                                     "-9223372036854775807 and 9223372036854775807");
+                return;
+            }
             if (rank == 0) {
                 reply_error(&c->out, "ERR RANK can't be zero: use 1 to start from the first "
                                      "match, 2 from the second ... or use negative to start "
@@ -435,8 +442,6 @@ void cmd_lpos(struct conn *c)
     }
     const struct util_arg *want = &c->argv[2];
     bool reverse = rank < 0;
-    /* RANK LLONG_MIN cannot be negated: it skips more matches than any
-     * list holds, so nothing matches. */
     unsigned long long skip = rank < 0 ? (unsigned long long)(-(rank + 1)) : (unsigned long long)(rank - 1);
     size_t len = list_len(l);
     struct list_iter it;
