@@ -507,6 +507,82 @@ static int read_list_quicklist2(struct rdb_reader *r, struct list *l)
     return 0;
 }
 
+/* One ziplist (Redis 3.2 to 6.2's list nodes) appended as one node.
+ * Entries: prevlen (1 byte, or 0xFE and 4), then an encoding byte: 00 and
+ * 01 (6- and 14-bit string lengths), 0x80 (32-bit length, big-endian),
+ * 0xC0/0xD0/0xE0/0xF0/0xFE (int16/32/64/24/8, little-endian), 0xF1..0xFD
+ * (the immediates 0..12). */
+static int read_list_ziplist_node(struct rdb_reader *r, struct list *l)
+{
+    char *blob;
+    size_t len;
+    if (rdb_read_string(r, &blob, &len) < 0)
+        return -1;
+    const unsigned char *z = (const unsigned char *)blob;
+    int rc = 0;
+    bool first = true;
+    if (len < 11 || (z[0] | z[1] << 8 | z[2] << 16 | (uint32_t)z[3] << 24) != len ||
+        z[len - 1] != 0xff)
+        rc = fail(r, "bad list ziplist header");
+    size_t pos = 10, end = len - 1;
+    while (rc == 0 && pos < end) {
+        size_t skip = z[pos] == 0xfe ? 5 : 1;
+        if (z[pos] == 0xff || pos + skip >= end) {
+            rc = fail(r, "bad list ziplist entry");
+            break;
+        }
+        pos += skip;
+        unsigned char enc = z[pos];
+        size_t hdr = 1, slen = 0, nbytes = 0;
+        bool is_str = true;
+        int64_t v = 0;
+        if (enc < 0x40) {
+            slen = enc;
+        } else if (enc < 0x80) {
+            hdr = 2;
+            slen = pos + 1 < end ? (size_t)(enc & 0x3f) << 8 | z[pos + 1] : SIZE_MAX;
+        } else if (enc == 0x80) {
+            hdr = 5;
+            slen = pos + 4 < end ? (size_t)z[pos + 1] << 24 | (size_t)z[pos + 2] << 16 |
+                                       (size_t)z[pos + 3] << 8 | z[pos + 4]
+                                 : SIZE_MAX;
+        } else if (enc >= 0xf1 && enc <= 0xfd) {
+            is_str = false;
+            v = (enc & 0x0f) - 1;
+        } else {
+            is_str = false;
+            nbytes = enc == 0xc0 ? 2 : enc == 0xd0 ? 4 : enc == 0xe0 ? 8 : enc == 0xf0 ? 3
+                   : enc == 0xfe ? 1 : 0;
+            if (!nbytes) {
+                rc = fail(r, "bad list ziplist encoding");
+                break;
+            }
+            hdr = 1 + nbytes;
+        }
+        if (hdr > end - pos || slen > end - pos - hdr) {
+            rc = fail(r, "truncated list ziplist entry");
+            break;
+        }
+        if (nbytes) {
+            uint64_t u = 0;
+            for (size_t i = 0; i < nbytes; i++)
+                u |= (uint64_t)z[pos + 1 + i] << (8 * i);
+            if (nbytes < 8 && (u >> (nbytes * 8 - 1)) & 1)
+                u |= ~0ULL << (nbytes * 8);
+            v = (int64_t)u;
+        }
+        char num[STROBJ_LL_MAX_CHARS];
+        if (is_str)
+            list_load_append(l, (const char *)z + pos + hdr, slen, first, false);
+        else
+            list_load_append(l, num, strobj_format_ll(num, v), first, false);
+        first = false;
+        pos += hdr + slen;
+    }
+    mem_free(blob);
+    return rc;
+}
+
 /* RDB_TYPE_LIST (Redis < 3.2 for big lists): a count and the elements,
  * pushed as a client would. */
 static int read_list_plain(struct rdb_reader *r, struct list *l, int fill)
@@ -530,7 +606,19 @@ static int read_list(struct server *srv, struct rdb_reader *r, int type, struct 
 {
     int fill = list_fill_of(&srv->cfg);
     struct list *l = list_new();
-    int rc = type == RDB_TYPE_LIST ? read_list_plain(r, l, fill) : read_list_quicklist2(r, l);
+    int rc;
+    if (type == RDB_TYPE_LIST) {
+        rc = read_list_plain(r, l, fill);
+    } else if (type == RDB_TYPE_LIST_ZIPLIST) {
+        rc = read_list_ziplist_node(r, l);
+    } else if (type == RDB_TYPE_LIST_QUICKLIST) {
+        uint64_t n;
+        rc = read_count(r, &n, 1);
+        for (uint64_t i = 0; i < n && rc == 0; i++)
+            rc = read_list_ziplist_node(r, l);
+    } else {
+        rc = read_list_quicklist2(r, l);
+    }
     if (rc < 0) {
         list_free(l);
         return -1;
@@ -641,7 +729,8 @@ int rdb_object_read(struct server *srv, struct rdb_reader *r, int type, struct o
 {
     *out = NULL;
     *skipped = NULL;
-    if (type == RDB_TYPE_LIST || type == RDB_TYPE_LIST_QUICKLIST_2) {
+    if (type == RDB_TYPE_LIST || type == RDB_TYPE_LIST_QUICKLIST_2 ||
+        type == RDB_TYPE_LIST_QUICKLIST || type == RDB_TYPE_LIST_ZIPLIST) {
         if (read_list(srv, r, type, out) < 0)
             return -1;
         if (list_len((*out)->ptr) == 0) {

@@ -149,8 +149,10 @@ static unsigned char *image(size_t *len, int opts)
     rdb_write_string(&w, "\x02\x00\x00\x00\x02\x00\x00\x00\x01\x00\x05\x00", 12);
     put_key(&w, RDB_TYPE_LIST_QUICKLIST, "ql");
     rdb_write_len(&w, 2);
-    rdb_write_string(&w, "zl1", 3);
-    rdb_write_string(&w, "zl2", 3);
+    /* Two ziplists: "a", 12345 (int16), 7 (an immediate); then "b". */
+    rdb_write_string(&w, "\x14\x00\x00\x00\x11\x00\x00\x00\x03\x00\x00\x01" "a"
+                         "\x03\xc0\x39\x30\x04\xf8\xff", 20);
+    rdb_write_string(&w, "\x0e\x00\x00\x00\x0a\x00\x00\x00\x01\x00\x00\x01" "b\xff", 14);
     put_key(&w, RDB_TYPE_LIST_QUICKLIST_2, "ql2");
     rdb_write_len(&w, 1);
     rdb_write_len(&w, 2);
@@ -200,8 +202,9 @@ START_TEST(test_load_skips_what_is_not_served)
     ck_assert_uint_eq(used, len);
     ck_assert_int_eq(srv->dirty, 0);
     ck_assert_int_eq(srv->loading, 0);
-    ck_assert_int_eq(total_keys(srv), 10);
-    /* Lists: the old plain form and a quicklist of one listpack node. */
+    ck_assert_int_eq(total_keys(srv), 11);
+    /* Lists: the old plain form, a quicklist of ziplists, and a quicklist
+     * of one listpack node. */
     struct dict_entry *le = dict_find(&srv->dbs[0].keys, "oldlist", 7);
     ck_assert_ptr_nonnull(le);
     const struct list *lst = ((const struct object *)le->val)->ptr;
@@ -214,6 +217,15 @@ START_TEST(test_load_skips_what_is_not_served)
     lst = ((const struct object *)le->val)->ptr;
     ck_assert(list_index(lst, 0, &lv, &lvlen) && lvlen == 6 && !memcmp(lv, "packed", 6));
     ck_assert_str_eq(list_encoding_name(lst), "listpack");
+    le = dict_find(&srv->dbs[0].keys, "ql", 2);
+    ck_assert_ptr_nonnull(le);
+    lst = ((const struct object *)le->val)->ptr;
+    ck_assert_uint_eq(list_len(lst), 4);
+    ck_assert_str_eq(list_encoding_name(lst), "quicklist");
+    static const char *const ql[] = {"a", "12345", "7", "b"};
+    for (int i = 0; i < 4; i++)
+        ck_assert(list_index(lst, i, &lv, &lvlen) && lvlen == strlen(ql[i]) &&
+                  !memcmp(lv, ql[i], lvlen));
     /* Sets: a table's members and an intset's. */
     static const char *const sets[][3] = {{"set", "m", NULL}, {"intset", "1", "5"}};
     for (int i = 0; i < 2; i++) {
@@ -273,7 +285,7 @@ START_TEST(test_expired_keys)
     unsigned char *img = image(&len, IMG_EXPIRED);
     ck_assert_int_eq(load(srv, img, len, &used, err), 0);
     ck_assert_ptr_null(dict_find(&srv->dbs[0].keys, "y", 1));
-    ck_assert_int_eq(total_keys(srv), 9);
+    ck_assert_int_eq(total_keys(srv), 10);
     mem_free(img);
     server_del(srv);
     /* An AOF base keeps them: the AOF's commands that follow decide. */
@@ -410,7 +422,7 @@ START_TEST(test_save_load_round_trip)
     ck_assert_int_eq(memcmp(w.buf, "REDIS0010", 9), 0);
     ck_assert_msg(load(b, w.buf, w.len, &used, err) == 0, "%s", err);
     ck_assert_uint_eq(used, w.len);
-    ck_assert_int_eq(total_keys(b), 10);
+    ck_assert_int_eq(total_keys(b), 11);
     const char *keys[] = {"y", "five", "str", "hash", "hlp", "hzl", "set", "intset"};
     int dbs[] = {0, 5, 0, 0, 0, 0, 0, 0};
     for (int i = 0; i < 8; i++) {
