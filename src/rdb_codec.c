@@ -854,6 +854,41 @@ unsigned char *lp_builder_finish(struct lp_builder *b, size_t *len)
     return out;
 }
 
+void lp_append_encoded(struct lp_builder *b, const void *elem, size_t len)
+{
+    memcpy(lp_grow(b, len), elem, len);
+    b->len += len;
+    b->count++;
+}
+
+const unsigned char *lp_builder_seal(struct lp_builder *b, size_t *len)
+{
+    unsigned char *p = lp_grow(b, 1);
+    p[0] = LP_EOF;
+    size_t total = b->len + 1;
+    uint32_t count = b->count < LP_COUNT_UNKNOWN ? b->count : LP_COUNT_UNKNOWN;
+    for (int i = 0; i < 4; i++)
+        b->buf[i] = (unsigned char)((uint64_t)total >> (8 * i));
+    b->buf[4] = (unsigned char)count;
+    b->buf[5] = (unsigned char)(count >> 8);
+    *len = total;
+    return b->buf;
+}
+
+void lp_builder_restart(struct lp_builder *b)
+{
+    b->len = LP_HDR_SIZE;
+    b->count = 0;
+}
+
+void lp_builder_free(struct lp_builder *b)
+{
+    mem_free(b->buf);
+    b->buf = NULL;
+    b->len = b->cap = 0;
+    b->count = 0;
+}
+
 int lp_iter_init(struct lp_iter *it, const unsigned char *lp, size_t len)
 {
     it->lp = lp;

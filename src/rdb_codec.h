@@ -156,6 +156,17 @@ void lp_append_int(struct lp_builder *b, int64_t v);
 /* Finish (header written); the blob is b->buf[0..*len), mem_alloc'd, and
  * the caller takes it. */
 unsigned char *lp_builder_finish(struct lp_builder *b, size_t *len);
+/* Append one element already encoded (its header, data and back-length,
+ * as a builder wrote them). */
+void lp_append_encoded(struct lp_builder *b, const void *elem, size_t len);
+/* Finish without giving the buffer up: the listpack is the returned
+ * pointer's *len bytes, valid until the builder is used again;
+ * lp_builder_restart then begins a new one in the same buffer (on a
+ * builder from lp_builder_init or _seal, not _finish); lp_builder_free
+ * releases a builder that was never finished. */
+const unsigned char *lp_builder_seal(struct lp_builder *b, size_t *len);
+void lp_builder_restart(struct lp_builder *b);
+void lp_builder_free(struct lp_builder *b);
 
 struct lp_entry {
     int is_int;

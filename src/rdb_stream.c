@@ -115,18 +115,30 @@ static size_t lp_str_size(const struct stream_str *s)
 
 /* ---- Walking every entry, tombstones included ---------------------------- */
 
+/* Entries come as cells (stream_node_read_cells), so numbers are not
+ * formatted only to be parsed back into listpack integers, and a cell
+ * that repeats its engine node's master cell (the common case: a value
+ * or field that does not change) is copied as the listpack element
+ * encoded once per engine node. */
 struct entry_walk {
     struct stream_node_walk nodes;
     const struct stream *s;
     const struct stream_node *node;   /* NULL: step to the next node */
+    uint64_t node_serial;             /* counts the engine nodes entered */
     struct stream_node_cursor cur;
     struct stream_node_view view;
-    struct stream_str *fv;
-    char *numbuf;
-    size_t cap;                       /* cells fv and numbuf hold */
+    /* the engine node's master cells as listpack elements */
+    struct lp_builder mlp;
+    size_t *moff, *mlen;              /* element i: mlp.buf[moff[i] ..+ mlen[i]) */
+    size_t mcap;
     /* the current entry */
+    struct stream_cell *c;            /* 2 * npairs cells */
+    struct stream_str *t;             /* their text */
+    char *numbuf;
+    size_t cap;                       /* cells c, t and numbuf hold */
     struct stream_id id;
     bool deleted;
+    bool fmaster;                     /* field names are the engine master's */
     size_t npairs;
 };
 
@@ -135,13 +147,36 @@ static void walk_init(struct entry_walk *w, const struct stream *s)
     memset(w, 0, sizeof(*w));
     w->s = s;
     stream_node_view_init(&w->view);
+    lp_builder_init(&w->mlp);
 }
 
 static void walk_free(struct entry_walk *w)
 {
     stream_node_view_release(&w->view);
-    mem_free(w->fv);
+    lp_builder_free(&w->mlp);
+    mem_free(w->moff);
+    mem_free(w->mlen);
+    mem_free(w->c);
+    mem_free(w->t);
     mem_free(w->numbuf);
+}
+
+/* Encode the new engine node's master cells once. */
+static void walk_master(struct entry_walk *w)
+{
+    size_t n = 2 * (size_t)w->view.nfields;
+    if (n > w->mcap) {
+        w->moff = mem_realloc(w->moff, n * sizeof(*w->moff));
+        w->mlen = mem_realloc(w->mlen, n * sizeof(*w->mlen));
+        w->mcap = n;
+    }
+    lp_builder_restart(&w->mlp);
+    for (size_t i = 0; i < n; i++) {
+        size_t before = w->mlp.len;
+        lp_append_string(&w->mlp, w->view.cells[i].str.ptr, w->view.cells[i].str.len);
+        w->moff[i] = before;
+        w->mlen[i] = w->mlp.len - before;
+    }
 }
 
 /* The next entry; false after the last.  Our own nodes were validated when
@@ -155,6 +190,8 @@ static bool walk_next(struct entry_walk *w)
             if (stream_node_view_load(&w->view, w->node) != STREAM_OK)
                 abort();
             stream_node_cursor_init(&w->cur, w->node);
+            walk_master(w);
+            w->node_serial++;
         }
         struct stream_node_entry e;
         int rc = stream_node_cursor_next(&w->cur, &e);
@@ -166,26 +203,66 @@ static bool walk_next(struct entry_walk *w)
         }
         size_t ncells = 2 * (size_t)e.npairs;
         if (ncells > w->cap) {
-            w->fv = mem_realloc(w->fv, ncells * sizeof(*w->fv));
+            w->c = mem_realloc(w->c, ncells * sizeof(*w->c));
+            w->t = mem_realloc(w->t, ncells * sizeof(*w->t));
             w->numbuf = mem_realloc(w->numbuf, ncells * STREAM_NODE_NUM_MAX);
             w->cap = ncells;
         }
-        if (ncells && stream_node_read(&w->view, &e, w->fv, w->numbuf) != STREAM_OK)
+        if (ncells && stream_node_read_cells(&w->view, &e, w->c) != STREAM_OK)
             abort();
+        for (size_t i = 0; i < ncells; i++)
+            w->t[i] = w->c[i].kind == STREAM_CELL_MASTER
+                          ? w->view.cells[i].str
+                          : stream_cell_text(&w->c[i], w->numbuf + i * STREAM_NODE_NUM_MAX);
         w->id = e.id;
         w->deleted = e.deleted;
+        w->fmaster = e.same_fields;
         w->npairs = e.npairs;
         return true;
     }
 }
 
-/* ---- A node's master fields (copied: the walk's strings do not last) ---- */
+/* Listpack bytes of cell i of the current entry. */
+static size_t cell_lp_size(const struct entry_walk *w, size_t i)
+{
+    const struct stream_cell *c = &w->c[i];
+    switch (c->kind) {
+    case STREAM_CELL_MASTER:
+        return w->mlen[i];
+    case STREAM_CELL_INT:
+        return lp_int_size(c->num);
+    default:
+        return lp_str_size(&w->t[i]);
+    }
+}
+
+/* Append cell i of the current entry to a listpack. */
+static void cell_lp_put(struct lp_builder *b, const struct entry_walk *w, size_t i)
+{
+    const struct stream_cell *c = &w->c[i];
+    switch (c->kind) {
+    case STREAM_CELL_MASTER:
+        lp_append_encoded(b, w->mlp.buf + w->moff[i], w->mlen[i]);
+        break;
+    case STREAM_CELL_INT:
+        lp_append_int(b, c->num);
+        break;
+    default:
+        lp_append_string(b, w->t[i].ptr, w->t[i].len);
+        break;
+    }
+}
+
+/* ---- A listpack node's master fields (copied: the walk's strings do not
+ * last) ---- */
 
 struct master_fields {
     struct stream_str *f;
     size_t n, fcap;
     char *bytes;
     size_t bcap;
+    uint64_t serial;      /* the engine node same_engine was found for */
+    bool same_engine;     /* the fields are that engine node's master's */
 };
 
 static void master_set(struct master_fields *m, const struct stream_str *fv, size_t npairs)
@@ -209,6 +286,7 @@ static void master_set(struct master_fields *m, const struct stream_str *fv, siz
         off += fv[2 * i].len;
     }
     m->n = npairs;
+    m->serial = 0;
 }
 
 static bool master_same(const struct master_fields *m, const struct stream_str *fv, size_t npairs)
@@ -220,6 +298,20 @@ static bool master_same(const struct master_fields *m, const struct stream_str *
             (m->f[i].len && memcmp(fv[2 * i].ptr, m->f[i].ptr, m->f[i].len) != 0))
             return false;
     return true;
+}
+
+/* Are the current entry's fields the listpack master's?  An entry whose
+ * fields are its engine node's master's answers with one comparison per
+ * engine node. */
+static bool entry_same(struct master_fields *m, const struct entry_walk *w)
+{
+    if (!w->fmaster)
+        return master_same(m, w->t, w->npairs);
+    if (m->serial != w->node_serial) {
+        m->serial = w->node_serial;
+        m->same_engine = master_same(m, w->t, w->npairs);
+    }
+    return m->same_engine;
 }
 
 static void master_free(struct master_fields *m)
@@ -255,19 +347,17 @@ static void plan_push(struct plan *p, uint64_t entries, uint64_t deleted)
 
 /* Listpack bytes of the current walk entry in a node with master m and
  * master ID mid. */
-static size_t entry_size(const struct entry_walk *w, const struct master_fields *m,
-                         const struct stream_id *mid)
+static size_t entry_size(const struct entry_walk *w, bool same, const struct stream_id *mid)
 {
-    bool same = master_same(m, w->fv, w->npairs);
     size_t n = lp_int_size(ITEM_SAMEFIELDS | ITEM_DELETED); /* every flags value is 1 byte */
     n += lp_int_size((int64_t)(w->id.ms - mid->ms)) + lp_int_size((int64_t)(w->id.seq - mid->seq));
     if (!same) {
         n += lp_int_size((int64_t)w->npairs);
         for (size_t i = 0; i < w->npairs; i++)
-            n += lp_str_size(&w->fv[2 * i]);
+            n += cell_lp_size(w, 2 * i);
     }
     for (size_t i = 0; i < w->npairs; i++)
-        n += lp_str_size(&w->fv[2 * i + 1]);
+        n += cell_lp_size(w, 2 * i + 1);
     int64_t lp_count = (int64_t)w->npairs + 3 + (same ? 0 : (int64_t)w->npairs + 1);
     return n + lp_int_size(lp_count);
 }
@@ -286,23 +376,23 @@ static void plan_nodes(const struct stream *s, size_t max_bytes, size_t max_entr
     size_t lp_bytes = 0, fixed = 0, body = 0;
     struct stream_id mid = {0, 0};
     while (walk_next(&w)) {
-        size_t raw = stream_fields_raw_len(w.fv, w.npairs);
+        size_t raw = stream_fields_raw_len(w.t, w.npairs);
         if (open && (lp_bytes + raw >= max_bytes || (max_entries && n >= max_entries))) {
             plan_push(p, n, del);
             open = false;
         }
         if (!open) {
             open = true;
-            master_set(&m, w.fv, w.npairs);
+            master_set(&m, w.t, w.npairs);
             mid = w.id;
             n = del = 0;
             body = 0;
             /* header, deleted (0), nfields, fields, the 0 terminator, EOF */
             fixed = 6 + lp_int_size(0) + lp_int_size((int64_t)w.npairs) + lp_int_size(0) + 1;
             for (size_t i = 0; i < w.npairs; i++)
-                fixed += lp_str_size(&w.fv[2 * i]);
+                fixed += cell_lp_size(&w, 2 * i);
         }
-        body += entry_size(&w, &m, &mid);
+        body += entry_size(&w, entry_same(&m, &w), &mid);
         n++;
         if (w.deleted)
             del++;
@@ -330,22 +420,19 @@ static int write_raw_id(struct rdb_writer *w, const struct stream_id *id)
 }
 
 /* Append the walk's current entry to the node being built. */
-static void lp_add_entry(struct lp_builder *b, const struct entry_walk *w,
-                         const struct master_fields *m, const struct stream_id *mid)
+static void lp_add_entry(struct lp_builder *b, const struct entry_walk *w, bool same,
+                         const struct stream_id *mid)
 {
-    bool same = master_same(m, w->fv, w->npairs);
     lp_append_int(b, (same ? ITEM_SAMEFIELDS : 0) | (w->deleted ? ITEM_DELETED : 0));
     lp_append_int(b, (int64_t)(w->id.ms - mid->ms));
     lp_append_int(b, (int64_t)(w->id.seq - mid->seq));
     if (!same) {
         lp_append_int(b, (int64_t)w->npairs);
-        for (size_t i = 0; i < w->npairs; i++) {
-            lp_append_string(b, w->fv[2 * i].ptr, w->fv[2 * i].len);
-            lp_append_string(b, w->fv[2 * i + 1].ptr, w->fv[2 * i + 1].len);
-        }
+        for (size_t i = 0; i < 2 * w->npairs; i++)
+            cell_lp_put(b, w, i);
     } else {
         for (size_t i = 0; i < w->npairs; i++)
-            lp_append_string(b, w->fv[2 * i + 1].ptr, w->fv[2 * i + 1].len);
+            cell_lp_put(b, w, 2 * i + 1);
     }
     lp_append_int(b, (int64_t)w->npairs + 3 + (same ? 0 : (int64_t)w->npairs + 1));
 }
@@ -355,7 +442,9 @@ static void write_nodes(struct rdb_writer *wr, const struct stream *s, const str
 {
     struct entry_walk w;
     struct master_fields m = {0};
+    struct lp_builder b;
     walk_init(&w, s);
+    lp_builder_init(&b);
     rdb_write_len(wr, p->kept);
     for (size_t k = 0; k < p->n; k++) {
         const struct node_plan *np = &p->v[k];
@@ -364,34 +453,33 @@ static void write_nodes(struct rdb_writer *wr, const struct stream *s, const str
                 walk_next(&w);
             continue;
         }
-        struct lp_builder b;
         struct stream_id mid = {0, 0};
-        lp_builder_init(&b);
+        lp_builder_restart(&b);
         for (uint64_t i = 0; i < np->entries; i++) {
             if (!walk_next(&w))
                 abort(); /* the plan came from the same walk */
             if (i == 0) {
                 mid = w.id;
-                master_set(&m, w.fv, w.npairs);
+                master_set(&m, w.t, w.npairs);
                 lp_append_int(&b, (int64_t)(np->entries - np->deleted));
                 lp_append_int(&b, (int64_t)np->deleted);
                 lp_append_int(&b, (int64_t)w.npairs);
                 for (size_t j = 0; j < w.npairs; j++)
-                    lp_append_string(&b, w.fv[2 * j].ptr, w.fv[2 * j].len);
+                    cell_lp_put(&b, &w, 2 * j);
                 lp_append_int(&b, 0);
             }
-            lp_add_entry(&b, &w, &m, &mid);
+            lp_add_entry(&b, &w, entry_same(&m, &w), &mid);
         }
         size_t len;
-        unsigned char *lp = lp_builder_finish(&b, &len);
+        const unsigned char *lp = lp_builder_seal(&b, &len);
         unsigned char key[16];
         id_to_be(key, &mid);
         rdb_write_string(wr, key, sizeof(key));
         rdb_write_string(wr, lp, len);
-        mem_free(lp);
         if (wr->err)
             break;
     }
+    lp_builder_free(&b);
     master_free(&m);
     walk_free(&w);
 }

@@ -762,6 +762,77 @@ int stream_node_read(const struct stream_node_view *v, const struct stream_node_
     return off == end ? STREAM_OK : STREAM_ERR_CORRUPT;
 }
 
+int stream_node_read_cells(const struct stream_node_view *v, const struct stream_node_entry *e,
+                           struct stream_cell *out)
+{
+    const unsigned char *d = v->node->data;
+    size_t off = e->body, end = e->end;
+    size_t ncells = 2 * (size_t)e->npairs;
+    if (e->same_fields && e->npairs != v->nfields)
+        return STREAM_ERR_CORRUPT;
+    for (size_t i = 0; i < ncells; i++) {
+        struct stream_cell *c = &out[i];
+        if (e->same_fields && !(i & 1)) {
+            c->kind = STREAM_CELL_MASTER;
+            continue;
+        }
+        uint64_t tag;
+        if (!varint_get(d, &off, end, &tag))
+            return STREAM_ERR_CORRUPT;
+        uint64_t x = tag >> 2;
+        switch (tag & 3) {
+        case TAG_STR:
+            if (x > end - off)
+                return STREAM_ERR_CORRUPT;
+            c->kind = STREAM_CELL_STR;
+            c->str.ptr = (const char *)d + off;
+            c->str.len = (size_t)x;
+            off += x;
+            break;
+        case TAG_INT:
+            c->kind = STREAM_CELL_INT;
+            c->num = unzigzag(x);
+            break;
+        case TAG_DEC:
+            c->kind = STREAM_CELL_DEC;
+            c->scale = (uint8_t)((x & 7) + 1);
+            c->num = unzigzag(x >> 3);
+            break;
+        default:
+            if (i >= 2 * (size_t)v->nfields)
+                return STREAM_ERR_CORRUPT;
+            if (x == 0) {
+                c->kind = STREAM_CELL_MASTER;
+            } else {
+                const struct stream_cell *mc = &v->cells[i];
+                if (mc->kind != STREAM_CELL_INT ||
+                    __builtin_add_overflow(mc->num, unzigzag(x - 1), &c->num))
+                    return STREAM_ERR_CORRUPT;
+                c->kind = STREAM_CELL_INT;
+            }
+            break;
+        }
+    }
+    return off == end ? STREAM_OK : STREAM_ERR_CORRUPT;
+}
+
+struct stream_str stream_cell_text(const struct stream_cell *c, char *buf)
+{
+    struct stream_str t;
+    switch (c->kind) {
+    case STREAM_CELL_INT:
+        t.ptr = buf;
+        t.len = format_int(c->num, buf);
+        return t;
+    case STREAM_CELL_DEC:
+        t.ptr = buf;
+        t.len = format_dec(c->num, c->scale, buf);
+        return t;
+    default:
+        return c->str;
+    }
+}
+
 int stream_node_from_bytes(const struct stream_id *first, const void *data, size_t len,
                            struct stream_node **out)
 {

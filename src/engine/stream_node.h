@@ -67,6 +67,8 @@ enum stream_cell_kind {
     STREAM_CELL_STR = 0,
     STREAM_CELL_INT = 1,
     STREAM_CELL_DEC = 2,
+    STREAM_CELL_MASTER = 3,   /* stream_node_read_cells: the master's cell in
+                               * the same position, unchanged */
 };
 
 struct stream_cell {
@@ -162,6 +164,18 @@ int stream_node_view_load(struct stream_node_view *v, const struct stream_node *
  * node changes or numbuf is reused.  Fails with STREAM_ERR_CORRUPT. */
 int stream_node_read(const struct stream_node_view *v, const struct stream_node_entry *e,
                      struct stream_str *out, char *numbuf);
+
+/* Entry e's cells as stored, numbers not formatted (for writers that
+ * re-encode entries): out[0 .. 2*e->npairs) gets STR (str), INT (num), DEC
+ * (num, scale) or MASTER, which says "v->cells[i], unchanged" (every
+ * field cell of a same-fields entry is one).  Reads the same values as
+ * stream_node_read.  Fails with STREAM_ERR_CORRUPT. */
+int stream_node_read_cells(const struct stream_node_view *v, const struct stream_node_entry *e,
+                           struct stream_cell *out);
+
+/* The text of an INT or DEC cell, formatted into buf (STREAM_NODE_NUM_MAX
+ * bytes); a STR cell's own bytes. */
+struct stream_str stream_cell_text(const struct stream_cell *c, char *buf);
 
 /* Build a node from bytes a snapshot wrote (the data[] of a node whose
  * first ID was first), checking everything: the entry encoding, IDs

@@ -826,6 +826,37 @@ START_TEST(test_listpack_malformed)
 }
 END_TEST
 
+/* A builder reused with seal/restart, with elements copied already
+ * encoded, makes the bytes a fresh builder makes. */
+START_TEST(test_listpack_reuse_and_encoded)
+{
+    struct lp_builder ref, b, one;
+    lp_builder_init(&b);
+    lp_builder_init(&one);
+    for (int round = 0; round < 3; round++) {
+        lp_builder_init(&ref);
+        lp_builder_restart(&b);
+        lp_builder_restart(&one);
+        for (int i = 0; i < 50 * (round + 1); i++) {
+            char v[32];
+            int n = snprintf(v, sizeof(v), i % 3 ? "v%d" : "%d", i * 977 - 3000);
+            lp_append_string(&ref, v, (size_t)n);
+            size_t before = one.len;
+            lp_append_string(&one, v, (size_t)n);
+            lp_append_encoded(&b, one.buf + before, one.len - before);
+        }
+        size_t rlen, blen;
+        unsigned char *r = lp_builder_finish(&ref, &rlen);
+        const unsigned char *p = lp_builder_seal(&b, &blen);
+        ck_assert_uint_eq(rlen, blen);
+        ck_assert(memcmp(r, p, rlen) == 0);
+        mem_free(r);
+    }
+    lp_builder_free(&b);
+    lp_builder_free(&one);
+}
+END_TEST
+
 static Suite *rdb_codec_suite(void)
 {
     Suite *s = suite_create("rdb_codec");
@@ -853,6 +884,7 @@ static Suite *rdb_codec_suite(void)
     tcase_add_test(tc, test_listpack_encodings);
     tcase_add_test(tc, test_listpack_unknown_count);
     tcase_add_test(tc, test_listpack_malformed);
+    tcase_add_test(tc, test_listpack_reuse_and_encoded);
     suite_add_tcase(s, tc);
     return s;
 }

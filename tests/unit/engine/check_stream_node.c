@@ -57,6 +57,21 @@ static void check_node(const struct stream_node *n, const struct want *w, size_t
                           "entry %zu cell %zu: got \"%.*s\" want \"%.*s\"", k, i, (int)out[i].len,
                           out[i].ptr, (int)w[k].fv[i].len, w[k].fv[i].ptr);
         }
+        /* The same values through stream_node_read_cells. */
+        struct stream_cell *cells = malloc((2 * e.npairs + 1) * sizeof(*cells));
+        REQUIRE_EQ(stream_node_read_cells(&v, &e, cells), STREAM_OK);
+        for (size_t i = 0; i < 2 * e.npairs; i++) {
+            if (e.same_fields && !(i & 1))
+                REQUIRE_EQ(cells[i].kind, STREAM_CELL_MASTER);
+            struct stream_str t = cells[i].kind == STREAM_CELL_MASTER
+                                      ? v.cells[i].str
+                                      : stream_cell_text(&cells[i], num);
+            ck_assert_msg(t.len == w[k].fv[i].len &&
+                              (t.len == 0 || memcmp(t.ptr, w[k].fv[i].ptr, t.len) == 0),
+                          "cells: entry %zu cell %zu: got \"%.*s\" want \"%.*s\"", k, i,
+                          (int)t.len, t.ptr, (int)w[k].fv[i].len, w[k].fv[i].ptr);
+        }
+        free(cells);
         free(out);
         free(num);
         if (!w[k].deleted)
