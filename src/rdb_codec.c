@@ -233,8 +233,14 @@ size_t rdb_lzf_decompress(const void *in, size_t len, void *out, size_t cap)
         n += 2;
         if (back > op || n > cap - op)
             return 0;
+        size_t k = 0;
+        if (back >= 8) {
+            /* Eight bytes at a time while the source lies wholly behind. */
+            for (; k + 8 <= n; k += 8, op += 8)
+                memcpy(o + op, o + op - back, 8);
+        }
         /* Byte by byte: the source may overlap what is being written. */
-        for (size_t k = 0; k < n; k++, op++)
+        for (; k < n; k++, op++)
             o[op] = o[op - back];
     }
     return op == cap ? op : 0;
@@ -777,6 +783,16 @@ static void lp_put_element(struct lp_builder *b, const unsigned char *hdr, size_
 
 void lp_append_int(struct lp_builder *b, int64_t v)
 {
+    if (v >= 0 && v <= 127) {
+        /* The common case (stream flags, counts, small deltas): the value
+         * byte and a back-length of 1. */
+        unsigned char *p = lp_grow(b, 2);
+        p[0] = (unsigned char)v;
+        p[1] = 1;
+        b->len += 2;
+        b->count++;
+        return;
+    }
     unsigned char e[9];
     size_t n;
     uint64_t u = (uint64_t)v;

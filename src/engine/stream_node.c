@@ -305,6 +305,18 @@ static size_t plain_cell_tag(const struct stream_str *s, const struct cell_class
     }
 }
 
+/* a[0..n) == b[0..n); short strings (field names, small values) without
+ * a libc call. */
+static inline bool bytes_eq(const char *a, const char *b, size_t n)
+{
+    if (n > 16)
+        return memcmp(a, b, n) == 0;
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return false;
+    return true;
+}
+
 /* Are these bytes (classified as c) the same value as master cell m? */
 static bool cell_equal(const struct stream_cell *m, const struct stream_str *s,
                        const struct cell_class *c)
@@ -312,7 +324,7 @@ static bool cell_equal(const struct stream_cell *m, const struct stream_str *s,
     if (m->kind != c->kind)
         return false;
     if (c->kind == STREAM_CELL_STR)
-        return m->str.len == s->len && (s->len == 0 || memcmp(m->str.ptr, s->ptr, s->len) == 0);
+        return m->str.len == s->len && bytes_eq(m->str.ptr, s->ptr, s->len);
     return m->num == c->num && m->scale == c->scale;
 }
 
@@ -321,6 +333,21 @@ static bool cell_equal(const struct stream_cell *m, const struct stream_str *s,
 static size_t encode_cell(unsigned char *p, const struct stream_node_view *m, size_t pos,
                           const struct stream_str *s)
 {
+    if (m && pos < 2 * (size_t)m->nfields && s->len) {
+        /* The master's very bytes (a repeated value): they classify as the
+         * master's cell did, so the choice below is made without parsing
+         * them again. */
+        const struct stream_cell *mc = &m->cells[pos];
+        if (mc->str.len == s->len && bytes_eq(mc->str.ptr, s->ptr, s->len)) {
+            if (mc->kind == STREAM_CELL_STR)
+                return varint_put(p, TAG_REF); /* plain would take 2+ bytes */
+            struct cell_class mcc = {mc->kind, mc->scale, mc->num};
+            uint64_t mtag;
+            if (plain_cell_tag(s, &mcc, &mtag) > 1)
+                return varint_put(p, TAG_REF);
+            return varint_put(p, mtag); /* a one-byte INT or DEC: no bytes follow */
+        }
+    }
     struct cell_class c;
     classify(s, &c);
     uint64_t tag;
@@ -381,8 +408,7 @@ static size_t encode_entry(unsigned char *out, const struct stream_node_view *m,
             same = true;
             for (size_t i = 0; i < npairs && same; i++) {
                 const struct stream_str *f = &m->cells[2 * i].str;
-                same = f->len == fv[2 * i].len &&
-                       (f->len == 0 || memcmp(f->ptr, fv[2 * i].ptr, f->len) == 0);
+                same = f->len == fv[2 * i].len && bytes_eq(f->ptr, fv[2 * i].ptr, f->len);
             }
         }
     }
