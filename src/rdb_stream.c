@@ -194,7 +194,15 @@ static bool walk_next(struct entry_walk *w)
             w->node_serial++;
         }
         struct stream_node_entry e;
-        int rc = stream_node_cursor_next(&w->cur, &e);
+        int rc = stream_node_cursor_next_cells(&w->cur, &w->view, &e, w->c, w->cap);
+        if (rc == STREAM_NODE_NEED_ROOM) {
+            size_t need = 2 * (size_t)e.npairs;
+            w->c = mem_realloc(w->c, need * sizeof(*w->c));
+            w->t = mem_realloc(w->t, need * sizeof(*w->t));
+            w->numbuf = mem_realloc(w->numbuf, need * STREAM_NODE_NUM_MAX);
+            w->cap = need;
+            continue;
+        }
         if (rc < 0)
             abort();
         if (rc == 0) {
@@ -202,14 +210,6 @@ static bool walk_next(struct entry_walk *w)
             continue;
         }
         size_t ncells = 2 * (size_t)e.npairs;
-        if (ncells > w->cap) {
-            w->c = mem_realloc(w->c, ncells * sizeof(*w->c));
-            w->t = mem_realloc(w->t, ncells * sizeof(*w->t));
-            w->numbuf = mem_realloc(w->numbuf, ncells * STREAM_NODE_NUM_MAX);
-            w->cap = ncells;
-        }
-        if (ncells && stream_node_read_cells(&w->view, &e, w->c) != STREAM_OK)
-            abort();
         for (size_t i = 0; i < ncells; i++)
             w->t[i] = w->c[i].kind == STREAM_CELL_MASTER
                           ? w->view.cells[i].str

@@ -541,7 +541,11 @@ static inline bool cell_skip(const unsigned char *d, size_t *off, size_t end)
     return true;
 }
 
-int stream_node_cursor_next(struct stream_node_cursor *c, struct stream_node_entry *e)
+/* Decode the header of the entry at c->off into *e (everything but body
+ * and end) and *off to its first cell; *cells gets the number of cells
+ * stored.  Returns 1, 0 at the end of the node, or STREAM_ERR_CORRUPT. */
+static inline int cursor_header(const struct stream_node_cursor *c, struct stream_node_entry *e,
+                                size_t *offp, uint64_t *cellsp)
 {
     const struct stream_node *n = c->node;
     const unsigned char *d = n->data;
@@ -598,6 +602,20 @@ int stream_node_cursor_next(struct stream_node_cursor *c, struct stream_node_ent
     if (cells > end - off)
         return STREAM_ERR_CORRUPT;
     e->body = off;
+    *offp = off;
+    *cellsp = cells;
+    return 1;
+}
+
+int stream_node_cursor_next(struct stream_node_cursor *c, struct stream_node_entry *e)
+{
+    size_t off;
+    uint64_t cells;
+    int rc = cursor_header(c, e, &off, &cells);
+    if (rc != 1)
+        return rc;
+    const unsigned char *d = c->node->data;
+    size_t end = c->node->used;
     for (uint64_t i = 0; i < cells; i++)
         if (!cell_skip(d, &off, end))
             return STREAM_ERR_CORRUPT;
@@ -788,14 +806,16 @@ int stream_node_read(const struct stream_node_view *v, const struct stream_node_
     return off == end ? STREAM_OK : STREAM_ERR_CORRUPT;
 }
 
-int stream_node_read_cells(const struct stream_node_view *v, const struct stream_node_entry *e,
-                           struct stream_cell *out)
+/* Decode entry e's cells from *offp (bounded by end) into out, as
+ * stream_node_read_cells describes; false when malformed. */
+static bool cells_decode(const struct stream_node_view *v, const struct stream_node_entry *e,
+                         size_t *offp, size_t end, struct stream_cell *out)
 {
     const unsigned char *d = v->node->data;
-    size_t off = e->body, end = e->end;
+    size_t off = *offp;
     size_t ncells = 2 * (size_t)e->npairs;
     if (e->same_fields && e->npairs != v->nfields)
-        return STREAM_ERR_CORRUPT;
+        return false;
     for (size_t i = 0; i < ncells; i++) {
         struct stream_cell *c = &out[i];
         if (e->same_fields && !(i & 1)) {
@@ -804,12 +824,12 @@ int stream_node_read_cells(const struct stream_node_view *v, const struct stream
         }
         uint64_t tag;
         if (!varint_get(d, &off, end, &tag))
-            return STREAM_ERR_CORRUPT;
+            return false;
         uint64_t x = tag >> 2;
         switch (tag & 3) {
         case TAG_STR:
             if (x > end - off)
-                return STREAM_ERR_CORRUPT;
+                return false;
             c->kind = STREAM_CELL_STR;
             c->str.ptr = (const char *)d + off;
             c->str.len = (size_t)x;
@@ -826,20 +846,49 @@ int stream_node_read_cells(const struct stream_node_view *v, const struct stream
             break;
         default:
             if (i >= 2 * (size_t)v->nfields)
-                return STREAM_ERR_CORRUPT;
+                return false;
             if (x == 0) {
                 c->kind = STREAM_CELL_MASTER;
             } else {
                 const struct stream_cell *mc = &v->cells[i];
                 if (mc->kind != STREAM_CELL_INT ||
                     __builtin_add_overflow(mc->num, unzigzag(x - 1), &c->num))
-                    return STREAM_ERR_CORRUPT;
+                    return false;
                 c->kind = STREAM_CELL_INT;
             }
             break;
         }
     }
-    return off == end ? STREAM_OK : STREAM_ERR_CORRUPT;
+    *offp = off;
+    return true;
+}
+
+int stream_node_read_cells(const struct stream_node_view *v, const struct stream_node_entry *e,
+                           struct stream_cell *out)
+{
+    size_t off = e->body;
+    if (!cells_decode(v, e, &off, e->end, out) || off != e->end)
+        return STREAM_ERR_CORRUPT;
+    return STREAM_OK;
+}
+
+int stream_node_cursor_next_cells(struct stream_node_cursor *c, const struct stream_node_view *v,
+                                  struct stream_node_entry *e, struct stream_cell *out,
+                                  size_t cap)
+{
+    size_t off;
+    uint64_t cells;
+    int rc = cursor_header(c, e, &off, &cells);
+    if (rc != 1)
+        return rc;
+    if (2 * (size_t)e->npairs > cap)
+        return STREAM_NODE_NEED_ROOM;
+    if (v->node != c->node || !cells_decode(v, e, &off, c->node->used, out))
+        return STREAM_ERR_CORRUPT;
+    e->end = off;
+    c->off = off;
+    c->prev = e->id;
+    return 1;
 }
 
 struct stream_str stream_cell_text(const struct stream_cell *c, char *buf)

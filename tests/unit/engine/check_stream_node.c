@@ -80,6 +80,45 @@ static void check_node(const struct stream_node *n, const struct want *w, size_t
     }
     REQUIRE_EQ(rc, 0);
     REQUIRE_EQ(k, count);
+    /* The fused walk: same headers and cells, room asked for as needed. */
+    {
+        struct stream_node_cursor c2;
+        struct stream_node_entry e2;
+        size_t cap = 1, j = 0;
+        struct stream_cell *cells = malloc(cap * sizeof(*cells));
+        char *num = malloc(STREAM_NODE_NUM_MAX);
+        stream_node_cursor_init(&c2, n);
+        stream_node_cursor_init(&c, n);
+        for (;;) {
+            int r2 = stream_node_cursor_next_cells(&c2, &v, &e2, cells, cap);
+            if (r2 == STREAM_NODE_NEED_ROOM) {
+                REQUIRE_GT(2 * (size_t)e2.npairs, cap);
+                cap = 2 * (size_t)e2.npairs;
+                cells = realloc(cells, cap * sizeof(*cells));
+                continue;
+            }
+            REQUIRE_EQ(r2, stream_node_cursor_next(&c, &e));
+            if (r2 == 0)
+                break;
+            REQUIRE(stream_id_eq(&e2.id, &e.id));
+            REQUIRE_EQ(e2.npairs, e.npairs);
+            REQUIRE_EQ(e2.deleted, e.deleted);
+            REQUIRE_EQ(e2.same_fields, e.same_fields);
+            REQUIRE_EQ(e2.off, e.off);
+            REQUIRE_EQ(e2.end, e.end);
+            for (size_t i = 0; i < 2 * e2.npairs; i++) {
+                struct stream_str t = cells[i].kind == STREAM_CELL_MASTER
+                                          ? v.cells[i].str
+                                          : stream_cell_text(&cells[i], num);
+                ck_assert(t.len == w[j].fv[i].len &&
+                          (t.len == 0 || memcmp(t.ptr, w[j].fv[i].ptr, t.len) == 0));
+            }
+            j++;
+        }
+        REQUIRE_EQ(j, count);
+        free(cells);
+        free(num);
+    }
     REQUIRE_EQ(n->live, live);
     REQUIRE_EQ(n->deleted, count - live);
     REQUIRE(stream_id_eq(&n->first, &w[0].id));
