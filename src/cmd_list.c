@@ -499,7 +499,8 @@ void cmd_lset(struct conn *c)
         return;
     }
     int fill = fill_of(c);
-    list_grow_check(l, c->argv[3].len, 0, fill);
+    /* Redis counts the new value as one more element here too. */
+    list_grow_check(l, c->argv[3].len, 1, fill);
     list_set(l, (size_t)idx, c->argv[3].ptr, c->argv[3].len, fill);
     list_shrink_check(l, fill);
     list_changed(c, key, 1);
