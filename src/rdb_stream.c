@@ -133,9 +133,8 @@ struct entry_walk {
     size_t mcap;
     /* the current entry */
     struct stream_cell *c;            /* 2 * npairs cells */
-    struct stream_str *t;             /* their text */
-    char *numbuf;
-    size_t cap;                       /* cells c, t and numbuf hold */
+    char *numbuf;                     /* numbers formatted (cell i at i * NUM_MAX) */
+    size_t cap;                       /* cells c and numbuf hold */
     struct stream_id id;
     bool deleted;
     bool fmaster;                     /* field names are the engine master's */
@@ -157,7 +156,6 @@ static void walk_free(struct entry_walk *w)
     mem_free(w->moff);
     mem_free(w->mlen);
     mem_free(w->c);
-    mem_free(w->t);
     mem_free(w->numbuf);
 }
 
@@ -198,7 +196,6 @@ static bool walk_next(struct entry_walk *w)
         if (rc == STREAM_NODE_NEED_ROOM) {
             size_t need = 2 * (size_t)e.npairs;
             w->c = mem_realloc(w->c, need * sizeof(*w->c));
-            w->t = mem_realloc(w->t, need * sizeof(*w->t));
             w->numbuf = mem_realloc(w->numbuf, need * STREAM_NODE_NUM_MAX);
             w->cap = need;
             continue;
@@ -209,17 +206,54 @@ static bool walk_next(struct entry_walk *w)
             w->node = NULL;
             continue;
         }
-        size_t ncells = 2 * (size_t)e.npairs;
-        for (size_t i = 0; i < ncells; i++)
-            w->t[i] = w->c[i].kind == STREAM_CELL_MASTER
-                          ? w->view.cells[i].str
-                          : stream_cell_text(&w->c[i], w->numbuf + i * STREAM_NODE_NUM_MAX);
         w->id = e.id;
         w->deleted = e.deleted;
         w->fmaster = e.same_fields;
         w->npairs = e.npairs;
         return true;
     }
+}
+
+/* The text of cell i of the current entry (numbers formatted into the
+ * walk's buffer, where it stays until the next entry). */
+static struct stream_str cell_text(const struct entry_walk *w, size_t i)
+{
+    const struct stream_cell *c = &w->c[i];
+    if (c->kind == STREAM_CELL_MASTER)
+        return w->view.cells[i].str;
+    return stream_cell_text(c, w->numbuf + i * STREAM_NODE_NUM_MAX);
+}
+
+/* Its length (what Redis's node-size rule counts). */
+static size_t cell_raw_len(const struct entry_walk *w, size_t i)
+{
+    const struct stream_cell *c = &w->c[i];
+    switch (c->kind) {
+    case STREAM_CELL_MASTER:
+        return w->view.cells[i].str.len;
+    case STREAM_CELL_STR:
+        return c->str.len;
+    case STREAM_CELL_INT: {
+        uint64_t a = c->num < 0 ? 0 - (uint64_t)c->num : (uint64_t)c->num;
+        size_t n = c->num < 0 ? 2 : 1;
+        while (a >= 10) {
+            a /= 10;
+            n++;
+        }
+        return n;
+    }
+    default:
+        return cell_text(w, i).len;
+    }
+}
+
+/* The raw length of the current entry's fields and values. */
+static size_t entry_raw_len(const struct entry_walk *w)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < 2 * w->npairs; i++)
+        n += cell_raw_len(w, i);
+    return n;
 }
 
 /* Listpack bytes of cell i of the current entry. */
@@ -231,8 +265,10 @@ static size_t cell_lp_size(const struct entry_walk *w, size_t i)
         return w->mlen[i];
     case STREAM_CELL_INT:
         return lp_int_size(c->num);
-    default:
-        return lp_str_size(&w->t[i]);
+    default: {
+        struct stream_str t = cell_text(w, i);
+        return lp_str_size(&t);
+    }
     }
 }
 
@@ -247,9 +283,11 @@ static void cell_lp_put(struct lp_builder *b, const struct entry_walk *w, size_t
     case STREAM_CELL_INT:
         lp_append_int(b, c->num);
         break;
-    default:
-        lp_append_string(b, w->t[i].ptr, w->t[i].len);
+    default: {
+        struct stream_str t = cell_text(w, i);
+        lp_append_string(b, t.ptr, t.len);
         break;
+    }
     }
 }
 
@@ -265,11 +303,13 @@ struct master_fields {
     bool same_engine;     /* the fields are that engine node's master's */
 };
 
-static void master_set(struct master_fields *m, const struct stream_str *fv, size_t npairs)
+/* Copy the current entry's field names. */
+static void master_set(struct master_fields *m, const struct entry_walk *w)
 {
+    size_t npairs = w->npairs;
     size_t total = 0;
     for (size_t i = 0; i < npairs; i++)
-        total += fv[2 * i].len;
+        total += cell_raw_len(w, 2 * i);
     if (npairs > m->fcap) {
         m->f = mem_realloc(m->f, npairs * sizeof(*m->f));
         m->fcap = npairs;
@@ -280,23 +320,27 @@ static void master_set(struct master_fields *m, const struct stream_str *fv, siz
     }
     size_t off = 0;
     for (size_t i = 0; i < npairs; i++) {
-        memcpy(m->bytes + off, fv[2 * i].ptr, fv[2 * i].len);
+        struct stream_str t = cell_text(w, 2 * i);
+        if (t.len)
+            memcpy(m->bytes + off, t.ptr, t.len);
         m->f[i].ptr = m->bytes + off;
-        m->f[i].len = fv[2 * i].len;
-        off += fv[2 * i].len;
+        m->f[i].len = t.len;
+        off += t.len;
     }
     m->n = npairs;
     m->serial = 0;
 }
 
-static bool master_same(const struct master_fields *m, const struct stream_str *fv, size_t npairs)
+/* Are the current entry's field names the listpack master's? */
+static bool master_same(const struct master_fields *m, const struct entry_walk *w)
 {
-    if (npairs != m->n)
+    if (w->npairs != m->n)
         return false;
-    for (size_t i = 0; i < npairs; i++)
-        if (fv[2 * i].len != m->f[i].len ||
-            (m->f[i].len && memcmp(fv[2 * i].ptr, m->f[i].ptr, m->f[i].len) != 0))
+    for (size_t i = 0; i < w->npairs; i++) {
+        struct stream_str t = cell_text(w, 2 * i);
+        if (t.len != m->f[i].len || (t.len && memcmp(t.ptr, m->f[i].ptr, t.len) != 0))
             return false;
+    }
     return true;
 }
 
@@ -306,10 +350,10 @@ static bool master_same(const struct master_fields *m, const struct stream_str *
 static bool entry_same(struct master_fields *m, const struct entry_walk *w)
 {
     if (!w->fmaster)
-        return master_same(m, w->t, w->npairs);
+        return master_same(m, w);
     if (m->serial != w->node_serial) {
         m->serial = w->node_serial;
-        m->same_engine = master_same(m, w->t, w->npairs);
+        m->same_engine = master_same(m, w);
     }
     return m->same_engine;
 }
@@ -376,14 +420,14 @@ static void plan_nodes(const struct stream *s, size_t max_bytes, size_t max_entr
     size_t lp_bytes = 0, fixed = 0, body = 0;
     struct stream_id mid = {0, 0};
     while (walk_next(&w)) {
-        size_t raw = stream_fields_raw_len(w.t, w.npairs);
+        size_t raw = entry_raw_len(&w);
         if (open && (lp_bytes + raw >= max_bytes || (max_entries && n >= max_entries))) {
             plan_push(p, n, del);
             open = false;
         }
         if (!open) {
             open = true;
-            master_set(&m, w.t, w.npairs);
+            master_set(&m, &w);
             mid = w.id;
             n = del = 0;
             body = 0;
@@ -460,7 +504,7 @@ static void write_nodes(struct rdb_writer *wr, const struct stream *s, const str
                 abort(); /* the plan came from the same walk */
             if (i == 0) {
                 mid = w.id;
-                master_set(&m, w.t, w.npairs);
+                master_set(&m, &w);
                 lp_append_int(&b, (int64_t)(np->entries - np->deleted));
                 lp_append_int(&b, (int64_t)np->deleted);
                 lp_append_int(&b, (int64_t)w.npairs);
