@@ -131,16 +131,20 @@ static int write_list(struct rdb_writer *w, const struct list *l)
     rdb_write_len(w, l->nnodes);
     int rc = 0;
     for (const struct list_node *n = l->head; n && rc == 0; n = n->next) {
+        size_t off = 0;
+        const char *p;
+        size_t plen;
         if (n->plain) {
             rdb_write_len(w, 1);
-            rc = rdb_write_string(w, n->elems[0]->data, n->elems[0]->len);
+            list_node_next(n, &off, &p, &plen);
+            rc = rdb_write_string(w, p, plen);
             continue;
         }
         rdb_write_len(w, 2);
         struct lp_builder b;
         lp_builder_init(&b);
-        for (uint32_t i = 0; i < n->count; i++)
-            lp_append_string(&b, n->elems[i]->data, n->elems[i]->len);
+        while (list_node_next(n, &off, &p, &plen))
+            lp_append_string(&b, p, plen);
         size_t len;
         unsigned char *lp = lp_builder_finish(&b, &len);
         rc = rdb_write_string(w, lp, len);

@@ -143,21 +143,106 @@ size_t list_lp_entry_size(const char *p, size_t len)
     return enc + lp_backlen_size(enc);
 }
 
-/* --- Nodes ------------------------------------------------------------------------ */
+/* --- Entries ---------------------------------------------------------------------- */
 
-static struct list_elem *elem_new(const char *p, size_t len)
+static size_t varint_len(size_t v)
 {
-    struct list_elem *e = mem_alloc(sizeof(*e) + len + 1);
-    e->len = len;
-    if (len)
-        memcpy(e->data, p, len);
-    e->data[len] = '\0';
-    return e;
+    size_t n = 1;
+    while (v >= 0x80) {
+        v >>= 7;
+        n++;
+    }
+    return n;
 }
 
-static size_t elem_cost(const struct list_node *n, const struct list_elem *e)
+static size_t varint_put(unsigned char *p, size_t v)
 {
-    return n->plain ? e->len : list_lp_entry_size(e->data, e->len);
+    size_t n = 0;
+    while (v >= 0x80) {
+        p[n++] = (unsigned char)(v | 0x80);
+        v >>= 7;
+    }
+    p[n++] = (unsigned char)v;
+    return n;
+}
+
+static size_t varint_get(const unsigned char *p, size_t *v)
+{
+    size_t val = 0, n = 0;
+    unsigned shift = 0;
+    for (;;) {
+        unsigned char b = p[n++];
+        val |= (size_t)(b & 0x7f) << shift;
+        if (!(b & 0x80))
+            break;
+        shift += 7;
+    }
+    *v = val;
+    return n;
+}
+
+/* The back-length: the same varint, its bytes in reverse order, so that
+ * it is read from its last byte towards the front. */
+static void backlen_put(unsigned char *p, size_t v)
+{
+    unsigned char tmp[10];
+    size_t n = varint_put(tmp, v);
+    for (size_t i = 0; i < n; i++)
+        p[i] = tmp[n - 1 - i];
+}
+
+/* Read the back-length that ends just before end; returns its bytes. */
+static size_t backlen_get(const unsigned char *end, size_t *v)
+{
+    size_t val = 0, n = 0;
+    unsigned shift = 0;
+    for (;;) {
+        unsigned char b = *(end - 1 - n);
+        n++;
+        val |= (size_t)(b & 0x7f) << shift;
+        if (!(b & 0x80))
+            break;
+        shift += 7;
+    }
+    *v = val;
+    return n;
+}
+
+static size_t entry_size(size_t len)
+{
+    size_t body = varint_len(len) + len;
+    return body + varint_len(body);
+}
+
+static void entry_put(unsigned char *p, const char *s, size_t len)
+{
+    size_t h = varint_put(p, len);
+    if (len)
+        memcpy(p + h, s, len);
+    backlen_put(p + h + len, h + len);
+}
+
+/* The entry at off: its string and its whole size. */
+static size_t entry_at(const struct list_node *n, size_t off, const char **p, size_t *len)
+{
+    size_t h = varint_get(n->buf + off, len);
+    *p = (const char *)n->buf + off + h;
+    return h + *len + varint_len(h + *len);
+}
+
+/* The offset of the entry that ends at off (off > 0). */
+static size_t entry_before(const struct list_node *n, size_t off)
+{
+    size_t body;
+    size_t b = backlen_get(n->buf + off, &body);
+    return off - b - body;
+}
+
+/* --- Nodes ------------------------------------------------------------------------ */
+
+static size_t cost_of(const struct list_node *n, const char *p, size_t len)
+{
+    return n->plain ? len : list_lp_entry_size(p, len);
 }
 
 static struct list_node *node_new(bool plain)
@@ -170,9 +255,7 @@ static struct list_node *node_new(bool plain)
 
 static void node_free(struct list_node *n)
 {
-    for (uint32_t i = 0; i < n->count; i++)
-        mem_free(n->elems[i]);
-    mem_free(n->elems);
+    mem_free(n->buf);
     mem_free(n);
 }
 
@@ -210,27 +293,72 @@ static void node_unlink_free(struct list *l, struct list_node *n)
     node_free(n);
 }
 
-static void node_insert(struct list_node *n, uint32_t pos, struct list_elem *e)
+/* Insert a string as an entry at byte offset off. */
+static void node_insert(struct list_node *n, size_t off, const char *p, size_t len)
 {
-    if (n->count == n->cap) {
-        n->cap = n->cap ? n->cap * 2 : 4;
-        n->elems = mem_realloc(n->elems, sizeof(*n->elems) * n->cap);
+    size_t es = entry_size(len);
+    if (n->len + es > n->cap) {
+        size_t cap = n->cap ? n->cap : 32;
+        while (cap < n->len + es)
+            cap *= 2;
+        n->buf = mem_realloc(n->buf, cap);
+        n->cap = cap;
     }
-    memmove(n->elems + pos + 1, n->elems + pos, sizeof(*n->elems) * (n->count - pos));
-    n->elems[pos] = e;
+    memmove(n->buf + off + es, n->buf + off, n->len - off);
+    entry_put(n->buf + off, p, len);
+    n->len += es;
     n->count++;
-    n->sz += elem_cost(n, e);
+    n->sz += cost_of(n, p, len);
 }
 
-/* Remove elements [pos, pos+k) of n, freeing them. */
-static void node_delete(struct list_node *n, uint32_t pos, uint32_t k)
+/* Remove k entries starting at byte offset off. */
+static void node_delete(struct list_node *n, size_t off, uint32_t k)
 {
-    for (uint32_t i = pos; i < pos + k; i++) {
-        n->sz -= elem_cost(n, n->elems[i]);
-        mem_free(n->elems[i]);
+    size_t end = off;
+    for (uint32_t i = 0; i < k; i++) {
+        const char *p;
+        size_t len;
+        size_t es = entry_at(n, end, &p, &len);
+        n->sz -= cost_of(n, p, len);
+        end += es;
     }
-    memmove(n->elems + pos, n->elems + pos + k, sizeof(*n->elems) * (n->count - pos - k));
+    memmove(n->buf + off, n->buf + end, n->len - end);
+    n->len -= end - off;
     n->count -= k;
+    /* Give back memory when a node empties to under a quarter. */
+    if (n->cap > 64 && n->len < n->cap / 4) {
+        n->cap = n->len > 32 ? n->len * 2 : 64;
+        n->buf = mem_realloc(n->buf, n->cap);
+    }
+}
+
+/* Byte offset of the pos-th entry of n (pos <= count). */
+static size_t node_offset(const struct list_node *n, uint32_t pos)
+{
+    if (pos == n->count)
+        return n->len;
+    size_t off;
+    if (pos <= n->count / 2) {
+        off = 0;
+        for (uint32_t i = 0; i < pos; i++) {
+            const char *p;
+            size_t len;
+            off += entry_at(n, off, &p, &len);
+        }
+    } else {
+        off = n->len;
+        for (uint32_t i = n->count; i > pos; i--)
+            off = entry_before(n, off);
+    }
+    return off;
+}
+
+bool list_node_next(const struct list_node *n, size_t *off, const char **p, size_t *len)
+{
+    if (*off >= n->len)
+        return false;
+    *off += entry_at(n, *off, p, len);
+    return true;
 }
 
 /* --- The list ---------------------------------------------------------------------- */
@@ -261,10 +389,10 @@ struct list *list_dup(const struct list *l)
     d->enc = l->enc;
     for (const struct list_node *n = l->head; n; n = n->next) {
         struct list_node *m = node_new(n->plain);
-        m->cap = n->count ? n->count : 1;
-        m->elems = mem_alloc(sizeof(*m->elems) * m->cap);
-        for (uint32_t i = 0; i < n->count; i++)
-            m->elems[i] = elem_new(n->elems[i]->data, n->elems[i]->len);
+        m->cap = n->len ? n->len : 1;
+        m->buf = mem_alloc(m->cap);
+        memcpy(m->buf, n->buf, n->len);
+        m->len = n->len;
         m->count = n->count;
         m->sz = n->sz;
         node_link(d, m, LIST_TAIL);
@@ -281,11 +409,8 @@ const char *list_encoding_name(const struct list *l)
 size_t list_memory(const struct list *l)
 {
     size_t total = sizeof(*l);
-    for (const struct list_node *n = l->head; n; n = n->next) {
-        total += sizeof(*n) + sizeof(*n->elems) * n->cap;
-        for (uint32_t i = 0; i < n->count; i++)
-            total += sizeof(struct list_elem) + n->elems[i]->len + 1;
-    }
+    for (const struct list_node *n = l->head; n; n = n->next)
+        total += sizeof(*n) + n->cap;
     return total;
 }
 
@@ -319,18 +444,17 @@ void list_shrink_check(struct list *l, int fill)
 
 void list_push(struct list *l, enum list_where where, const char *p, size_t len, int fill)
 {
-    struct list_elem *e = elem_new(p, len);
     l->count++;
     if (l->enc == LIST_ENC_LISTPACK) {
         if (!l->head)
             node_link(l, node_new(false), LIST_TAIL);
-        node_insert(l->head, where == LIST_HEAD ? 0 : l->head->count, e);
+        node_insert(l->head, where == LIST_HEAD ? 0 : l->head->len, p, len);
         return;
     }
     if (is_large(len, fill)) {
         struct list_node *n = node_new(true);
         node_link(l, n, where);
-        node_insert(n, 0, e);
+        node_insert(n, 0, p, len);
         return;
     }
     struct list_node *end = where == LIST_HEAD ? l->head : l->tail;
@@ -339,7 +463,7 @@ void list_push(struct list *l, enum list_where where, const char *p, size_t len,
         end = node_new(false);
         node_link(l, end, where);
     }
-    node_insert(end, where == LIST_HEAD ? 0 : end->count, e);
+    node_insert(end, where == LIST_HEAD ? 0 : end->len, p, len);
 }
 
 char *list_pop(struct list *l, enum list_where where, size_t *len)
@@ -347,37 +471,42 @@ char *list_pop(struct list *l, enum list_where where, size_t *len)
     if (!l->count)
         return NULL;
     struct list_node *n = where == LIST_HEAD ? l->head : l->tail;
-    uint32_t pos = where == LIST_HEAD ? 0 : n->count - 1;
-    struct list_elem *e = n->elems[pos];
-    char *out = mem_alloc(e->len + 1);
-    memcpy(out, e->data, e->len + 1);
-    *len = e->len;
-    node_delete(n, pos, 1);
+    size_t off = where == LIST_HEAD ? 0 : entry_before(n, n->len);
+    const char *p;
+    entry_at(n, off, &p, len);
+    char *out = mem_alloc(*len + 1);
+    if (*len)
+        memcpy(out, p, *len);
+    out[*len] = '\0';
+    node_delete(n, off, 1);
     l->count--;
     if (n->count == 0)
         node_unlink_free(l, n);
     return out;
 }
 
-/* The node holding idx (in range) and the position inside it. */
-static struct list_node *locate(const struct list *l, size_t idx, uint32_t *pos)
+/* The node holding idx (in range) and the entry's byte offset in it. */
+static struct list_node *locate(const struct list *l, size_t idx, size_t *off)
 {
+    struct list_node *n;
+    uint32_t pos;
     if (idx < l->count / 2) {
-        struct list_node *n = l->head;
+        n = l->head;
         while (idx >= n->count) {
             idx -= n->count;
             n = n->next;
         }
-        *pos = (uint32_t)idx;
-        return n;
+        pos = (uint32_t)idx;
+    } else {
+        size_t back = l->count - 1 - idx;
+        n = l->tail;
+        while (back >= n->count) {
+            back -= n->count;
+            n = n->prev;
+        }
+        pos = (uint32_t)(n->count - 1 - back);
     }
-    size_t back = l->count - 1 - idx;
-    struct list_node *n = l->tail;
-    while (back >= n->count) {
-        back -= n->count;
-        n = n->prev;
-    }
-    *pos = (uint32_t)(n->count - 1 - back);
+    *off = node_offset(n, pos);
     return n;
 }
 
@@ -387,48 +516,57 @@ bool list_index(const struct list *l, long long idx, const char **p, size_t *len
         idx += (long long)l->count;
     if (idx < 0 || (unsigned long long)idx >= l->count)
         return false;
-    uint32_t pos;
-    struct list_node *n = locate(l, (size_t)idx, &pos);
-    *p = n->elems[pos]->data;
-    *len = n->elems[pos]->len;
+    size_t off;
+    struct list_node *n = locate(l, (size_t)idx, &off);
+    entry_at(n, off, p, len);
     return true;
 }
 
 void list_set(struct list *l, size_t idx, const char *p, size_t len, int fill)
 {
     (void)fill;
-    uint32_t pos;
-    struct list_node *n = locate(l, idx, &pos);
-    n->sz -= elem_cost(n, n->elems[pos]);
-    mem_free(n->elems[pos]);
-    n->elems[pos] = elem_new(p, len);
-    n->sz += elem_cost(n, n->elems[pos]);
+    size_t off;
+    struct list_node *n = locate(l, idx, &off);
+    node_delete(n, off, 1);
+    node_insert(n, off, p, len);
+}
+
+static bool entry_is(const struct list_node *n, size_t off, const char *p, size_t len,
+                     size_t *es)
+{
+    const char *q;
+    size_t qlen;
+    *es = entry_at(n, off, &q, &qlen);
+    return qlen == len && memcmp(q, p, len) == 0;
 }
 
 size_t list_remove(struct list *l, long long count, const char *p, size_t len)
 {
     size_t removed = 0;
-    size_t limit = count == 0 ? SIZE_MAX : (size_t)(count < 0 ? -count : count);
+    size_t limit = count == 0 ? SIZE_MAX
+                              : count < 0 ? (size_t)0 - (size_t)count : (size_t)count;
     bool reverse = count < 0;
     struct list_node *n = reverse ? l->tail : l->head;
     while (n && removed < limit) {
         struct list_node *next = reverse ? n->prev : n->next;
+        size_t es;
         if (reverse) {
-            for (uint32_t i = n->count; i-- > 0 && removed < limit;) {
-                const struct list_elem *e = n->elems[i];
-                if (e->len == len && memcmp(e->data, p, len) == 0) {
-                    node_delete(n, i, 1);
+            size_t off = n->len;
+            while (off > 0 && removed < limit) {
+                off = entry_before(n, off);
+                if (entry_is(n, off, p, len, &es)) {
+                    node_delete(n, off, 1);
                     removed++;
                 }
             }
         } else {
-            for (uint32_t i = 0; i < n->count && removed < limit;) {
-                const struct list_elem *e = n->elems[i];
-                if (e->len == len && memcmp(e->data, p, len) == 0) {
-                    node_delete(n, i, 1);
+            size_t off = 0;
+            while (off < n->len && removed < limit) {
+                if (entry_is(n, off, p, len, &es)) {
+                    node_delete(n, off, 1);
                     removed++;
                 } else {
-                    i++;
+                    off += es;
                 }
             }
         }
@@ -454,7 +592,7 @@ void list_trim(struct list *l, size_t head, size_t tail)
     while (tail && l->tail) {
         struct list_node *n = l->tail;
         uint32_t k = tail < n->count ? (uint32_t)tail : n->count;
-        node_delete(n, n->count - k, k);
+        node_delete(n, node_offset(n, n->count - k), k);
         tail -= k;
         l->count -= k;
         if (n->count == 0)
@@ -466,9 +604,9 @@ void list_iter_init(struct list_iter *it, const struct list *l, size_t start, bo
 {
     it->reverse = reverse;
     it->node = NULL;
-    it->pos = 0;
+    it->off = 0;
     if (start < l->count)
-        it->node = locate(l, start, &it->pos);
+        it->node = locate(l, start, &it->off);
 }
 
 bool list_iter_next(struct list_iter *it, const char **p, size_t *len)
@@ -476,18 +614,20 @@ bool list_iter_next(struct list_iter *it, const char **p, size_t *len)
     struct list_node *n = it->node;
     if (!n)
         return false;
-    *p = n->elems[it->pos]->data;
-    *len = n->elems[it->pos]->len;
+    size_t es = entry_at(n, it->off, p, len);
     if (it->reverse) {
-        if (it->pos == 0) {
+        if (it->off == 0) {
             it->node = n->prev;
-            it->pos = it->node ? it->node->count - 1 : 0;
+            it->off = it->node ? entry_before(it->node, it->node->len) : 0;
         } else {
-            it->pos--;
+            it->off = entry_before(n, it->off);
         }
-    } else if (++it->pos == n->count) {
-        it->node = n->next;
-        it->pos = 0;
+    } else {
+        it->off += es;
+        if (it->off >= n->len) {
+            it->node = n->next;
+            it->off = 0;
+        }
     }
     return true;
 }
@@ -496,7 +636,7 @@ void list_load_append(struct list *l, const char *p, size_t len, bool new_node, 
 {
     if (new_node || !l->tail)
         node_link(l, node_new(plain), LIST_TAIL);
-    node_insert(l->tail, l->tail->count, elem_new(p, len));
+    node_insert(l->tail, l->tail->len, p, len);
     l->count++;
 }
 

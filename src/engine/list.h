@@ -6,8 +6,14 @@
  *   quicklist  a chain of nodes, each holding up to what one of Redis's
  *              quicklist nodes would hold.
  *
- *   list --> node <-> node <-> node        node: elems[count] (each one
- *                                                 allocation: len + bytes)
+ *   list --> node <-> node <-> node        node: one buffer of entries
+ *
+ *   entry:  [varint len][bytes][backlen]
+ *
+ * backlen is the size of varint+bytes written as a varint stored back to
+ * front, so the entry before any offset can be found (pops at the tail,
+ * reverse walks).  A 3-byte element costs 5 bytes; a node of 8 KB holds
+ * about as many elements as Redis's listpack node of the same bytes.
  *
  * Every node keeps `sz`, the exact byte size the same elements would have
  * as a Redis listpack (integers encoded as integers), because Redis's
@@ -33,15 +39,11 @@
 enum list_enc { LIST_ENC_LISTPACK = 0, LIST_ENC_QUICKLIST };
 enum list_where { LIST_HEAD = 0, LIST_TAIL = 1 };
 
-struct list_elem {
-    size_t len;
-    char data[];
-};
-
 struct list_node {
     struct list_node *prev, *next;
-    struct list_elem **elems;
-    uint32_t count, cap;
+    unsigned char *buf; /* the entries, len bytes used of cap */
+    size_t len, cap;
+    uint32_t count;
     size_t sz;  /* Redis listpack bytes (plain node: the element's length) */
     bool plain; /* one large element (RDB container 1) */
 };
@@ -94,11 +96,15 @@ void list_trim(struct list *l, size_t head, size_t tail);
  * head when reverse. */
 struct list_iter {
     struct list_node *node;
-    uint32_t pos;
+    size_t off; /* byte offset of the next entry to return */
     bool reverse;
 };
 void list_iter_init(struct list_iter *it, const struct list *l, size_t start, bool reverse);
 bool list_iter_next(struct list_iter *it, const char **p, size_t *len);
+
+/* The entry of node n at byte offset *off (start at 0), advancing *off;
+ * false past the last entry.  RDB writes a node's elements with it. */
+bool list_node_next(const struct list_node *n, size_t *off, const char **p, size_t *len);
 
 /* Append a whole node as RDB loading finds it (a listpack's elements, or a
  * plain one); the encoding is fixed afterwards with list_loaded(). */

@@ -334,9 +334,12 @@ START_TEST(test_model)
                 }
                 REQUIRE_EQ(i, n);
                 for (const struct list_node *nd = l->head; nd; nd = nd->next) {
-                    size_t sz = 7;
-                    for (uint32_t k = 0; k < nd->count; k++)
-                        sz += list_lp_entry_size(nd->elems[k]->data, nd->elems[k]->len);
+                    size_t sz = 7, off = 0, k = 0;
+                    while (list_node_next(nd, &off, &p, &len)) {
+                        sz += list_lp_entry_size(p, len);
+                        k++;
+                    }
+                    REQUIRE_EQ(k, nd->count);
                     REQUIRE(nd->plain || sz == nd->sz);
                     REQUIRE_GT(nd->count, 0);
                 }
