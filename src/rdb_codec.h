@@ -187,4 +187,40 @@ int lp_iter_init(struct lp_iter *it, const unsigned char *lp, size_t len);
  * past len; backlen bytes are checked). */
 int lp_iter_next(struct lp_iter *it, struct lp_entry *e);
 
+/* lp_iter_next with the two commonest elements -- a 7-bit integer, a
+ * string under 64 bytes -- decoded inline (same checks, same results);
+ * anything else goes to lp_iter_next. */
+static inline int lp_iter_next_fast(struct lp_iter *it, struct lp_entry *e)
+{
+    size_t pos = it->pos, end = it->len - 1; /* end: the terminator */
+    if (pos < end && it->left != 0) {
+        const unsigned char *p = it->lp + pos;
+        size_t avail = end - pos;
+        if (p[0] < 0x80) {
+            if (avail >= 2 && p[1] == 1) {
+                e->is_int = 1;
+                e->v = p[0];
+                e->str = NULL;
+                e->slen = 0;
+                it->pos = pos + 2;
+                if (it->left != UINT32_MAX)
+                    it->left--;
+                return 1;
+            }
+        } else if ((p[0] & 0xC0) == 0x80) {
+            size_t dn = p[0] & 0x3f; /* element of dn + 1 <= 64 bytes: 1-byte back-length */
+            if (avail >= dn + 2 && p[1 + dn] == dn + 1) {
+                e->is_int = 0;
+                e->str = p + 1;
+                e->slen = dn;
+                it->pos = pos + dn + 2;
+                if (it->left != UINT32_MAX)
+                    it->left--;
+                return 1;
+            }
+        }
+    }
+    return lp_iter_next(it, e);
+}
+
 #endif

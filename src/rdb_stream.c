@@ -822,7 +822,7 @@ static void loader_free(struct node_loader *l)
 static int lp_next_int(struct rdb_reader *r, struct lp_iter *it, int64_t *v, const char *what)
 {
     struct lp_entry e;
-    int rc = lp_iter_next(it, &e);
+    int rc = lp_iter_next_fast(it, &e);
     if (rc < 0)
         return fail(r, "stream node: malformed listpack element at byte %zu", it->pos);
     if (rc == 0)
@@ -838,7 +838,7 @@ static int lp_next_str(struct rdb_reader *r, struct lp_iter *it, struct stream_s
                        char *num, const char *what)
 {
     struct lp_entry e;
-    int rc = lp_iter_next(it, &e);
+    int rc = lp_iter_next_fast(it, &e);
     if (rc < 0)
         return fail(r, "stream node: malformed listpack element at byte %zu", it->pos);
     if (rc == 0)
@@ -911,7 +911,7 @@ static int load_node(struct rdb_reader *r, struct node_loader *l, const struct s
     l->ntomb = 0;
     for (;;) {
         struct lp_entry e;
-        int rc = lp_iter_next(&it, &e);
+        int rc = lp_iter_next_fast(&it, &e);
         if (rc < 0)
             return fail(r, "stream node: malformed listpack element at byte %zu", it.pos);
         if (rc == 0)

@@ -857,6 +857,62 @@ START_TEST(test_listpack_reuse_and_encoded)
 }
 END_TEST
 
+/* lp_iter_next_fast answers as lp_iter_next does, element by element,
+ * on listpacks with bytes flipped, cut and counts changed. */
+START_TEST(test_listpack_fast_iter_agrees)
+{
+    struct lp_builder b;
+    lp_builder_init(&b);
+    for (int i = 0; i < 40; i++) {
+        char v[80];
+        int n = snprintf(v, sizeof(v), i % 4 == 0 ? "%d" : i % 4 == 1 ? "s%d" : "%d.5", i * 37 - 200);
+        if (i % 9 == 0)
+            n = snprintf(v, sizeof(v), "%070d", i);
+        lp_append_string(&b, v, (size_t)n);
+        lp_append_int(&b, i % 3 ? i : -i * 1000);
+    }
+    size_t len;
+    unsigned char *lp = lp_builder_finish(&b, &len);
+    unsigned char *m = malloc(len);
+    uint64_t x = 12345;
+    for (int round = 0; round < 3000; round++) {
+        memcpy(m, lp, len);
+        size_t mlen = len;
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        if (round % 3 == 0)
+            m[6 + x % (len - 6)] ^= (unsigned char)(1u << (x >> 20) % 8);
+        else if (round % 3 == 1)
+            m[4 + (x >> 8) % 2] = (unsigned char)(x >> 16);
+        else {
+            mlen = 7 + x % (len - 7);
+            m[mlen - 1] = 0xFF;
+            for (int k = 0; k < 4; k++)
+                m[k] = (unsigned char)(mlen >> (8 * k));
+        }
+        struct lp_iter a, f;
+        if (lp_iter_init(&a, m, mlen) < 0)
+            continue;
+        lp_iter_init(&f, m, mlen);
+        for (;;) {
+            struct lp_entry ea, ef;
+            int ra = lp_iter_next(&a, &ea), rf = lp_iter_next_fast(&f, &ef);
+            ck_assert_int_eq(ra, rf);
+            if (ra != 1)
+                break;
+            ck_assert_uint_eq(a.pos, f.pos);
+            ck_assert_uint_eq(a.left, f.left);
+            ck_assert_int_eq(ea.is_int, ef.is_int);
+            if (ea.is_int)
+                ck_assert_int_eq(ea.v, ef.v);
+            else
+                ck_assert(ea.str == ef.str && ea.slen == ef.slen);
+        }
+    }
+    free(m);
+    mem_free(lp);
+}
+END_TEST
+
 static Suite *rdb_codec_suite(void)
 {
     Suite *s = suite_create("rdb_codec");
@@ -885,6 +941,7 @@ static Suite *rdb_codec_suite(void)
     tcase_add_test(tc, test_listpack_unknown_count);
     tcase_add_test(tc, test_listpack_malformed);
     tcase_add_test(tc, test_listpack_reuse_and_encoded);
+    tcase_add_test(tc, test_listpack_fast_iter_agrees);
     suite_add_tcase(s, tc);
     return s;
 }
