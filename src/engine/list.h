@@ -25,7 +25,9 @@
  * the limit gets a node of its own ("plain"); and a quicklist of one packed
  * node at most half the limit turns back into a listpack after a removal.
  * Replicating those rules makes OBJECT ENCODING and the RDB node layout
- * Redis's.
+ * Redis's (DUMP bytes match Redis 7.0's for lists of ordinary elements).
+ * One simplification: LSET replaces in place, where Redis splits a node
+ * whose new value does not fit it (only the node layout can differ).
  *
  * Indexes are 0-based from the head.  Pointers handed out stay valid until
  * the next change.  Pure data: no I/O, allocation through mem.h. */
