@@ -88,6 +88,26 @@ static inline uint32_t lzf_hash_slot(uint32_t h)
     return ((h >> (3 * 8 - LZF_HLOG)) - h * 5) & (LZF_HSIZE - 1);
 }
 
+/* The first k in [from, limit) with a[k] != b[k], or limit; eight bytes
+ * at a time. */
+static inline size_t lzf_mismatch(const unsigned char *a, const unsigned char *b, size_t k,
+                                  size_t limit)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    while (k + 8 <= limit) {
+        uint64_t x, y;
+        memcpy(&x, a + k, 8);
+        memcpy(&y, b + k, 8);
+        if (x != y)
+            return k + (size_t)(__builtin_ctzll(x ^ y) >> 3);
+        k += 8;
+    }
+#endif
+    while (k < limit && a[k] == b[k])
+        k++;
+    return k;
+}
+
 /* The compressor proper; see the top of the file for why every branch
  * below mirrors lzf_c.c's decisions, including when it gives up. */
 static size_t lzf_compress_with(struct lzf_table *t, const unsigned char *in, size_t in_len,
@@ -138,21 +158,22 @@ static size_t lzf_compress_with(struct lzf_table *t, const unsigned char *in, si
             out[op - lit - 1] = (unsigned char)(lit - 1);
         else
             op--; /* no literal run to close: drop its control byte */
-        bool done = false;
+        /* lzf's match length, found a word at a time: with maxlen > 16 it
+         * compares positions 3..18 before it looks at maxlen, then goes on
+         * to at least 19 and at most maxlen (or the first mismatch);
+         * otherwise from 3 to the first mismatch or maxlen, at least 3. */
         if (maxlen > 16) {
-            /* lzf compares 16 more bytes before it looks at maxlen. */
-            for (int k = 0; k < 16; k++) {
-                len++;
-                if (in[ref + len] != in[ip + len]) {
-                    done = true;
-                    break;
-                }
+            size_t p = lzf_mismatch(in + ref, in + ip, 3, maxlen > 19 ? maxlen : 19);
+            if (p <= 18) {
+                len = p;
+            } else {
+                len = p < maxlen ? p : maxlen;
+                if (len < 19)
+                    len = 19;
             }
-        }
-        if (!done) {
-            do
-                len++;
-            while (len < maxlen && in[ref + len] == in[ip + len]);
+        } else {
+            size_t p = lzf_mismatch(in + ref, in + ip, 3, maxlen);
+            len = p < 3 ? 3 : p;
         }
         len -= 2; /* the stored length: bytes copied - 2 */
         ip++;
