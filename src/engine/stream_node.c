@@ -311,6 +311,23 @@ static inline bool bytes_eq(const char *a, const char *b, size_t n)
 {
     if (n > 16)
         return memcmp(a, b, n) == 0;
+    if (n >= 4) {
+        /* Two overlapping words cover the string: first and last bytes. */
+        if (n >= 8) {
+            uint64_t x0, y0, x1, y1;
+            memcpy(&x0, a, 8);
+            memcpy(&y0, b, 8);
+            memcpy(&x1, a + n - 8, 8);
+            memcpy(&y1, b + n - 8, 8);
+            return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+        }
+        uint32_t x0, y0, x1, y1;
+        memcpy(&x0, a, 4);
+        memcpy(&y0, b, 4);
+        memcpy(&x1, a + n - 4, 4);
+        memcpy(&y1, b + n - 4, 4);
+        return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+    }
     for (size_t i = 0; i < n; i++)
         if (a[i] != b[i])
             return false;
