@@ -819,10 +819,15 @@ static void loader_free(struct node_loader *l)
 }
 
 /* The next element of a node, which must be an integer. */
-static int lp_next_int(struct rdb_reader *r, struct lp_iter *it, int64_t *v, const char *what)
+static inline int lp_next_int(struct rdb_reader *r, struct lp_iter *it, int64_t *v,
+                              const char *what)
 {
     struct lp_entry e;
     int rc = lp_iter_next_fast(it, &e);
+    if (__builtin_expect(rc == 1 && e.is_int, 1)) {
+        *v = e.v;
+        return 0;
+    }
     if (rc < 0)
         return fail(r, "stream node: malformed listpack element at byte %zu", it->pos);
     if (rc == 0)
@@ -834,11 +839,16 @@ static int lp_next_int(struct rdb_reader *r, struct lp_iter *it, int64_t *v, con
 }
 
 /* The next element as a string; ints are formatted into num. */
-static int lp_next_str(struct rdb_reader *r, struct lp_iter *it, struct stream_str *out,
-                       char *num, const char *what)
+static inline int lp_next_str(struct rdb_reader *r, struct lp_iter *it, struct stream_str *out,
+                              char *num, const char *what)
 {
     struct lp_entry e;
     int rc = lp_iter_next_fast(it, &e);
+    if (__builtin_expect(rc == 1 && !e.is_int, 1)) {
+        out->ptr = (const char *)e.str;
+        out->len = e.slen;
+        return 0;
+    }
     if (rc < 0)
         return fail(r, "stream node: malformed listpack element at byte %zu", it->pos);
     if (rc == 0)
