@@ -898,6 +898,14 @@ void lp_append_encoded(struct lp_builder *b, const void *elem, size_t len)
     b->count++;
 }
 
+void lp_append_encoded_n(struct lp_builder *b, const void *elems, size_t len, uint32_t n)
+{
+    if (len)
+        memcpy(lp_grow(b, len), elems, len);
+    b->len += len;
+    b->count += n;
+}
+
 const unsigned char *lp_builder_seal(struct lp_builder *b, size_t *len)
 {
     unsigned char *p = lp_grow(b, 1);

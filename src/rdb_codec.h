@@ -159,6 +159,8 @@ unsigned char *lp_builder_finish(struct lp_builder *b, size_t *len);
 /* Append one element already encoded (its header, data and back-length,
  * as a builder wrote them). */
 void lp_append_encoded(struct lp_builder *b, const void *elem, size_t len);
+/* The same for n elements encoded one after the other in elems[0..len). */
+void lp_append_encoded_n(struct lp_builder *b, const void *elems, size_t len, uint32_t n);
 /* Finish without giving the buffer up: the listpack is the returned
  * pointer's *len bytes, valid until the builder is used again;
  * lp_builder_restart then begins a new one in the same buffer (on a

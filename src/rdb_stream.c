@@ -81,6 +81,7 @@
 #define ITEM_SAMEFIELDS 2
 #define LISTPACK_MAX ((size_t)1 << 30)   /* Redis's STREAM_LISTPACK_MAX_SIZE */
 #define ENTRIES_READ_UNKNOWN UINT64_MAX  /* -1 as rdbSaveLen writes it */
+#define LP_HEADER 6                      /* a listpack's total bytes and count */
 
 /* ---- Element sizes in a listpack (the node-cutting rule needs them) ---- */
 
@@ -131,6 +132,11 @@ struct entry_walk {
     struct lp_builder mlp;
     size_t *moff, *mlen;              /* element i: mlp.buf[moff[i] ..+ mlen[i]) */
     size_t mcap;
+    /* the master's values alone, elements one after the other, and the
+     * sums an entry made of master cells only has */
+    struct lp_builder mvals;
+    size_t mraw;                      /* raw length of fields and values */
+    size_t msize_f, msize_v;          /* listpack bytes of the fields, values */
     /* the current entry */
     struct stream_cell *c;            /* 2 * npairs cells */
     char *numbuf;                     /* numbers formatted (cell i at i * NUM_MAX) */
@@ -138,6 +144,8 @@ struct entry_walk {
     struct stream_id id;
     bool deleted;
     bool fmaster;                     /* field names are the engine master's */
+    bool allm;                        /* every cell is its master cell (so
+                                       * npairs is the master's) */
     size_t npairs;
 };
 
@@ -147,12 +155,14 @@ static void walk_init(struct entry_walk *w, const struct stream *s)
     w->s = s;
     stream_node_view_init(&w->view);
     lp_builder_init(&w->mlp);
+    lp_builder_init(&w->mvals);
 }
 
 static void walk_free(struct entry_walk *w)
 {
     stream_node_view_release(&w->view);
     lp_builder_free(&w->mlp);
+    lp_builder_free(&w->mvals);
     mem_free(w->moff);
     mem_free(w->mlen);
     mem_free(w->c);
@@ -169,11 +179,20 @@ static void walk_master(struct entry_walk *w)
         w->mcap = n;
     }
     lp_builder_restart(&w->mlp);
+    lp_builder_restart(&w->mvals);
+    w->mraw = w->msize_f = w->msize_v = 0;
     for (size_t i = 0; i < n; i++) {
         size_t before = w->mlp.len;
         lp_append_string(&w->mlp, w->view.cells[i].str.ptr, w->view.cells[i].str.len);
         w->moff[i] = before;
         w->mlen[i] = w->mlp.len - before;
+        w->mraw += w->view.cells[i].str.len;
+        if (i & 1) {
+            w->msize_v += w->mlen[i];
+            lp_append_encoded(&w->mvals, w->mlp.buf + before, w->mlen[i]);
+        } else {
+            w->msize_f += w->mlen[i];
+        }
     }
 }
 
@@ -192,7 +211,8 @@ static bool walk_next(struct entry_walk *w)
             w->node_serial++;
         }
         struct stream_node_entry e;
-        int rc = stream_node_cursor_next_cells(&w->cur, &w->view, &e, w->c, w->cap);
+        size_t nmaster = 0;
+        int rc = stream_node_cursor_next_cells(&w->cur, &w->view, &e, w->c, w->cap, &nmaster);
         if (rc == STREAM_NODE_NEED_ROOM) {
             size_t need = 2 * (size_t)e.npairs;
             w->c = mem_realloc(w->c, need * sizeof(*w->c));
@@ -210,6 +230,7 @@ static bool walk_next(struct entry_walk *w)
         w->deleted = e.deleted;
         w->fmaster = e.same_fields;
         w->npairs = e.npairs;
+        w->allm = e.npairs == w->view.nfields && nmaster == 2 * (size_t)e.npairs;
         return true;
     }
 }
@@ -250,6 +271,8 @@ static size_t cell_raw_len(const struct entry_walk *w, size_t i)
 /* The raw length of the current entry's fields and values. */
 static size_t entry_raw_len(const struct entry_walk *w)
 {
+    if (w->allm)
+        return w->mraw;
     size_t n = 0;
     for (size_t i = 0; i < 2 * w->npairs; i++)
         n += cell_raw_len(w, i);
@@ -395,13 +418,17 @@ static size_t entry_size(const struct entry_walk *w, bool same, const struct str
 {
     size_t n = lp_int_size(ITEM_SAMEFIELDS | ITEM_DELETED); /* every flags value is 1 byte */
     n += lp_int_size((int64_t)(w->id.ms - mid->ms)) + lp_int_size((int64_t)(w->id.seq - mid->seq));
-    if (!same) {
-        n += lp_int_size((int64_t)w->npairs);
+    if (w->allm) {
+        n += w->msize_v + (same ? 0 : lp_int_size((int64_t)w->npairs) + w->msize_f);
+    } else {
+        if (!same) {
+            n += lp_int_size((int64_t)w->npairs);
+            for (size_t i = 0; i < w->npairs; i++)
+                n += cell_lp_size(w, 2 * i);
+        }
         for (size_t i = 0; i < w->npairs; i++)
-            n += cell_lp_size(w, 2 * i);
+            n += cell_lp_size(w, 2 * i + 1);
     }
-    for (size_t i = 0; i < w->npairs; i++)
-        n += cell_lp_size(w, 2 * i + 1);
     int64_t lp_count = (int64_t)w->npairs + 3 + (same ? 0 : (int64_t)w->npairs + 1);
     return n + lp_int_size(lp_count);
 }
@@ -474,6 +501,9 @@ static void lp_add_entry(struct lp_builder *b, const struct entry_walk *w, bool 
         lp_append_int(b, (int64_t)w->npairs);
         for (size_t i = 0; i < 2 * w->npairs; i++)
             cell_lp_put(b, w, i);
+    } else if (w->allm) {
+        lp_append_encoded_n(b, w->mvals.buf + LP_HEADER, w->mvals.len - LP_HEADER,
+                            (uint32_t)w->npairs);
     } else {
         for (size_t i = 0; i < w->npairs; i++)
             cell_lp_put(b, w, 2 * i + 1);

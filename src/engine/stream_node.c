@@ -826,10 +826,10 @@ int stream_node_read(const struct stream_node_view *v, const struct stream_node_
 /* Decode entry e's cells from *offp (bounded by end) into out, as
  * stream_node_read_cells describes; false when malformed. */
 static bool cells_decode(const struct stream_node_view *v, const struct stream_node_entry *e,
-                         size_t *offp, size_t end, struct stream_cell *out)
+                         size_t *offp, size_t end, struct stream_cell *out, size_t *nmaster)
 {
     const unsigned char *d = v->node->data;
-    size_t off = *offp;
+    size_t off = *offp, nm = 0;
     size_t ncells = 2 * (size_t)e->npairs;
     if (e->same_fields && e->npairs != v->nfields)
         return false;
@@ -837,6 +837,7 @@ static bool cells_decode(const struct stream_node_view *v, const struct stream_n
         struct stream_cell *c = &out[i];
         if (e->same_fields && !(i & 1)) {
             c->kind = STREAM_CELL_MASTER;
+            nm++;
             continue;
         }
         uint64_t tag;
@@ -866,6 +867,7 @@ static bool cells_decode(const struct stream_node_view *v, const struct stream_n
                 return false;
             if (x == 0) {
                 c->kind = STREAM_CELL_MASTER;
+                nm++;
             } else {
                 const struct stream_cell *mc = &v->cells[i];
                 if (mc->kind != STREAM_CELL_INT ||
@@ -877,21 +879,22 @@ static bool cells_decode(const struct stream_node_view *v, const struct stream_n
         }
     }
     *offp = off;
+    *nmaster = nm;
     return true;
 }
 
 int stream_node_read_cells(const struct stream_node_view *v, const struct stream_node_entry *e,
                            struct stream_cell *out)
 {
-    size_t off = e->body;
-    if (!cells_decode(v, e, &off, e->end, out) || off != e->end)
+    size_t off = e->body, nm;
+    if (!cells_decode(v, e, &off, e->end, out, &nm) || off != e->end)
         return STREAM_ERR_CORRUPT;
     return STREAM_OK;
 }
 
 int stream_node_cursor_next_cells(struct stream_node_cursor *c, const struct stream_node_view *v,
                                   struct stream_node_entry *e, struct stream_cell *out,
-                                  size_t cap)
+                                  size_t cap, size_t *nmaster)
 {
     size_t off;
     uint64_t cells;
@@ -900,7 +903,7 @@ int stream_node_cursor_next_cells(struct stream_node_cursor *c, const struct str
         return rc;
     if (2 * (size_t)e->npairs > cap)
         return STREAM_NODE_NEED_ROOM;
-    if (v->node != c->node || !cells_decode(v, e, &off, c->node->used, out))
+    if (v->node != c->node || !cells_decode(v, e, &off, c->node->used, out, nmaster))
         return STREAM_ERR_CORRUPT;
     e->end = off;
     c->off = off;

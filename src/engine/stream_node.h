@@ -177,11 +177,12 @@ int stream_node_read_cells(const struct stream_node_view *v, const struct stream
  * cells decoded once), v being the view of the cursor's node.  out holds
  * cap cells; an entry with more (2 * e->npairs > cap) is not consumed and
  * STREAM_NODE_NEED_ROOM returned, e->npairs set: call again with room.
- * Otherwise returns as stream_node_cursor_next. */
+ * Otherwise returns as stream_node_cursor_next; with an entry, *nmaster is
+ * the number of its cells that are MASTER. */
 #define STREAM_NODE_NEED_ROOM 2
 int stream_node_cursor_next_cells(struct stream_node_cursor *c, const struct stream_node_view *v,
                                   struct stream_node_entry *e, struct stream_cell *out,
-                                  size_t cap);
+                                  size_t cap, size_t *nmaster);
 
 /* The text of an INT or DEC cell, formatted into buf (STREAM_NODE_NUM_MAX
  * bytes); a STR cell's own bytes. */

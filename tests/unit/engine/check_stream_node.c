@@ -90,7 +90,8 @@ static void check_node(const struct stream_node *n, const struct want *w, size_t
         stream_node_cursor_init(&c2, n);
         stream_node_cursor_init(&c, n);
         for (;;) {
-            int r2 = stream_node_cursor_next_cells(&c2, &v, &e2, cells, cap);
+            size_t nm = 0;
+            int r2 = stream_node_cursor_next_cells(&c2, &v, &e2, cells, cap, &nm);
             if (r2 == STREAM_NODE_NEED_ROOM) {
                 REQUIRE_GT(2 * (size_t)e2.npairs, cap);
                 cap = 2 * (size_t)e2.npairs;
@@ -106,6 +107,10 @@ static void check_node(const struct stream_node *n, const struct want *w, size_t
             REQUIRE_EQ(e2.same_fields, e.same_fields);
             REQUIRE_EQ(e2.off, e.off);
             REQUIRE_EQ(e2.end, e.end);
+            size_t counted = 0;
+            for (size_t i = 0; i < 2 * e2.npairs; i++)
+                counted += cells[i].kind == STREAM_CELL_MASTER;
+            REQUIRE_EQ(nm, counted);
             for (size_t i = 0; i < 2 * e2.npairs; i++) {
                 struct stream_str t = cells[i].kind == STREAM_CELL_MASTER
                                           ? v.cells[i].str
