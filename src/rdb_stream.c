@@ -39,7 +39,8 @@
  * the second builds and writes one listpack at a time, so a snapshot never
  * holds a second copy of a stream.
  *
- * Reading rebuilds the stream with explicit-ID appends.  Tombstones are
+ * Reading rebuilds the stream with explicit-ID appends (a stream_appender,
+ * which keeps the tail node's master decoded).  Tombstones are
  * appended too and deleted once their node is in, so they stay in our
  * nodes like Redis's and a save after a load writes the same listpacks.
  * Every listpack element is bounds-checked (lp_iter), every count checked
