@@ -793,6 +793,17 @@ int aof_set_enabled(struct server *srv, int on, char *err, size_t errlen)
     }
     if (a->child > 0)
         aof_rewrite_kill_child(srv);
+    /* Turned off before its first base was written: the temp incr file of
+     * that attempt goes too, or turning it on again would find the name
+     * taken and never open a file (replies would wait for ever). */
+    if (a->temp_incr) {
+        char *p = aof_path(a, a->temp_incr);
+        unlink(p);
+        mem_free(p);
+        mem_free(a->temp_incr);
+        a->temp_incr = NULL;
+    }
+    a->rewrite_scheduled = 0;
     a->state = AOF_OFF;
     a->buf.len = a->buf.sent = 0;
     a->synced = a->written = a->appended;

@@ -464,6 +464,37 @@ START_TEST(test_config_set_appendonly)
 }
 END_TEST
 
+/* Off again before the first base was written, then on: the new attempt
+ * opens its own temp incr file and the next write is answered. */
+START_TEST(test_appendonly_on_off_on)
+{
+    struct test_server s;
+    ck_assert_int_eq(test_server_start(&s, NULL), 0);
+    redisContext *c = test_connect(&s);
+    fill_stream(c, "big", 3000);
+    for (int round = 0; round < 3; round++) {
+        test_ok(c, "CONFIG SET appendonly yes");
+        for (int i = 0; i < 100; i++)
+            test_ok(c, "XADD big * round %d i %d", round, i);
+        test_ok(c, "CONFIG SET appendonly no");
+        test_ok(c, "FLUSHALL");
+    }
+    test_ok(c, "CONFIG SET appendonly yes");
+    test_ok(c, "XADD last * f v");
+    wait_rewrite_done(c);
+    ck_assert_int_eq(test_info_ll(c, "aof_enabled"), 1);
+    test_ok(c, "XADD last * g w");
+    redisFree(c);
+    static const char *const args[] = {"--appendonly", "yes", NULL};
+    restart(&s, args);
+    c = test_connect(&s);
+    ck_assert_int_eq(test_int(c, "XLEN last"), 2);
+    ck_assert_int_eq(test_int(c, "DBSIZE"), 1);
+    redisFree(c);
+    test_server_stop(&s);
+}
+END_TEST
+
 START_TEST(test_auto_rewrite)
 {
     static const char *const args[] = {"--appendonly", "yes", "--auto-aof-rewrite-min-size",
@@ -874,6 +905,7 @@ Suite *aof_suite(void)
     tcase_add_test(tc, test_rewrite_while_writing);
     tcase_add_test(tc, test_config_set_appendonly);
     tcase_add_test(tc, test_auto_rewrite);
+    tcase_add_test(tc, test_appendonly_on_off_on);
     tcase_add_test(tc, test_rewrite_waits_for_bgsave);
     tcase_add_test(tc, test_truncated_tail_every_byte);
     tcase_add_test(tc, test_corrupt_middle_refuses);
