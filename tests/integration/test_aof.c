@@ -829,7 +829,11 @@ static int info_has(redisContext *c, const char *needle)
 START_TEST(test_disk_full_misconf)
 {
     ck_assert_int_eq(unshare(CLONE_NEWNS), 0);
-    ck_assert_int_eq(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), 0);
+    /* Keep the tmpfs out of the parent's namespace.  In a chroot "/" is no
+     * mount point (EINVAL): there the caller's namespace is its own
+     * already (utils/fresh-check.sh runs in one). */
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+        ck_assert_int_eq(errno, EINVAL);
     char dir[] = "/tmp/runnel-full-XXXXXX";
     ck_assert_ptr_nonnull(mkdtemp(dir));
     ck_assert_int_eq(mount("tmpfs", dir, "tmpfs", 0, "size=4m"), 0);
