@@ -775,8 +775,14 @@ int read_args_parse_or_reply(struct conn *c, bool group, struct read_args *a)
             a->streams_arg = i + 1;
             a->nstreams = c->argc - a->streams_arg;
             if (a->nstreams % 2 != 0) {
-                reply_error(&c->out, "ERR Unbalanced XREAD list of streams: for each stream key "
-                                     "an ID or '$' must be specified.");
+                /* Redis 7.4+'s text (7.0 said "XREAD" and "an ID or '$'"
+                 * for both commands). */
+                if (group)
+                    reply_error(&c->out, "ERR Unbalanced 'xreadgroup' list of streams: for each "
+                                         "stream key an ID or '>' must be specified.");
+                else
+                    reply_error(&c->out, "ERR Unbalanced 'xread' list of streams: for each stream "
+                                         "key an ID, '+', or '$' must be specified.");
                 return -1;
             }
             a->nstreams /= 2;
