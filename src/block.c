@@ -7,6 +7,7 @@
 #include "command.h"
 #include "conn.h"
 #include "db.h"
+#include "handlers.h"
 #include "mem.h"
 #include "server.h"
 
@@ -281,4 +282,30 @@ void block_rerun_key(struct server *srv, struct db *db, const char *key, size_t 
 long long block_count(const struct server *srv)
 {
     return srv->blocked_clients;
+}
+
+/* A waiter that a deleted key must wake (with NOGROUP): XREADGROUP's. */
+static int waits_on_nokey(const struct conn *c)
+{
+    const struct command *cmd = c->block.cmd;
+    return cmd && cmd->handler == cmd_xreadgroup;
+}
+
+unsigned long long block_keys_on_nokey(const struct server *srv)
+{
+    unsigned long long n = 0;
+    for (int i = 0; i < srv->ndbs; i++) {
+        struct dict_iter it;
+        dict_iter_init(&it, &srv->dbs[i].blocking);
+        for (struct dict_entry *e; (e = dict_iter_next(&it));) {
+            const struct wait_list *wl = e->val;
+            for (const struct block_node *b = wl->head; b; b = b->next) {
+                if (waits_on_nokey(b->c)) {
+                    n++;
+                    break;
+                }
+            }
+        }
+    }
+    return n;
 }

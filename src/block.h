@@ -70,5 +70,8 @@ void block_end(struct conn *c, enum block_end how);
 void block_rerun_key(struct server *srv, struct db *db, const char *key, size_t klen);
 
 long long block_count(const struct server *srv);
+/* Keys with a waiter that the key's deletion wakes (XREADGROUP): INFO's
+ * total_blocking_keys_on_nokey (Redis 7.2). */
+unsigned long long block_keys_on_nokey(const struct server *srv);
 
 #endif

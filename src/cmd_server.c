@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "aof.h"
+#include "block.h"
 #include "command.h"
 #include "config.h"
 #include "conn.h"
@@ -134,6 +135,7 @@ static void info_clients(struct server *srv, struct reply_buf *b)
     info_add(b, "tracking_clients:0");
     info_add(b, "clients_in_timeout_table:%lld", in_timeout);
     info_add(b, "total_blocking_keys:%llu", blocking_keys);
+    info_add(b, "total_blocking_keys_on_nokey:%llu", block_keys_on_nokey(srv));
 }
 
 static void info_memory(struct server *srv, struct reply_buf *b)
