@@ -456,17 +456,17 @@ void aof_flush(struct server *srv, int force)
         }
     }
     if (policy == CONFIG_APPENDFSYNC_ALWAYS) {
-        /* Group commit: one fsync covers everything written so far; the
-         * thread runs it while the loop goes on serving (the replies it
-         * covers wait for it), and the next one starts when it ends. */
+        /* Group commit: one fdatasync, in the loop, covers every unit of
+         * the iteration, before any of their replies goes out.  (Handing
+         * it to the thread so the loop could go on serving was measured:
+         * 20-28% fewer XADDs/s with 50 clients, because each fsync then
+         * starts with the few requests that had arrived, while a blocking
+         * fsync lets the next batch gather.) */
         if (a->synced < a->hard_appended && a->synced < a->written) {
-            if (!a->bio.started) {
-                if (fdatasync(a->fd) < 0)
-                    aof_fsync_failed_always(errno);
-                a->synced = a->written;
-            } else if (!aof_bio_pending(a)) {
-                aof_bio_fsync(a, a->written);
-            }
+            aof_bio_wait_idle(a); /* an everysec fsync left from a policy change */
+            if (fdatasync(a->fd) < 0)
+                aof_fsync_failed_always(errno);
+            a->synced = a->written;
             a->last_fsync_ms = server_mstime(srv);
         }
     } else if (policy == CONFIG_APPENDFSYNC_EVERYSEC) {
