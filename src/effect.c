@@ -8,6 +8,7 @@
 
 void effect_batch_init(struct effect_batch *b)
 {
+    b->blocks = NULL;
     b->v = NULL;
     b->n = 0;
     b->cap = 0;
@@ -20,13 +21,46 @@ void effect_batch_init(struct effect_batch *b)
     b->sink_hole.argv = NULL;
 }
 
+/* Keep the newest block (the usual batch fits in it), free the others. */
+static void effect_blocks_reset(struct effect_batch *b, int keep)
+{
+    struct effect_block *k = keep ? b->blocks : NULL;
+    struct effect_block *x = b->blocks ? (keep ? b->blocks->next : b->blocks) : NULL;
+    while (x) {
+        struct effect_block *next = x->next;
+        mem_free(x);
+        x = next;
+    }
+    if (k) {
+        k->next = NULL;
+        k->used = 0;
+    }
+    b->blocks = k;
+}
+
+static char *effect_block_copy(struct effect_batch *b, const char *p, size_t len)
+{
+    struct effect_block *blk = b->blocks;
+    if (!blk || blk->cap - blk->used < len + 1) {
+        size_t cap = len + 1 > 4096 ? len + 1 : 4096;
+        blk = mem_alloc(sizeof(*blk) + cap);
+        blk->used = 0;
+        blk->cap = cap;
+        blk->next = b->blocks;
+        b->blocks = blk;
+    }
+    char *dst = blk->data + blk->used;
+    memcpy(dst, p, len);
+    dst[len] = '\0';
+    blk->used += len + 1;
+    return dst;
+}
+
 void effect_batch_clear(struct effect_batch *b)
 {
-    for (int i = 0; i < b->n; i++) {
-        for (int j = 0; j < b->v[i].argc; j++)
-            mem_free(b->v[i].argv[j].ptr);
+    for (int i = 0; i < b->n; i++)
         mem_free(b->v[i].argv);
-    }
+    effect_blocks_reset(b, 1);
     b->n = 0;
     b->hard = 0;
 }
@@ -34,6 +68,7 @@ void effect_batch_clear(struct effect_batch *b)
 void effect_batch_free(struct effect_batch *b)
 {
     effect_batch_clear(b);
+    effect_blocks_reset(b, 0);
     mem_free(b->v);
     effect_batch_init(b);
 }
@@ -52,6 +87,7 @@ struct effect *effect_new(struct effect_batch *b, int dbid)
     e->cap = 0;
     e->flags = 0;
     e->argv = NULL;
+    e->batch = b;
     b->hard++;
     return e;
 }
@@ -64,7 +100,7 @@ void effect_arg(struct effect *e, const char *p, size_t len)
         e->cap = e->cap ? e->cap * 2 : 4;
         e->argv = mem_realloc(e->argv, (size_t)e->cap * sizeof(*e->argv));
     }
-    e->argv[e->argc].ptr = mem_strndup(p, len);
+    e->argv[e->argc].ptr = effect_block_copy(e->batch, p, len);
     e->argv[e->argc].len = len;
     e->argc++;
 }

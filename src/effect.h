@@ -37,10 +37,21 @@ struct effect {
     int argc;
     int cap;
     unsigned flags;
-    struct util_arg *argv;
+    struct util_arg *argv;     /* words in the batch's blocks */
+    struct effect_batch *batch;
+};
+
+/* The words of a batch's effects live in blocks that are never moved
+ * (pointers into them stay valid) and are reused when the batch is
+ * cleared: a write command's effect costs no allocation per word. */
+struct effect_block {
+    struct effect_block *next;
+    size_t used, cap;
+    char data[];
 };
 
 struct effect_batch {
+    struct effect_block *blocks; /* newest first */
     struct effect *v;
     int n;
     int cap;
