@@ -105,6 +105,9 @@ $(DEPS_STAMP): deps/install.sh
 	@sh deps/install.sh build test
 	@mkdir -p build && touch $@
 
+# Always refreshed, so src/ holds the variant of this make run even when the
+# other variant's copy is newer (make test SANITIZE=1, then make run).
+.PHONY: src/runnel-server src/runnel-check-aof
 src/runnel-server: $(SERVER)
 	@cp $(SERVER) $@.tmp && mv -f $@.tmp $@
 
