@@ -92,4 +92,11 @@ int test_oracle_start(struct test_oracle *o, const char *dir, const char *const 
 void test_oracle_stop(struct test_oracle *o);
 redisContext *test_oracle_connect(const struct test_oracle *o);
 
+void test_sleep_ms(int ms);
+/* A whole file, malloc'd and NUL-terminated (length in *len if not NULL),
+ * or NULL when it cannot be opened. */
+char *test_read_file(const char *path, size_t *len);
+/* Replace a file's contents (fails the test on error). */
+void test_write_file(const char *path, const char *data, size_t len);
+
 #endif

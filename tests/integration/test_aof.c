@@ -31,37 +31,6 @@ static const char *const AOF_ALWAYS_CMDS[] = {"--appendonly",  "yes", "--appendf
                                              "always",        "--aof-use-rdb-preamble",
                                              "no",            NULL};
 
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    size_t got = fread(buf, 1, (size_t)n, f);
-    fclose(f);
-    buf[got] = '\0';
-    if (len)
-        *len = got;
-    return buf;
-}
-
-static void write_file(const char *path, const char *data, size_t len)
-{
-    FILE *f = fopen(path, "wb");
-    ck_assert_ptr_nonnull(f);
-    ck_assert_uint_eq(fwrite(data, 1, len, f), len);
-    fclose(f);
-}
-
 static void path_in(const struct test_server *s, const char *name, char *out, size_t cap)
 {
     snprintf(out, cap, "%s/appendonlydir/%s", s->dir, name);
@@ -236,7 +205,7 @@ static void write_mix(redisContext *c)
     test_ok(c, "XREADGROUP GROUP g bob COUNT 1 STREAMS jobs >");
     test_ok(c, "XREADGROUP GROUP g carol COUNT 1 STREAMS jobs >");
     test_ok(c, "XACK jobs g 1-1");
-    sleep_ms(15);
+    test_sleep_ms(15);
     test_ok(c, "XCLAIM jobs g bob 5 1-2");
     test_ok(c, "XAUTOCLAIM jobs g dave 0 0-0 COUNT 1");
     test_ok(c, "XGROUP CREATECONSUMER jobs g erin");
@@ -286,7 +255,7 @@ static void wait_rewrite_done(redisContext *c)
         if (test_info_ll(c, "aof_rewrite_in_progress") == 0 &&
             test_info_ll(c, "aof_rewrite_scheduled") == 0)
             return;
-        sleep_ms(10);
+        test_sleep_ms(10);
     }
     ck_abort_msg("the AOF rewrite did not finish");
 }
@@ -299,7 +268,7 @@ static void first_start_layout(const char *const *args, const char *ext)
     ck_assert_int_eq(test_server_start(&s, args), 0);
     char path[512];
     path_in(&s, "appendonly.aof.manifest", path, sizeof(path));
-    char *m = read_file(path, NULL);
+    char *m = test_read_file(path, NULL);
     ck_assert_ptr_nonnull(m);
     char want[256];
     snprintf(want, sizeof(want),
@@ -313,7 +282,7 @@ static void first_start_layout(const char *const *args, const char *ext)
     ck_assert_int_eq(test_info_ll(c, "aof_enabled"), 1);
     redisFree(c);
     path_in(&s, "appendonly.aof.1.incr.aof", path, sizeof(path));
-    char *inc = read_file(path, NULL);
+    char *inc = test_read_file(path, NULL);
     ck_assert_str_eq(inc, "*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n"
                           "*5\r\n$4\r\nXADD\r\n$1\r\ns\r\n$3\r\n1-1\r\n$1\r\na\r\n$1\r\nb\r\n");
     free(inc);
@@ -362,7 +331,7 @@ static void rewrite_round_trip(const char *const *args, const char *ext)
     redisFree(c);
     char path[512], name[64];
     path_in(&s, "appendonly.aof.manifest", path, sizeof(path));
-    char *m = read_file(path, NULL);
+    char *m = test_read_file(path, NULL);
     char want[256];
     snprintf(want, sizeof(want),
              "file appendonly.aof.2.base.%s seq 2 type b\n"
@@ -450,7 +419,7 @@ START_TEST(test_config_set_appendonly)
     redisFree(c);
     char path[512];
     path_in(&s, "appendonly.aof.manifest", path, sizeof(path));
-    char *m = read_file(path, NULL);
+    char *m = test_read_file(path, NULL);
     ck_assert_str_eq(m, "file appendonly.aof.1.base.rdb seq 1 type b\n"
                         "file appendonly.aof.1.incr.aof seq 1 type i\n");
     free(m);
@@ -511,7 +480,7 @@ START_TEST(test_auto_rewrite)
     ck_assert_int_gt(test_info_ll(c, "aof_base_size"), 1000);
     /* Not again until the file doubles. */
     test_ok(c, "XADD s * i more");
-    sleep_ms(300);
+    test_sleep_ms(300);
     ck_assert_int_eq(test_info_ll(c, "aof_rewrites"), 1);
     redisFree(c);
     ck_assert_int_eq(test_server_halt(&s, SIGTERM), 0);
@@ -596,7 +565,7 @@ static void crash_round(struct test_server *s, unsigned seed, int first)
         if (kids[w] == 0)
             crash_writer(s->port, w, fd);
     }
-    sleep_ms(20 + (int)(seed % 180));
+    test_sleep_ms(20 + (int)(seed % 180));
     ck_assert_int_eq(test_server_halt(s, SIGKILL), 128 + SIGKILL);
     for (int w = 0; w < CRASH_WRITERS; w++)
         waitpid(kids[w], NULL, 0);
@@ -687,7 +656,7 @@ static int start_outcome(struct test_server *s, const char *const *extra)
 
 static char *log_text(const struct test_server *s)
 {
-    return read_file(s->log, NULL);
+    return test_read_file(s->log, NULL);
 }
 
 START_TEST(test_truncated_tail_every_byte)
@@ -702,7 +671,7 @@ START_TEST(test_truncated_tail_every_byte)
     char path[512];
     path_in(&s, "appendonly.aof.1.incr.aof", path, sizeof(path));
     size_t len;
-    char *full = read_file(path, &len);
+    char *full = test_read_file(path, &len);
     const char *last = strstr(full, "*5\r\n$4\r\nXADD\r\n$1\r\ns\r\n$3\r\n2-2");
     ck_assert_ptr_nonnull(last);
     size_t cut0 = (size_t)(last - full);
@@ -710,7 +679,7 @@ START_TEST(test_truncated_tail_every_byte)
                                                "no", NULL};
     for (size_t cut = cut0 + 1; cut < len; cut++) {
         /* aof-load-truncated no: refuse, and say so. */
-        write_file(path, full, cut);
+        test_write_file(path, full, cut);
         unlink(s.log);
         ck_assert_int_eq(start_outcome(&s, no_truncated), 1);
         char *log = log_text(&s);
@@ -718,7 +687,7 @@ START_TEST(test_truncated_tail_every_byte)
                       "cut at %zu: %.600s", cut, log + (strlen(log) > 600 ? strlen(log) - 600 : 0));
         free(log);
         /* aof-load-truncated yes: load up to the cut command, truncate. */
-        write_file(path, full, cut);
+        test_write_file(path, full, cut);
         ck_assert_int_eq(test_server_start_again(&s, AOF_ALWAYS), 0);
         c = test_connect(&s);
         ck_assert_int_eq(test_int(c, "XLEN s"), 1);
@@ -748,7 +717,7 @@ START_TEST(test_corrupt_middle_refuses)
     char path[512];
     path_in(&s, "appendonly.aof.1.incr.aof", path, sizeof(path));
     size_t len;
-    char *full = read_file(path, &len);
+    char *full = test_read_file(path, &len);
     /* Flip every byte of the third command to a few bad values. */
     const char *third = strstr(full, "$3\r\n3-1");
     ck_assert_ptr_nonnull(third);
@@ -765,7 +734,7 @@ START_TEST(test_corrupt_middle_refuses)
             char *copy = malloc(len);
             memcpy(copy, full, len);
             copy[pos] = bad[b];
-            write_file(path, copy, len);
+            test_write_file(path, copy, len);
             free(copy);
             unlink(s.log);
             static const char *const args[] = {"--appendonly", "yes", NULL};
@@ -793,7 +762,7 @@ START_TEST(test_corrupt_middle_refuses)
     char *copy = malloc(len);
     memcpy(copy, full, len);
     copy[from] = 'x';
-    write_file(path, copy, len);
+    test_write_file(path, copy, len);
     free(copy);
     static const char *const args[] = {"--appendonly", "yes", NULL};
     ck_assert_int_ne(test_server_start_again(&s, args), 0);

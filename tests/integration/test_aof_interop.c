@@ -23,12 +23,6 @@
 
 #include "harness.h"
 
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
 
 /* The value after `name` in a flat map reply, or NULL. */
 static const redisReply *field(const redisReply *map, const char *name)
@@ -154,7 +148,7 @@ static void runnel_to_redis(int rewrite, int rdb_base)
         redisReply *r = test_cmd(c, "BGREWRITEAOF");
         freeReplyObject(r);
         for (int i = 0; i < 500 && test_info_ll(c, "aof_rewrite_in_progress"); i++)
-            sleep_ms(10);
+            test_sleep_ms(10);
         test_ok(c, "XADD jobs * after rewrite");
     }
     char *ours = portable_all(c);
@@ -206,7 +200,7 @@ static void redis_to_runnel(int rdb_base)
     redisReply *r = test_cmd(c, "BGREWRITEAOF");
     freeReplyObject(r);
     for (int i = 0; i < 500 && test_info_ll(c, "aof_rewrite_in_progress"); i++)
-        sleep_ms(10);
+        test_sleep_ms(10);
     test_ok(c, "XADD jobs * after rewrite");
     test_ok(c, "XREADGROUP GROUP g carol COUNT 1 STREAMS jobs >");
     redisFree(c);

@@ -34,12 +34,6 @@ static void teardown(void)
 }
 
 /* Sleep (only to let idle time pass; state is still observed). */
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
 /* The number of pending records of group g on key k. */
 static long long pending_count(redisContext *c, const char *k, const char *g)
 {
@@ -115,7 +109,7 @@ START_TEST(job_queue_story)
         if (n == 5)
             break;
         ck_assert_int_lt(tries, 500);
-        sleep_ms(10);
+        test_sleep_ms(10);
     }
     /* Before that w2 could not take them (not idle enough for 1 hour). */
     r = test_cmd(w2, "XAUTOCLAIM jobs workers w2 3600000 0");

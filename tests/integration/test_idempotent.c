@@ -38,12 +38,6 @@ static long long now_ms(void)
     return (long long)tv.tv_sec * 1000 + tv.tv_usec / 1000;
 }
 
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
 /* A command whose reply is a bulk string (an entry ID); copied to out. */
 static void cmd_str(redisContext *c, char *out, size_t cap, const char *fmt, ...)
 {
@@ -101,7 +95,7 @@ static void wait_xlen(redisContext *c, const char *key, long long n)
     long long deadline = now_ms() + 5000;
     while (test_int(c, "XLEN %s", key) < n) {
         ck_assert_msg(now_ms() < deadline, "XLEN %s never reached %lld", key, n);
-        sleep_ms(5);
+        test_sleep_ms(5);
     }
 }
 
@@ -191,7 +185,7 @@ START_TEST(iids_expire_after_the_duration)
     if (now_ms() - t0 < 900)
         ck_assert_str_eq(again, first);
     /* After it, the iid is forgotten and the same message is new again. */
-    sleep_ms(1300);
+    test_sleep_ms(1300);
     ck_assert_int_eq(xinfo_field(c, "t", "iids-tracked"), 0);
     ck_assert_int_eq(xinfo_field(c, "t", "pids-tracked"), 0);
     cmd_str(c, later, sizeof(later), "XADD t IDMP p job-1 * n 1");

@@ -26,12 +26,6 @@ static const char *const RDB_BASE_ARGS[] = {"--appendonly", "yes", "--appendfsyn
                                             "--save", "", NULL};
 static const char *const SNAPSHOT_ARGS[] = {"--appendonly", "no", "--save", "", NULL};
 
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
 static int file_has(const char *dir, const char *name, const char *needle)
 {
     char path[512];
@@ -191,7 +185,7 @@ static void rewrite(redisContext *c)
         if (test_info_ll(c, "aof_rewrite_in_progress") == 0 &&
             test_info_ll(c, "aof_rewrite_scheduled") == 0)
             return;
-        sleep_ms(10);
+        test_sleep_ms(10);
     }
     ck_abort_msg("the AOF rewrite did not finish");
 }

@@ -26,12 +26,6 @@ static void teardown(void)
     test_server_stop(&srv);
 }
 
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
 /* "key value" of a BLPOP/BRPOP reply. */
 static void assert_pair(redisReply *r, const char *key, const char *value)
 {
@@ -80,7 +74,7 @@ START_TEST(list_waiter_ignores_xadd_and_stream_reader_ignores_push)
     test_wait_blocked(ctl, 2);
     test_ok(ctl, "XADD k 1-0 f v");
     test_ok(ctl, "RPUSH k2 a");
-    sleep_ms(50);
+    test_sleep_ms(50);
     ck_assert_int_eq(test_info_ll(ctl, "blocked_clients"), 2);
     /* Each is served by its own type once the key holds it. */
     test_ok(ctl, "DEL k k2");
@@ -127,7 +121,7 @@ START_TEST(blpop_rerun_meets_stream_key)
     test_send(w, "BLPOP a b 0");
     test_wait_blocked(ctl, 1);
     test_ok(ctl, "XADD a 1-0 f v");
-    sleep_ms(30);
+    test_sleep_ms(30);
     ck_assert_int_eq(test_info_ll(ctl, "blocked_clients"), 1);
     /* Redis 7.2+ runs the command again for b and meets the stream at a. */
     test_ok(ctl, "RPUSH b x");

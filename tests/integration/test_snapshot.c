@@ -24,37 +24,6 @@
 
 static const char *const NO_RULES[] = {"--save", "", NULL};
 
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    size_t got = fread(buf, 1, (size_t)n, f);
-    fclose(f);
-    buf[got] = '\0';
-    if (len)
-        *len = got;
-    return buf;
-}
-
-static void write_file(const char *path, const char *data, size_t len)
-{
-    FILE *f = fopen(path, "wb");
-    ck_assert_ptr_nonnull(f);
-    ck_assert_uint_eq(fwrite(data, 1, len, f), len);
-    fclose(f);
-}
-
 /* After SHUTDOWN: wait for the process to exit by itself (a SIGTERM now
  * could land while it tears its signal handling down); its exit status. */
 static int wait_exit(struct test_server *s)
@@ -65,7 +34,7 @@ static int wait_exit(struct test_server *s)
             s->pid = 0;
             return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
         }
-        sleep_ms(2);
+        test_sleep_ms(2);
     }
     return test_server_halt(s, SIGKILL);
 }
@@ -345,7 +314,7 @@ START_TEST(test_newer_state_versions)
     test_ok(c, "SAVE");
     char path[400];
     dump_path(s.dir, path, sizeof(path));
-    char *file = read_file(path, NULL);
+    char *file = test_read_file(path, NULL);
     ck_assert_int_eq(memcmp(file, "REDIS0010", 9), 0);
     free(file);
     redisReply *r = test_cmd(c, "XADD jobs IDMP producer-7 order-1 * task a");
@@ -354,17 +323,17 @@ START_TEST(test_newer_state_versions)
     snprintf(id, sizeof(id), "%s", r->str);
     freeReplyObject(r);
     test_ok(c, "SAVE");
-    file = read_file(path, NULL);
+    file = test_read_file(path, NULL);
     ck_assert_int_eq(memcmp(file, "REDIS0013", 9), 0);
     free(file);
     test_ok(c, "XGROUP CREATE jobs g 0");
     test_ok(c, "XREADGROUP GROUP g alice STREAMS jobs >");
     test_ok(c, "XNACK jobs g FAIL IDS 1 %s", id);
     test_ok(c, "SAVE");
-    file = read_file(path, NULL);
+    file = test_read_file(path, NULL);
     ck_assert_int_eq(memcmp(file, "REDIS0014", 9), 0);
     free(file);
-    char *log = read_file(s.log, NULL);
+    char *log = test_read_file(s.log, NULL);
     ck_assert_msg(strstr(log, "RDB written as version 14"), "no version line in the log");
     free(log);
     char *before = test_cmd_text(c, "XINFO STREAM jobs FULL");
@@ -527,7 +496,7 @@ START_TEST(test_runnel_loads_redis)
     ck_assert_int_eq(test_int(c, "LLEN l"), 3);
     redisFree(c);
     size_t loglen;
-    char *log = read_file(s.log, &loglen);
+    char *log = test_read_file(s.log, &loglen);
     char *w = strstr(log, "Skipped 1 key(s) of types Runnel does not serve (");
     ck_assert_msg(w && strstr(w, "zset 1"),
                   "no skip warning in the log");
@@ -640,7 +609,7 @@ static int run_to_exit(const char *dir)
         int st;
         if (waitpid(pid, &st, WNOHANG) == pid)
             return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-        sleep_ms(2);
+        test_sleep_ms(2);
     }
     kill(pid, SIGKILL);
     waitpid(pid, NULL, 0);
@@ -664,7 +633,7 @@ START_TEST(test_damaged_file_refuses_start)
     char path[400];
     dump_path(s.dir, path, sizeof(path));
     size_t len;
-    char *good = read_file(path, &len);
+    char *good = test_read_file(path, &len);
     ck_assert_uint_gt(len, 60);
     char logf[400];
     snprintf(logf, sizeof(logf), "%s/start.log", s.dir);
@@ -675,21 +644,21 @@ START_TEST(test_damaged_file_refuses_start)
             char *bad = malloc(len);
             memcpy(bad, good, len);
             if (round == 0) {
-                write_file(path, bad, at);
+                test_write_file(path, bad, at);
             } else {
                 bad[at] ^= (char)(1u << (k % 8));
-                write_file(path, bad, len);
+                test_write_file(path, bad, len);
             }
             free(bad);
             int st = run_to_exit(s.dir);
-            char *log = read_file(logf, NULL);
+            char *log = test_read_file(logf, NULL);
             ck_assert_msg(st == 1, "%s at %zu: exit %d\n%s", round ? "flip" : "cut", at, st, log);
             ck_assert_msg(strstr(log, "Fatal error loading the DB: "), "%s", log);
             free(log);
         }
     }
     /* The good file still loads. */
-    write_file(path, good, len);
+    test_write_file(path, good, len);
     ck_assert_int_eq(test_server_start_again(&s, NO_RULES), 0);
     c = test_connect(&s);
     ck_assert_int_eq(test_int(c, "XLEN jobs"), 2);
@@ -720,7 +689,7 @@ START_TEST(test_save_rule_fires)
     dump_path(s.dir, path, sizeof(path));
     ck_assert_int_eq(stat(path, &st), 0);
     /* No change, no save. */
-    sleep_ms(1300);
+    test_sleep_ms(1300);
     ck_assert_int_eq(test_info_ll(c, "rdb_saves"), 1);
     redisFree(c);
     test_server_stop(&s);
@@ -795,7 +764,7 @@ START_TEST(test_bgsave_error_misconf)
     test_ok(c, "XADD s 1-1 f v");
     test_ok(c, "BGSAVE");
     for (int i = 0; i < 1000 && test_info_ll(c, "rdb_bgsave_in_progress"); i++)
-        sleep_ms(5);
+        test_sleep_ms(5);
     char *st = test_cmd_text(c, "INFO persistence");
     ck_assert_msg(strstr(st, "rdb_last_bgsave_status:err"), "%s", st);
     free(st);
@@ -912,7 +881,7 @@ START_TEST(test_dirty_rules)
     test_ok(c, "XADD e 1-1 f v");
     test_ok(c, "PEXPIRE e 1");
     d += 2;
-    sleep_ms(20);
+    test_sleep_ms(20);
     ck_assert_int_eq(test_int(c, "EXISTS e"), 0);
     ck_assert_int_eq(test_info_ll(c, "rdb_changes_since_last_save"), d);
     redisFree(c);

@@ -33,36 +33,13 @@ static const char *const AOF_ARGS[] = {"--appendonly", "yes", "--appendfsync", "
 static const char *const RDB_BASE_ARGS[] = {"--appendonly", "yes", "--appendfsync", "always",
                                             "--save", "", NULL};
 
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
-static char *read_all(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    size_t got = fread(buf, 1, (size_t)n, f);
-    fclose(f);
-    buf[got] = '\0';
-    if (len)
-        *len = got;
-    return buf;
-}
-
 /* Whether the file at dir/appendonlydir/<name> contains needle (binary). */
 static int file_has(const char *dir, const char *name, const char *needle)
 {
     char path[512];
     snprintf(path, sizeof(path), "%s/appendonlydir/%s", dir, name);
     size_t len;
-    char *buf = read_all(path, &len);
+    char *buf = test_read_file(path, &len);
     if (!buf)
         return 0;
     int found = memmem(buf, len, needle, strlen(needle)) != NULL;
@@ -75,7 +52,7 @@ static void base_name_of(const char *dir, char *out, size_t cap)
 {
     char path[512];
     snprintf(path, sizeof(path), "%s/appendonlydir/appendonly.aof.manifest", dir);
-    char *m = read_all(path, NULL);
+    char *m = test_read_file(path, NULL);
     out[0] = '\0';
     if (!m)
         return;
@@ -377,7 +354,7 @@ static void rewrite(redisContext *c)
         if (test_info_ll(c, "aof_rewrite_in_progress") == 0 &&
             test_info_ll(c, "aof_rewrite_scheduled") == 0)
             return;
-        sleep_ms(10);
+        test_sleep_ms(10);
     }
     ck_abort_msg("the AOF rewrite did not finish");
 }
