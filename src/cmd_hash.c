@@ -413,22 +413,6 @@ static void pair_collect(void *ud, const struct hash_pair *p)
     l->v[l->n++] = *p;
 }
 
-/* Redis's parseScanCursorOrReply: strtoul's reading (a sign and leading
- * zeros taken, a negative cursor wraps; it stops at a NUL as Redis's
- * C string does), no leading space, nothing after the number. */
-static int scan_cursor_or_reply(struct conn *c, const struct util_arg *a, uint64_t *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(a->ptr, &end, 10);
-    if (isspace((unsigned char)a->ptr[0]) || *end != '\0' || errno == ERANGE) {
-        reply_error(&c->out, "ERR invalid cursor");
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
-
 void cmd_hscan(struct conn *c)
 {
     uint64_t cursor;
@@ -439,38 +423,15 @@ void cmd_hscan(struct conn *c)
     if (wrongtype)
         return;
     if (!h) {
-        reply_array(&c->out, 2);
-        reply_bulk(&c->out, "0", 1);
-        reply_array(&c->out, 0);
+        reply_scan_empty(c);
         return;
     }
-    long long count = 10;
-    const struct util_arg *pat = NULL;
-    bool novalues = false;
-    for (int j = 3; j < c->argc;) {
-        const struct util_arg *o = &c->argv[j];
-        bool has_arg = j + 1 < c->argc;
-        if (util_eq_nocase(o->ptr, o->len, "count") && has_arg) {
-            if (arg_ll_or_reply(c, j + 1, &count) < 0)
-                return;
-            if (count < 1) {
-                reply_syntax_error(c);
-                return;
-            }
-            j += 2;
-        } else if (util_eq_nocase(o->ptr, o->len, "match") && has_arg) {
-            pat = &c->argv[j + 1];
-            if (pat->len == 1 && pat->ptr[0] == '*')
-                pat = NULL;
-            j += 2;
-        } else if (util_eq_nocase(o->ptr, o->len, "novalues")) {
-            novalues = true; /* Redis 7.4 */
-            j++;
-        } else {
-            reply_syntax_error(c);
-            return;
-        }
-    }
+    struct scan_opts so;
+    if (scan_opts_or_reply(c, 3, true, &so) < 0)
+        return;
+    long long count = so.count;
+    const struct util_arg *pat = so.pat;
+    bool novalues = so.novalues;
     /* As Redis: visit buckets until `count` items (a field and its value
      * are two, one with NOVALUES) or ten times as many buckets were
      * visited; a listpack comes whole. */

@@ -392,20 +392,6 @@ void cmd_srandmember(struct conn *c)
 
 /* --- SSCAN ---------------------------------------------------------------------------- */
 
-/* Redis's parseScanCursorOrReply (as HSCAN's). */
-static int scan_cursor_or_reply(struct conn *c, const struct util_arg *a, uint64_t *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(a->ptr, &end, 10);
-    if (isspace((unsigned char)a->ptr[0]) || *end != '\0' || errno == ERANGE) {
-        reply_error(&c->out, "ERR invalid cursor");
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
-
 void cmd_sscan(struct conn *c)
 {
     uint64_t cursor;
@@ -416,34 +402,14 @@ void cmd_sscan(struct conn *c)
     if (wrongtype)
         return;
     if (!s) {
-        reply_array(&c->out, 2);
-        reply_bulk(&c->out, "0", 1);
-        reply_array(&c->out, 0);
+        reply_scan_empty(c);
         return;
     }
-    long long count = 10;
-    const struct util_arg *pat = NULL;
-    for (int j = 3; j < c->argc;) {
-        const struct util_arg *o = &c->argv[j];
-        bool has_arg = j + 1 < c->argc;
-        if (util_eq_nocase(o->ptr, o->len, "count") && has_arg) {
-            if (arg_ll_or_reply(c, j + 1, &count) < 0)
-                return;
-            if (count < 1) {
-                reply_syntax_error(c);
-                return;
-            }
-            j += 2;
-        } else if (util_eq_nocase(o->ptr, o->len, "match") && has_arg) {
-            pat = &c->argv[j + 1];
-            if (pat->len == 1 && pat->ptr[0] == '*')
-                pat = NULL;
-            j += 2;
-        } else {
-            reply_syntax_error(c);
-            return;
-        }
-    }
+    struct scan_opts so;
+    if (scan_opts_or_reply(c, 3, false, &so) < 0)
+        return;
+    long long count = so.count;
+    const struct util_arg *pat = so.pat;
     /* As Redis: buckets until `count` members or ten times as many
      * buckets were visited; an intset comes whole. */
     struct member_list l = {NULL, NULL, 0, 0};

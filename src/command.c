@@ -12,6 +12,8 @@
 #include "command.h"
 
 #include <ctype.h>
+#include <stdlib.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -323,4 +325,59 @@ int arg_ll_or_reply(struct conn *c, int i, long long *out)
         return -1;
     }
     return 0;
+}
+
+int scan_cursor_or_reply(struct conn *c, const struct util_arg *a, uint64_t *out)
+{
+    /* strtoull's reading: a sign and leading zeros taken, a negative cursor
+     * wraps; it stops at a NUL as Redis's C string does; no leading space,
+     * nothing after the number. */
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(a->ptr, &end, 10);
+    if (isspace((unsigned char)a->ptr[0]) || *end != '\0' || errno == ERANGE) {
+        reply_error(&c->out, "ERR invalid cursor");
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int scan_opts_or_reply(struct conn *c, int first, bool allow_novalues, struct scan_opts *o)
+{
+    o->count = 10;
+    o->pat = NULL;
+    o->novalues = false;
+    for (int j = first; j < c->argc;) {
+        const struct util_arg *a = &c->argv[j];
+        bool has_arg = j + 1 < c->argc;
+        if (util_eq_nocase(a->ptr, a->len, "count") && has_arg) {
+            if (arg_ll_or_reply(c, j + 1, &o->count) < 0)
+                return -1;
+            if (o->count < 1) {
+                reply_syntax_error(c);
+                return -1;
+            }
+            j += 2;
+        } else if (util_eq_nocase(a->ptr, a->len, "match") && has_arg) {
+            o->pat = &c->argv[j + 1];
+            if (o->pat->len == 1 && o->pat->ptr[0] == '*')
+                o->pat = NULL;
+            j += 2;
+        } else if (allow_novalues && util_eq_nocase(a->ptr, a->len, "novalues")) {
+            o->novalues = true;
+            j++;
+        } else {
+            reply_syntax_error(c);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+void reply_scan_empty(struct conn *c)
+{
+    reply_array(&c->out, 2);
+    reply_bulk(&c->out, "0", 1);
+    reply_array(&c->out, 0);
 }

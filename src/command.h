@@ -13,6 +13,7 @@
 #ifndef RUNNEL_COMMAND_H
 #define RUNNEL_COMMAND_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -89,5 +90,20 @@ void reply_syntax_error(struct conn *c);
 void reply_help(struct conn *c, const char *const *lines);
 /* Argument i as a long long, or reply Redis's error and return -1. */
 int arg_ll_or_reply(struct conn *c, int i, long long *out);
+
+/* HSCAN/SSCAN's arguments.  The cursor as Redis's parseScanCursorOrReply
+ * reads it ("ERR invalid cursor"); then from argv[first] on COUNT n (>= 1,
+ * default 10), MATCH pattern (NULL for "*") and, when novalues is not NULL,
+ * NOVALUES (Redis 7.4); anything else is a syntax error.  0, or -1 after
+ * replying. */
+struct scan_opts {
+    long long count;
+    const struct util_arg *pat;
+    bool novalues;
+};
+int scan_cursor_or_reply(struct conn *c, const struct util_arg *a, uint64_t *out);
+int scan_opts_or_reply(struct conn *c, int first, bool allow_novalues, struct scan_opts *o);
+/* The reply to a scan of a missing key: cursor 0, no elements. */
+void reply_scan_empty(struct conn *c);
 
 #endif
