@@ -251,6 +251,14 @@ static void info_commandstats(struct server *srv, struct reply_buf *b)
     }
 }
 
+static void info_errorstats(struct server *srv, struct reply_buf *b)
+{
+    info_add(b, "# Errorstats");
+    for (int i = 0; i < srv->stat.nerrstats; i++)
+        info_add(b, "errorstat_%s:count=%lld", srv->stat.errstats[i].name,
+                 srv->stat.errstats[i].count);
+}
+
 static void info_keyspace(struct server *srv, struct reply_buf *b)
 {
     info_add(b, "# Keyspace");
@@ -275,7 +283,7 @@ static const struct info_section info_sections[] = {
     {"memory", info_memory, 1},           {"persistence", info_persistence, 1},
     {"stats", info_stats, 1},             {"replication", info_replication, 1},
     {"cpu", info_cpu, 1},                 {"commandstats", info_commandstats, 0},
-    {"keyspace", info_keyspace, 1},
+    {"errorstats", info_errorstats, 1},   {"keyspace", info_keyspace, 1},
 };
 #define INFO_NSECTIONS ((int)(sizeof(info_sections) / sizeof(info_sections[0])))
 

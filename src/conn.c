@@ -69,6 +69,8 @@ struct conn *conn_create(struct server *srv, int fd, unsigned flags)
     c->db = &srv->dbs[0];
     resp_parser_init(&c->parser, srv->cfg.proto_max_bulk_len);
     reply_init(&c->out, 2);
+    c->out.on_error = server_count_error;
+    c->out.on_error_ud = srv;
     multi_init(&c->multi);
     c->ctime_ms = c->last_ms = server_mstime(srv);
 

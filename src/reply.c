@@ -39,6 +39,8 @@ void reply_init(struct reply_buf *r, int proto)
     r->cap = 0;
     r->sent = 0;
     r->proto = proto;
+    r->on_error = NULL;
+    r->on_error_ud = NULL;
 }
 
 /* Free the buffer; the builder may be init'ed again. */
@@ -159,6 +161,13 @@ void reply_error(struct reply_buf *r, const char *msg)
         n--;
     }
     reply_line_clean(r, (n && s[0] == '-') ? 0 : '-', s, n);
+    if (r->on_error) {
+        if (n && s[0] == '-') {
+            s++;
+            n--;
+        }
+        r->on_error(r->on_error_ud, s, n);
+    }
 }
 
 /* Formatted reply_error().  Formatting failure (a bad format) yields the

@@ -34,6 +34,10 @@ struct reply_buf {
     size_t cap;
     size_t sent; /* bytes the connection has already written */
     int proto;   /* 2 or 3 */
+    /* Told of every error reply (its text without the '-'): the server's
+     * INFO errorstats.  NULL: nobody counts. */
+    void (*on_error)(void *ud, const char *msg, size_t len);
+    void *on_error_ud;
 };
 
 void reply_init(struct reply_buf *r, int proto);

@@ -235,6 +235,30 @@ struct effect *server_annotation(struct server *srv, int dbid)
     return e;
 }
 
+void server_count_error(void *ud, const char *msg, size_t len)
+{
+    struct server *srv = ud;
+    size_t n = 0;
+    while (n < len && msg[n] != ' ')
+        n++;
+    if (n >= sizeof(srv->stat.errstats[0].name))
+        n = sizeof(srv->stat.errstats[0].name) - 1;
+    for (int i = 0; i < srv->stat.nerrstats; i++) {
+        if (strlen(srv->stat.errstats[i].name) == n &&
+            memcmp(srv->stat.errstats[i].name, msg, n) == 0) {
+            srv->stat.errstats[i].count++;
+            return;
+        }
+    }
+    int cap = (int)(sizeof(srv->stat.errstats) / sizeof(srv->stat.errstats[0]));
+    if (srv->stat.nerrstats == cap)
+        return; /* Redis stops tracking new kinds past 128 as well */
+    memcpy(srv->stat.errstats[srv->stat.nerrstats].name, msg, n);
+    srv->stat.errstats[srv->stat.nerrstats].name[n] = '\0';
+    srv->stat.errstats[srv->stat.nerrstats].count = 1;
+    srv->stat.nerrstats++;
+}
+
 void server_key_modified(struct server *srv, struct db *db, const char *key, size_t klen)
 {
     multi_touch_key(db, key, klen);

@@ -59,6 +59,13 @@ struct server_stats {
     long long client_outbuf_limit_disconnections;
     long long total_reads;
     long long total_writes;
+    /* INFO errorstats: error replies by their first word (ERR, WRONGTYPE,
+     * NOGROUP, ...), at most SERVER_ERRSTATS_MAX kinds as Redis. */
+    struct {
+        char name[32];
+        long long count;
+    } errstats[128];
+    int nerrstats;
     long long total_forks;       /* fork()s for snapshots (INFO total_forks) */
     long long latest_fork_usec;  /* how long the last one paused the loop */
 };
@@ -129,6 +136,9 @@ void server_free(struct server *srv);
  * (now_us 0 = read the clock). */
 long long server_mstime(const struct server *srv);
 void server_update_clock(struct server *srv, long long now_us);
+
+/* reply_buf's on_error for clients: count the reply in INFO errorstats. */
+void server_count_error(void *srv, const char *msg, size_t len);
 
 /* Hooks for command handlers. */
 /* A key changed: WATCH, and (later) ready keys for blocked clients. */

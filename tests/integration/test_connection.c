@@ -434,6 +434,32 @@ START_TEST(info_sections)
 }
 END_TEST
 
+/* INFO errorstats (Redis 7.0): error replies by their first word, reset by
+ * CONFIG RESETSTAT. */
+START_TEST(info_errorstats)
+{
+    redisContext *c = test_connect(&srv);
+    test_ok(c, "CONFIG RESETSTAT");
+    test_ok(c, "SET errkey v");
+    freeReplyObject(test_cmd(c, "XADD errkey * f v"));   /* WRONGTYPE */
+    freeReplyObject(test_cmd(c, "NOSUCHCOMMAND"));       /* ERR */
+    freeReplyObject(test_cmd(c, "XLEN"));                /* ERR arity */
+    freeReplyObject(test_cmd(c, "XGROUP CREATECONSUMER nokey g c"));
+    redisReply *r = test_cmd(c, "INFO errorstats");
+    ck_assert_int_eq(r->type, REDIS_REPLY_STRING);
+    ck_assert_ptr_nonnull(strstr(r->str, "# Errorstats\r\n"));
+    ck_assert_ptr_nonnull(strstr(r->str, "errorstat_WRONGTYPE:count=1\r\n"));
+    ck_assert_ptr_nonnull(strstr(r->str, "errorstat_ERR:count=3\r\n"));
+    freeReplyObject(r);
+    test_ok(c, "CONFIG RESETSTAT");
+    r = test_cmd(c, "INFO errorstats");
+    ck_assert_ptr_null(strstr(r->str, "errorstat_"));
+    freeReplyObject(r);
+    test_ok(c, "DEL errkey");
+    redisFree(c);
+}
+END_TEST
+
 START_TEST(shutdown_stops_server)
 {
     struct test_server other;
@@ -506,6 +532,7 @@ static Suite *connection_suite(void)
     tcase_add_test(tc, effects_trace);
     tcase_add_test(tc, info_sections);
     tcase_add_test(tc, command_docs_newer_stream_arguments);
+    tcase_add_test(tc, info_errorstats);
     tcase_add_test(tc, shutdown_stops_server);
     suite_add_tcase(s, tc);
     return s;
