@@ -152,12 +152,6 @@ void group_effect_xack(struct conn *c, const struct util_arg *key, const struct 
     effect_arg_id(e, id);
 }
 
-void group_effect_verbatim(struct conn *c)
-{
-    struct effect *e = server_effect(c->srv, c->db->id);
-    for (int i = 0; i < c->argc; i++)
-        effect_arg(e, c->argv[i].ptr, c->argv[i].len);
-}
 
 /* XGROUP CREATECONSUMER key group name, for a consumer a command made. */
 static void effect_createconsumer(struct conn *c, const struct util_arg *key,
@@ -420,7 +414,7 @@ void cmd_xgroup_destroy(struct conn *c)
     }
     stream_group_destroy(a.s, a.g->name, a.g->name_len);
     c->srv->dirty++;
-    group_effect_verbatim(c);
+    command_effect_verbatim(c);
     /* Readers blocked on this group re-run and get NOGROUP. */
     group_signal_waiters(c, &c->argv[2]);
     reply_int(&c->out, 1);
@@ -437,7 +431,7 @@ void cmd_xgroup_createconsumer(struct conn *c)
         stream_consumer_create(a.g, name->ptr, name->len, server_mstime(c->srv));
     if (cons) {
         c->srv->dirty++;
-        group_effect_verbatim(c);
+        command_effect_verbatim(c);
         aof_annotate_consumer(c->srv, c->db->id, c->argv[2].ptr, c->argv[2].len, a.g, cons);
     }
     reply_int(&c->out, cons ? 1 : 0);
@@ -455,7 +449,7 @@ void cmd_xgroup_delconsumer(struct conn *c)
     if (cons) {
         pending = (long long)stream_consumer_delete(a.g, cons);
         c->srv->dirty++;
-        group_effect_verbatim(c);
+        command_effect_verbatim(c);
     }
     reply_int(&c->out, pending);
 }
@@ -859,7 +853,7 @@ void cmd_xack(struct conn *c)
     mem_free(ids);
     c->srv->dirty += acked;
     if (acked)
-        group_effect_verbatim(c);
+        command_effect_verbatim(c);
     reply_int(&c->out, acked);
 }
 

@@ -59,7 +59,6 @@ void group_effect_xack(struct conn *c, const struct util_arg *key, const struct 
                        const struct stream_id *id);
 /* The running command, word for word (for commands whose effect does not
  * depend on the clock). */
-void group_effect_verbatim(struct conn *c);
 
 /* Wake XREADGROUP waiters on key without touching WATCH (group changes
  * are not key modifications for Redis's WATCH). */

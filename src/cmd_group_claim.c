@@ -388,7 +388,7 @@ void cmd_xnack(struct conn *c)
     mem_free(ids);
     if (nacked) {
         c->srv->dirty += nacked;
-        group_effect_verbatim(c);
+        command_effect_verbatim(c);
         /* Released records are claimable at once: wake CLAIM readers. */
         group_signal_waiters(c, key);
     }
@@ -485,7 +485,7 @@ void cmd_xackdel(struct conn *c)
     mem_free(ids);
     if (changed) {
         c->srv->dirty += deleted ? deleted : 1;
-        group_effect_verbatim(c);
+        command_effect_verbatim(c);
     }
     if (deleted)
         server_key_modified(c->srv, c->db, key->ptr, key->len);
@@ -523,7 +523,7 @@ void cmd_xdelex(struct conn *c)
     mem_free(ids);
     if (deleted || total_pending(s) != pending_before) {
         c->srv->dirty += deleted ? deleted : 1;
-        group_effect_verbatim(c);
+        command_effect_verbatim(c);
     }
     if (deleted)
         server_key_modified(c->srv, c->db, key->ptr, key->len);

@@ -309,9 +309,7 @@ void cmd_hdel(struct conn *c)
     }
     if (deleted) {
         hash_changed(c, key, deleted);
-        struct effect *e = server_effect(c->srv, c->db->id);
-        for (int j = 0; j < c->argc; j++)
-            effect_arg(e, c->argv[j].ptr, c->argv[j].len);
+        command_effect_verbatim(c);
     }
     reply_int(&c->out, deleted);
 }
@@ -347,9 +345,7 @@ void cmd_hincrby(struct conn *c)
     struct hash_limits lim = hash_limits_of(&c->srv->cfg);
     hash_set(h, f->ptr, f->len, buf, n, &lim);
     hash_changed(c, key, 1);
-    struct effect *e = server_effect(c->srv, c->db->id);
-    for (int j = 0; j < c->argc; j++)
-        effect_arg(e, c->argv[j].ptr, c->argv[j].len);
+    command_effect_verbatim(c);
     reply_int(&c->out, value);
 }
 

@@ -444,9 +444,7 @@ void cmd_swapdb(struct conn *c)
         }
     }
     srv->dirty++;
-    struct effect *e = server_effect(srv, c->db->id);
-    for (int j = 0; j < c->argc; j++)
-        effect_arg(e, c->argv[j].ptr, c->argv[j].len);
+    command_effect_verbatim(c);
     reply_ok(&c->out);
 }
 

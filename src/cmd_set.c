@@ -129,9 +129,7 @@ void cmd_sadd(struct conn *c)
         added += set_add(s, c->argv[j].ptr, c->argv[j].len, max);
     if (added) {
         set_changed(c, key, added);
-        struct effect *e = server_effect(c->srv, c->db->id);
-        for (int j = 0; j < c->argc; j++)
-            effect_arg(e, c->argv[j].ptr, c->argv[j].len);
+        command_effect_verbatim(c);
     }
     reply_int(&c->out, added);
 }
@@ -155,9 +153,7 @@ void cmd_srem(struct conn *c)
     }
     if (deleted) {
         set_changed(c, key, deleted);
-        struct effect *e = server_effect(c->srv, c->db->id);
-        for (int j = 0; j < c->argc; j++)
-            effect_arg(e, c->argv[j].ptr, c->argv[j].len);
+        command_effect_verbatim(c);
     }
     reply_int(&c->out, deleted);
 }

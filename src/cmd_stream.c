@@ -1160,9 +1160,7 @@ void cmd_xidmprecord(struct conn *c)
     }
     if (rc == 0) {
         c->srv->dirty++;
-        struct effect *e = server_effect(c->srv, c->db->id);
-        for (int j = 0; j < c->argc; j++)
-            effect_arg(e, c->argv[j].ptr, c->argv[j].len);
+        command_effect_verbatim(c);
         server_key_modified(c->srv, c->db, key->ptr, key->len);
     }
     reply_ok(&c->out);

@@ -135,14 +135,6 @@ static void string_replace(struct dict_entry *de, struct strobj *v)
     ((struct object *)de->val)->ptr = v;
 }
 
-/* An effect made of the current request's words, as they are. */
-static void effect_verbatim(struct conn *c)
-{
-    struct effect *e = server_effect(c->srv, c->db->id);
-    for (int j = 0; j < c->argc; j++)
-        effect_arg(e, c->argv[j].ptr, c->argv[j].len);
-}
-
 static void effect_set(struct conn *c, const struct util_arg *key, const char *v, size_t vlen,
                        long long pxat, bool keepttl)
 {
@@ -504,7 +496,7 @@ static void incr_generic(struct conn *c, long long incr)
     /* The TTL stays (Redis replaces the value, not the key). */
     string_store(c, de, key, strobj_from_ll(value), true);
     string_changed(c, key, 1);
-    effect_verbatim(c);
+    command_effect_verbatim(c);
     reply_int(&c->out, value);
 }
 
@@ -640,7 +632,7 @@ void cmd_append(struct conn *c)
         total = s->len;
     }
     string_changed(c, key, 1);
-    effect_verbatim(c);
+    command_effect_verbatim(c);
     reply_int(&c->out, (long long)total);
 }
 
@@ -718,6 +710,6 @@ void cmd_setrange(struct conn *c)
     else
         string_store(c, NULL, key, n, false);
     string_changed(c, key, 1);
-    effect_verbatim(c);
+    command_effect_verbatim(c);
     reply_int(&c->out, (long long)n->len);
 }

@@ -381,3 +381,10 @@ void reply_scan_empty(struct conn *c)
     reply_bulk(&c->out, "0", 1);
     reply_array(&c->out, 0);
 }
+
+void command_effect_verbatim(struct conn *c)
+{
+    struct effect *e = server_effect(c->srv, c->db->id);
+    for (int j = 0; j < c->argc; j++)
+        effect_arg(e, c->argv[j].ptr, c->argv[j].len);
+}

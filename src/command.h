@@ -91,6 +91,10 @@ void reply_help(struct conn *c, const char *const *lines);
 /* Argument i as a long long, or reply Redis's error and return -1. */
 int arg_ll_or_reply(struct conn *c, int i, long long *out);
 
+/* An effect made of the running request's words as they are (a write whose
+ * replay is its own request: SADD, HDEL, XGROUP CREATECONSUMER, ...). */
+void command_effect_verbatim(struct conn *c);
+
 /* HSCAN/SSCAN's arguments.  The cursor as Redis's parseScanCursorOrReply
  * reads it ("ERR invalid cursor"); then from argv[first] on COUNT n (>= 1,
  * default 10), MATCH pattern (NULL for "*") and, when novalues is not NULL,
