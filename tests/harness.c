@@ -559,3 +559,64 @@ void test_write_file(const char *path, const char *data, size_t len)
     ck_assert_uint_eq(fwrite(data, 1, len, f), len);
     fclose(f);
 }
+
+const redisReply *test_map_field(const redisReply *map, const char *name)
+{
+    if (!map || map->type != REDIS_REPLY_ARRAY)
+        return NULL;
+    for (size_t i = 0; i + 1 < map->elements; i += 2)
+        if (map->element[i]->type == REDIS_REPLY_STRING && strcmp(map->element[i]->str, name) == 0)
+            return map->element[i + 1];
+    return NULL;
+}
+
+void test_text_append(char **out, size_t *len, const char *s)
+{
+    size_t n = strlen(s);
+    *out = realloc(*out, *len + n + 2);
+    memcpy(*out + *len, s, n);
+    *len += n;
+    (*out)[(*len)++] = '\n';
+    (*out)[*len] = '\0';
+}
+
+static void append_reply(char **out, size_t *len, const char *label, const redisReply *r)
+{
+    char *t = r ? test_reply_text(r) : strdup("(missing)");
+    char *line = malloc(strlen(t) + strlen(label) + 4);
+    sprintf(line, "%s: %s", label, t);
+    test_text_append(out, len, line);
+    free(line);
+    free(t);
+}
+
+char *test_stream_view(redisContext *c, const char *key, const char *const *gfields,
+                       const char *const *cfields)
+{
+    char *out = NULL;
+    size_t len = 0;
+    test_text_append(&out, &len, key);
+    redisReply *r = test_cmd(c, "XRANGE %s - +", key);
+    append_reply(&out, &len, "entries", r);
+    freeReplyObject(r);
+    r = test_cmd(c, "XINFO STREAM %s FULL", key);
+    static const char *const sfields[] = {"length", "last-generated-id", "max-deleted-entry-id",
+                                          "entries-added", "recorded-first-entry-id"};
+    for (size_t i = 0; i < sizeof(sfields) / sizeof(sfields[0]); i++)
+        append_reply(&out, &len, sfields[i], test_map_field(r, sfields[i]));
+    const redisReply *groups = test_map_field(r, "groups");
+    for (size_t g = 0; groups && g < groups->elements; g++) {
+        const redisReply *gr = groups->element[g];
+        for (size_t i = 0; gfields[i]; i++)
+            append_reply(&out, &len, gfields[i], test_map_field(gr, gfields[i]));
+        const redisReply *cons = test_map_field(gr, "consumers");
+        for (size_t k = 0; cons && k < cons->elements; k++)
+            for (size_t i = 0; cfields[i]; i++)
+                append_reply(&out, &len, cfields[i], test_map_field(cons->element[k], cfields[i]));
+    }
+    freeReplyObject(r);
+    r = test_cmd(c, "PEXPIRETIME %s", key);
+    append_reply(&out, &len, "pexpiretime", r);
+    freeReplyObject(r);
+    return out;
+}

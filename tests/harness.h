@@ -99,4 +99,14 @@ char *test_read_file(const char *path, size_t *len);
 /* Replace a file's contents (fails the test on error). */
 void test_write_file(const char *path, const char *data, size_t len);
 
+/* The value after `name` in a flat map reply, or NULL. */
+const redisReply *test_map_field(const redisReply *map, const char *name);
+/* Append s and a newline to the malloc'd text *out of *len bytes. */
+void test_text_append(char **out, size_t *len, const char *s);
+/* A text view of a stream for comparing two servers: its entries, the
+ * counters of XINFO STREAM FULL, per group the fields gfields names and per
+ * consumer those cfields names (NULL-terminated lists), PEXPIRETIME. */
+char *test_stream_view(redisContext *c, const char *key, const char *const *gfields,
+                       const char *const *cfields);
+
 #endif

@@ -24,70 +24,13 @@
 #include "harness.h"
 
 
-/* The value after `name` in a flat map reply, or NULL. */
-static const redisReply *field(const redisReply *map, const char *name)
-{
-    if (!map || map->type != REDIS_REPLY_ARRAY)
-        return NULL;
-    for (size_t i = 0; i + 1 < map->elements; i += 2)
-        if (map->element[i]->type == REDIS_REPLY_STRING && strcmp(map->element[i]->str, name) == 0)
-            return map->element[i + 1];
-    return NULL;
-}
-
-static void append(char **out, size_t *len, const char *s)
-{
-    size_t n = strlen(s);
-    *out = realloc(*out, *len + n + 2);
-    memcpy(*out + *len, s, n);
-    *len += n;
-    (*out)[(*len)++] = '\n';
-    (*out)[*len] = '\0';
-}
-
-static void append_reply(char **out, size_t *len, const char *label, const redisReply *r)
-{
-    char *t = r ? test_reply_text(r) : strdup("(missing)");
-    char *line = malloc(strlen(t) + strlen(label) + 4);
-    sprintf(line, "%s: %s", label, t);
-    append(out, len, line);
-    free(line);
-    free(t);
-}
-
 /* The version-independent view of one stream. */
 static char *portable_view(redisContext *c, const char *key)
 {
-    char *out = NULL;
-    size_t len = 0;
-    append(&out, &len, key);
-    redisReply *r = test_cmd(c, "XRANGE %s - +", key);
-    append_reply(&out, &len, "entries", r);
-    freeReplyObject(r);
-    r = test_cmd(c, "XINFO STREAM %s FULL", key);
-    static const char *const sfields[] = {"length", "last-generated-id", "max-deleted-entry-id",
-                                          "entries-added", "recorded-first-entry-id"};
-    for (size_t i = 0; i < sizeof(sfields) / sizeof(sfields[0]); i++)
-        append_reply(&out, &len, sfields[i], field(r, sfields[i]));
-    const redisReply *groups = field(r, "groups");
-    for (size_t g = 0; groups && g < groups->elements; g++) {
-        const redisReply *gr = groups->element[g];
-        static const char *const gfields[] = {"name", "last-delivered-id", "entries-read",
-                                              "pel-count", "pending"};
-        for (size_t i = 0; i < sizeof(gfields) / sizeof(gfields[0]); i++)
-            append_reply(&out, &len, gfields[i], field(gr, gfields[i]));
-        const redisReply *cons = field(gr, "consumers");
-        for (size_t k = 0; cons && k < cons->elements; k++) {
-            append_reply(&out, &len, "consumer", field(cons->element[k], "name"));
-            append_reply(&out, &len, "consumer pel-count", field(cons->element[k], "pel-count"));
-            append_reply(&out, &len, "consumer pending", field(cons->element[k], "pending"));
-        }
-    }
-    freeReplyObject(r);
-    r = test_cmd(c, "PEXPIRETIME %s", key);
-    append_reply(&out, &len, "pexpiretime", r);
-    freeReplyObject(r);
-    return out;
+    static const char *const gfields[] = {"name", "last-delivered-id", "entries-read",
+                                          "pel-count", "pending", NULL};
+    static const char *const cfields[] = {"name", "pel-count", "pending", NULL};
+    return test_stream_view(c, key, gfields, cfields);
 }
 
 static const char *const KEYS[] = {"jobs", "audit", "empty", NULL};
@@ -98,7 +41,7 @@ static char *portable_all(redisContext *c)
     size_t len = 0;
     for (int i = 0; KEYS[i]; i++) {
         char *v = portable_view(c, KEYS[i]);
-        append(&all, &len, v);
+        test_text_append(&all, &len, v);
         free(v);
     }
     return all;

@@ -44,23 +44,13 @@ static void dump_path(const char *dir, char *out, size_t cap)
     snprintf(out, cap, "%s/dump.rdb", dir);
 }
 
-static void append(char **out, size_t *len, const char *s)
-{
-    size_t n = strlen(s);
-    *out = realloc(*out, *len + n + 2);
-    memcpy(*out + *len, s, n);
-    *len += n;
-    (*out)[(*len)++] = '\n';
-    (*out)[*len] = '\0';
-}
-
 static void append_cmd(char **out, size_t *len, redisContext *c, const char *label,
                        const char *fmt, const char *key)
 {
     char *t = test_cmd_text(c, fmt, key);
     char *line = malloc(strlen(t) + strlen(label) + strlen(key) + 8);
     sprintf(line, "%s %s: %s", label, key, t);
-    append(out, len, line);
+    test_text_append(out, len, line);
     free(line);
     free(t);
 }
@@ -101,7 +91,7 @@ static char *types_view(redisContext *c, const char *key)
         static const char *const fields[] = {"a", "b", "c", "f0", "f77", "f199"};
         for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
             char *v = test_cmd_text(c, "HGET %s %s", key, fields[i]);
-            append(&out, &len, v);
+            test_text_append(&out, &len, v);
             free(v);
         }
     }
@@ -115,7 +105,7 @@ static char *types_all(redisContext *c)
     size_t len = 0;
     for (int i = 0; TKEYS[i]; i++) {
         char *v = types_view(c, TKEYS[i]);
-        append(&all, &len, v);
+        test_text_append(&all, &len, v);
         free(v);
     }
     return all;
@@ -168,7 +158,7 @@ static char *state_of(redisContext *c)
     for (int db = 0; db < 4; db++) {
         test_ok(c, "SELECT %d", db);
         char *t = test_cmd_text(c, "DBSIZE");
-        append(&out, &len, t);
+        test_text_append(&out, &len, t);
         free(t);
         const char *const *keys = db == 0 ? KEYS0 : db == 1 ? KEYS1 : NULL;
         const char *const three[] = {"three", NULL};
@@ -185,7 +175,7 @@ static char *state_of(redisContext *c)
     }
     test_ok(c, "SELECT 0");
     char *t = types_all(c);
-    append(&out, &len, t);
+    test_text_append(&out, &len, t);
     free(t);
     return out;
 }
@@ -358,58 +348,12 @@ END_TEST
 
 /* What both versions show the same way (not the 7.2+ fields, not times a
  * load sets). */
-static const redisReply *field(const redisReply *map, const char *name)
-{
-    if (!map || map->type != REDIS_REPLY_ARRAY)
-        return NULL;
-    for (size_t i = 0; i + 1 < map->elements; i += 2)
-        if (map->element[i]->type == REDIS_REPLY_STRING && strcmp(map->element[i]->str, name) == 0)
-            return map->element[i + 1];
-    return NULL;
-}
-
-static void append_reply(char **out, size_t *len, const char *label, const redisReply *r)
-{
-    char *t = r ? test_reply_text(r) : strdup("(missing)");
-    char *line = malloc(strlen(t) + strlen(label) + 4);
-    sprintf(line, "%s: %s", label, t);
-    append(out, len, line);
-    free(line);
-    free(t);
-}
-
 static char *portable_view(redisContext *c, const char *key)
 {
-    char *out = NULL;
-    size_t len = 0;
-    append(&out, &len, key);
-    redisReply *r = test_cmd(c, "XRANGE %s - +", key);
-    append_reply(&out, &len, "entries", r);
-    freeReplyObject(r);
-    r = test_cmd(c, "XINFO STREAM %s FULL", key);
-    static const char *const sfields[] = {"length", "last-generated-id", "max-deleted-entry-id",
-                                          "entries-added", "recorded-first-entry-id"};
-    for (size_t i = 0; i < sizeof(sfields) / sizeof(sfields[0]); i++)
-        append_reply(&out, &len, sfields[i], field(r, sfields[i]));
-    const redisReply *groups = field(r, "groups");
-    for (size_t g = 0; groups && g < groups->elements; g++) {
-        const redisReply *gr = groups->element[g];
-        static const char *const gfields[] = {"name", "last-delivered-id", "entries-read", "lag",
-                                              "pel-count", "pending"};
-        for (size_t i = 0; i < sizeof(gfields) / sizeof(gfields[0]); i++)
-            append_reply(&out, &len, gfields[i], field(gr, gfields[i]));
-        const redisReply *cons = field(gr, "consumers");
-        for (size_t k = 0; cons && k < cons->elements; k++) {
-            static const char *const cfields[] = {"name", "seen-time", "pel-count", "pending"};
-            for (size_t i = 0; i < sizeof(cfields) / sizeof(cfields[0]); i++)
-                append_reply(&out, &len, cfields[i], field(cons->element[k], cfields[i]));
-        }
-    }
-    freeReplyObject(r);
-    r = test_cmd(c, "PEXPIRETIME %s", key);
-    append_reply(&out, &len, "pexpiretime", r);
-    freeReplyObject(r);
-    return out;
+    static const char *const gfields[] = {"name", "last-delivered-id", "entries-read", "lag",
+                                          "pel-count", "pending", NULL};
+    static const char *const cfields[] = {"name", "seen-time", "pel-count", "pending", NULL};
+    return test_stream_view(c, key, gfields, cfields);
 }
 
 static char *types_all(redisContext *c);
@@ -419,14 +363,14 @@ static char *portable_all(redisContext *c)
     char *all = NULL;
     size_t len = 0;
     char *t = types_all(c);
-    append(&all, &len, t);
+    test_text_append(&all, &len, t);
     free(t);
     for (int db = 0; db < 2; db++) {
         test_ok(c, "SELECT %d", db);
         const char *const *keys = db == 0 ? KEYS0 : KEYS1;
         for (int i = 0; keys[i]; i++) {
             char *v = portable_view(c, keys[i]);
-            append(&all, &len, v);
+            test_text_append(&all, &len, v);
             free(v);
         }
     }
