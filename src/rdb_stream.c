@@ -849,9 +849,9 @@ static void loader_free(struct node_loader *l)
     mem_free(l->tomb);
 }
 
-/* The next element of a node, which must be an integer. */
-static inline int lp_next_int(struct rdb_reader *r, struct lp_iter *it, int64_t *v,
-                              const char *what)
+/* lp_next_int past its inline cases. */
+static __attribute__((noinline)) int lp_next_int_slow(struct rdb_reader *r, struct lp_iter *it,
+                                                      int64_t *v, const char *what)
 {
     struct lp_entry e;
     int rc = lp_iter_next_fast(it, &e);
@@ -867,6 +867,56 @@ static inline int lp_next_int(struct rdb_reader *r, struct lp_iter *it, int64_t 
         return fail(r, "stream node: the %s is not an integer", what);
     *v = e.v;
     return 0;
+}
+
+/* The next element of a node, which must be an integer.  The forms a
+ * node's flags, ID deltas and counts mostly take -- 7-bit and 13-bit
+ * integers, each with its 1-byte back-length -- are decoded here with
+ * lp_iter_next's checks; the rest by lp_next_int_slow. */
+static inline __attribute__((always_inline)) int lp_next_int(struct rdb_reader *r,
+                                                             struct lp_iter *it, int64_t *v,
+                                                             const char *what)
+{
+    size_t pos = it->pos;
+    const unsigned char *p = it->lp + pos;
+    if (__builtin_expect(pos + 2 < it->len && it->left != 0, 1)) {
+        if (p[0] < 0x80 && p[1] == 1) {
+            *v = p[0];
+            it->pos = pos + 2;
+        } else if ((p[0] & 0xE0) == 0xC0 && pos + 3 < it->len && p[2] == 2) {
+            int64_t u = (int64_t)(p[0] & 0x1f) << 8 | p[1];
+            *v = u >= 4096 ? u - 8192 : u;
+            it->pos = pos + 3;
+        } else {
+            return lp_next_int_slow(r, it, v, what);
+        }
+        if (it->left != UINT32_MAX)
+            it->left--;
+        return 0;
+    }
+    return lp_next_int_slow(r, it, v, what);
+}
+
+/* a[0..n) == b[0..n), short runs without a libc call. */
+static inline bool bytes_same(const unsigned char *a, const unsigned char *b, size_t n)
+{
+    if (n >= 8 && n <= 16) {
+        uint64_t x0, y0, x1, y1;
+        memcpy(&x0, a, 8);
+        memcpy(&y0, b, 8);
+        memcpy(&x1, a + n - 8, 8);
+        memcpy(&y1, b + n - 8, 8);
+        return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+    }
+    if (n >= 4 && n < 8) {
+        uint32_t x0, y0, x1, y1;
+        memcpy(&x0, a, 4);
+        memcpy(&y0, b, 4);
+        memcpy(&x1, a + n - 4, 4);
+        memcpy(&y1, b + n - 4, 4);
+        return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+    }
+    return memcmp(a, b, n) == 0;
 }
 
 /* The next element as a string; ints are formatted into num. */
@@ -897,13 +947,15 @@ static void grow_cells(struct stream_str **fv, char **num, size_t *cap, size_t n
     *cap = need;
 }
 
-/* Append one entry read from the node (live or tombstone). */
+/* Append one entry read from the node (live or tombstone); repeat: its
+ * fields and values are the previous entry's bytes. */
 static int load_entry(struct rdb_reader *r, struct node_loader *l, const struct stream_id *id,
-                      size_t npairs, bool deleted)
+                      size_t npairs, bool deleted, bool repeat)
 {
     if (l->any && stream_id_cmp(id, &l->prev) <= 0)
         return fail(r, "stream node: entry IDs do not rise");
-    int rc = stream_appender_add(&l->app, id, l->fv, npairs);
+    int rc = repeat ? stream_appender_add_repeat(&l->app, id, l->fv, npairs)
+                    : stream_appender_add(&l->app, id, l->fv, npairs);
     if (rc != STREAM_OK)
         return fail(r, "stream node: cannot add entry %llu-%llu (%s)",
                     (unsigned long long)id->ms, (unsigned long long)id->seq,
@@ -950,6 +1002,13 @@ static int load_node(struct rdb_reader *r, struct node_loader *l, const struct s
 
     uint64_t seen = 0, seen_deleted = 0;
     l->ntomb = 0;
+    /* The previous entry's field and value elements: listpack bytes
+     * lp[rep_pos .. + rep_len), rep_elems elements, SAMEFIELDS rep_same.
+     * An entry whose elements are the very same bytes parses to the same
+     * fields and values (l->fv still holds them), so they are stepped
+     * over and the entry appended as a repeat. */
+    size_t rep_pos = 0, rep_len = 0, rep_elems = 0, rep_np = 0;
+    bool rep_same = false;
     for (;;) {
         struct lp_entry e;
         int rc = lp_iter_next_fast(&it, &e);
@@ -963,24 +1022,42 @@ static int load_node(struct rdb_reader *r, struct node_loader *l, const struct s
         if (lp_next_int(r, &it, &dms, "entry ID") < 0 || lp_next_int(r, &it, &dseq, "entry ID") < 0)
             return -1;
         bool same = flags & ITEM_SAMEFIELDS;
-        if (!same) {
-            if (lp_next_int(r, &it, &np, "entry field count") < 0)
-                return -1;
-            if (np < 1 || (uint64_t)np > len / 4)
-                return fail(r, "stream node: bad entry field count %lld", (long long)np);
+        bool repeat = rep_len && same == rep_same &&
+                      (it.left == UINT32_MAX || it.left >= rep_elems) &&
+                      rep_len < len - it.pos && bytes_same(lp + it.pos, lp + rep_pos, rep_len);
+        if (repeat) {
+            it.pos += rep_len;
+            if (it.left != UINT32_MAX)
+                it.left -= (uint32_t)rep_elems;
+            np = (int64_t)rep_np;
+        } else {
+            size_t start = it.pos;
+            uint32_t left = it.left;
+            if (!same) {
+                if (lp_next_int(r, &it, &np, "entry field count") < 0)
+                    return -1;
+                if (np < 1 || (uint64_t)np > len / 4)
+                    return fail(r, "stream node: bad entry field count %lld", (long long)np);
+            }
+            size_t npairs = (size_t)np;
+            grow_cells(&l->fv, &l->numbuf, &l->cap, 2 * npairs);
+            for (size_t i = 0; i < npairs; i++) {
+                if (same)
+                    l->fv[2 * i] = l->mf[i];
+                else if (lp_next_str(r, &it, &l->fv[2 * i],
+                                     l->numbuf + 2 * i * STREAM_NODE_NUM_MAX, "entry field") < 0)
+                    return -1;
+                if (lp_next_str(r, &it, &l->fv[2 * i + 1],
+                                l->numbuf + (2 * i + 1) * STREAM_NODE_NUM_MAX, "entry value") < 0)
+                    return -1;
+            }
+            rep_pos = start;
+            rep_len = it.pos - start;
+            rep_elems = left == UINT32_MAX ? 0 : left - it.left;
+            rep_np = npairs;
+            rep_same = same;
         }
         size_t npairs = (size_t)np;
-        grow_cells(&l->fv, &l->numbuf, &l->cap, 2 * npairs);
-        for (size_t i = 0; i < npairs; i++) {
-            if (same)
-                l->fv[2 * i] = l->mf[i];
-            else if (lp_next_str(r, &it, &l->fv[2 * i], l->numbuf + 2 * i * STREAM_NODE_NUM_MAX,
-                                 "entry field") < 0)
-                return -1;
-            if (lp_next_str(r, &it, &l->fv[2 * i + 1],
-                            l->numbuf + (2 * i + 1) * STREAM_NODE_NUM_MAX, "entry value") < 0)
-                return -1;
-        }
         int64_t lp_count;
         if (lp_next_int(r, &it, &lp_count, "entry lp-count") < 0)
             return -1;
@@ -989,7 +1066,7 @@ static int load_node(struct rdb_reader *r, struct node_loader *l, const struct s
                         (long long)lp_count);
         struct stream_id id = {mid->ms + (uint64_t)dms, mid->seq + (uint64_t)dseq};
         bool del = flags & ITEM_DELETED;
-        if (load_entry(r, l, &id, npairs, del) < 0)
+        if (load_entry(r, l, &id, npairs, del, repeat) < 0)
             return -1;
         seen++;
         if (del)

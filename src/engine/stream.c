@@ -82,7 +82,8 @@ static bool tail_is_full(const struct stream *s, const struct stream_node *t, si
 
 /* Append at id (already checked against last_id).  With a (an
  * appender), the tail's master is taken from its view, which is loaded
- * again whenever the tail is another node than the one it describes. */
+ * again whenever the tail is another node than the one it describes, and
+ * where the entry's cells lie is noted for stream_appender_add_repeat. */
 static int append_at(struct stream *s, const struct stream_id *idp, const struct stream_str *fv,
                      size_t npairs, struct stream_appender *a)
 {
@@ -92,6 +93,7 @@ static int append_at(struct stream *s, const struct stream_id *idp, const struct
         return STREAM_ERR_TOO_BIG;
 
     struct stream_node *t = s->tail;
+    size_t start = t ? t->used : 0;
     if (t && tail_is_full(s, t, raw)) {
         struct stream_node *shrunk = stream_node_shrink(t);
         if (shrunk != t)
@@ -103,6 +105,7 @@ static int append_at(struct stream *s, const struct stream_id *idp, const struct
         bool added = index_insert(s->nodes, &id, t);
         assert(added);
         (void)added;
+        start = 0;
     } else {
         struct stream_node *moved;
         if (a) {
@@ -124,6 +127,13 @@ static int append_at(struct stream *s, const struct stream_id *idp, const struct
         if (moved != t)
             relink_node(s, moved);
         t = moved;
+    }
+    if (a) {
+        a->rep_node = t;
+        a->rep_first = t->first;
+        a->rep_body = start ? stream_node_entry_cells(t, start, &a->rep_same) : 0;
+        a->rep_end = t->used;
+        a->rep_raw = raw;
     }
     s->tail = t;
     s->length++;
@@ -153,6 +163,8 @@ void stream_appender_init(struct stream_appender *a, struct stream *s)
     a->s = s;
     a->node = NULL;
     a->first = (struct stream_id){0, 0};
+    a->rep_node = NULL;
+    a->rep_body = 0;
     stream_node_view_init_buffers(&a->view, a->cells, STREAM_APPENDER_CELLS, a->numbuf,
                                   sizeof(a->numbuf));
 }
@@ -166,6 +178,36 @@ int stream_appender_add(struct stream_appender *a, const struct stream_id *id,
     if (rc != STREAM_OK)
         return rc;
     return append_at(a->s, &next, fv, npairs, a);
+}
+
+int stream_appender_add_repeat(struct stream_appender *a, const struct stream_id *id,
+                               const struct stream_str *fv, size_t npairs)
+{
+    /* The copy needs the last entry at the end of the tail and room in
+     * it; the ID checks are stream_id_next's for an explicit ID (above
+     * last_id, which so is not the maximum; not 0-0). */
+    struct stream *s = a->s;
+    struct stream_node *t = s->tail;
+    if (!a->rep_body || !t || a->rep_node != t || a->rep_end != t->used ||
+        !stream_id_eq(&a->rep_first, &t->first) || stream_id_is_zero(id) ||
+        stream_id_cmp(id, &s->last_id) <= 0 || tail_is_full(s, t, a->rep_raw))
+        return stream_appender_add(a, id, fv, npairs);
+    size_t blen = a->rep_end - a->rep_body;
+    struct stream_node *moved = stream_node_append_cells(t, id, a->rep_same, a->rep_body,
+                                                         a->rep_end);
+    if (moved != t) {
+        relink_node(s, moved);
+        if (a->node == t)
+            a->node = NULL;
+        a->rep_node = moved;
+    }
+    a->rep_end = moved->used;
+    a->rep_body = moved->used - blen;
+    s->tail = moved;
+    s->length++;
+    s->entries_added++;
+    s->last_id = *id;
+    return STREAM_OK;
 }
 
 void stream_appender_release(struct stream_appender *a)

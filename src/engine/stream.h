@@ -70,7 +70,14 @@ int stream_append(struct stream *s, const struct stream_id_spec *spec,
  *     stream_appender_init(&a, s);
  *     rc = stream_appender_add(&a, &id, fv, npairs);  ...
  *     stream_appender_release(&a);
- */
+ *
+ * stream_appender_add_repeat is stream_appender_add for an entry whose
+ * fields and values are byte for byte those of the previous add (or
+ * add_repeat) on this appender -- a caller that sees the same bytes again
+ * (a snapshot's listpack repeating an entry) says so, and the entry's
+ * cells are copied from the previous entry when that lies in the same
+ * tail node instead of being encoded again.  fv and npairs are still
+ * needed (when the entry starts a node).  Same result and errors. */
 #define STREAM_APPENDER_CELLS 16
 
 struct stream_appender {
@@ -80,11 +87,21 @@ struct stream_appender {
     struct stream_node_view view;
     struct stream_cell cells[STREAM_APPENDER_CELLS];
     char numbuf[STREAM_APPENDER_CELLS * STREAM_NODE_NUM_MAX];
+    /* the entry the last add appended (for add_repeat): its cells
+     * rep_node->data[rep_body .. rep_end) (stream_node_entry_cells),
+     * rep_body 0 when there is none or it is a master; rep_same its
+     * SAME_FIELDS flag; rep_raw its fields' and values' raw length */
+    const struct stream_node *rep_node;
+    struct stream_id rep_first;
+    size_t rep_body, rep_end, rep_raw;
+    bool rep_same;
 };
 
 void stream_appender_init(struct stream_appender *a, struct stream *s);
 int stream_appender_add(struct stream_appender *a, const struct stream_id *id,
                         const struct stream_str *fv, size_t npairs);
+int stream_appender_add_repeat(struct stream_appender *a, const struct stream_id *id,
+                               const struct stream_str *fv, size_t npairs);
 void stream_appender_release(struct stream_appender *a);
 
 /* Range iteration over live entries with start <= id <= end (inclusive;

@@ -525,6 +525,107 @@ struct stream_node *stream_node_append_view(struct stream_node *n,
     return n;
 }
 
+/* The ID part of an entry encoded after prev: its header byte's form and
+ * small bits, the varints that follow it; returns its length, written at
+ * out (which has room for 1 + 2 * VARINT_MAX bytes). */
+static size_t encode_id_part(unsigned char *out, const struct stream_id *prev,
+                             const struct stream_id *id)
+{
+    size_t n = 1;
+    uint64_t small;
+    unsigned form;
+    if (id->ms == prev->ms) {
+        form = FORM_SEQ;
+        small = id->seq - prev->seq - 1;
+    } else {
+        form = id->seq == 0 ? FORM_MS : FORM_MS_SEQ;
+        small = id->ms - prev->ms - 1;
+    }
+    unsigned hdr = form << HDR_FORM_SHIFT;
+    if (small < HDR_SMALL_VARINT) {
+        hdr |= (unsigned)small << HDR_SMALL_SHIFT;
+    } else {
+        hdr |= HDR_SMALL_VARINT << HDR_SMALL_SHIFT;
+        n += varint_put(out + n, small);
+    }
+    if (form == FORM_MS_SEQ)
+        n += varint_put(out + n, id->seq);
+    out[0] = (unsigned char)hdr;
+    return n;
+}
+
+size_t stream_node_entry_cells(const struct stream_node *n, size_t off, bool *same_fields)
+{
+    unsigned hdr = n->data[off];
+    size_t body = off + 1;
+    *same_fields = (hdr & HDR_SAME) != 0;
+    if (off == 0)
+        return body;
+    uint64_t skip;
+    if ((hdr >> HDR_SMALL_SHIFT) == HDR_SMALL_VARINT) {
+        bool ok = varint_get(n->data, &body, n->used, &skip);
+        assert(ok);
+        (void)ok;
+    }
+    if (((hdr >> HDR_FORM_SHIFT) & 3) == FORM_MS_SEQ) {
+        bool ok = varint_get(n->data, &body, n->used, &skip);
+        assert(ok);
+        (void)ok;
+    }
+    return body;
+}
+
+/* Copy len bytes from src to dst (not overlapping); short runs -- an
+ * entry's cells are often a few bytes -- without a libc call. */
+static inline void copy_short(unsigned char *dst, const unsigned char *src, size_t len)
+{
+    if (len >= 8 && len <= 16) {
+        uint64_t a, b;
+        memcpy(&a, src, 8);
+        memcpy(&b, src + len - 8, 8);
+        memcpy(dst, &a, 8);
+        memcpy(dst + len - 8, &b, 8);
+    } else if (len >= 4 && len < 8) {
+        uint32_t a, b;
+        memcpy(&a, src, 4);
+        memcpy(&b, src + len - 4, 4);
+        memcpy(dst, &a, 4);
+        memcpy(dst + len - 4, &b, 4);
+    } else if (len < 4) {
+        if (len) {
+            dst[0] = src[0];
+            dst[len / 2] = src[len / 2];
+            dst[len - 1] = src[len - 1];
+        }
+    } else {
+        memcpy(dst, src, len);
+    }
+}
+
+struct stream_node *stream_node_append_cells(struct stream_node *n, const struct stream_id *id,
+                                             bool same_fields, size_t body, size_t body_end)
+{
+    assert(stream_id_cmp(id, &n->last) > 0);
+    assert(body > 0 && body <= body_end && body_end <= n->used);
+    size_t blen = body_end - body;
+    if (n->cap - n->used < 1 + 2 * VARINT_MAX + blen) {
+        size_t want = n->used + 1 + 2 * VARINT_MAX + blen;
+        if (want < 2 * n->cap)
+            want = 2 * n->cap;
+        n = mem_realloc(n, sizeof(*n) + want);
+        n->cap = node_capacity(n);
+    }
+    unsigned char *out = n->data + n->used;
+    size_t ilen = encode_id_part(out, &n->last, id);
+    if (same_fields)
+        out[0] |= HDR_SAME;
+    copy_short(out + ilen, n->data + body, blen);
+    n->used += ilen + blen;
+    n->last = *id;
+    n->live++;
+    return n;
+}
+
 struct stream_node *stream_node_shrink(struct stream_node *n)
 {
     if (n->cap > n->used) {

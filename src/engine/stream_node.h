@@ -120,6 +120,21 @@ struct stream_node *stream_node_append_view(struct stream_node *n,
                                             const struct stream_id *id,
                                             const struct stream_str *fv, size_t npairs);
 
+/* Where the cells of n's entry at off begin (after its ID part: its
+ * field count when it has one, then its cells); *same_fields gets its
+ * SAME_FIELDS flag. */
+size_t stream_node_entry_cells(const struct stream_node *n, size_t off, bool *same_fields);
+
+/* Append an entry with ID id (greater than n->last) whose fields and
+ * values are those of an earlier entry of n other than the master: its
+ * SAME_FIELDS flag and its bytes n->data[body .. body_end) from
+ * stream_node_entry_cells (up to the entry's end) are copied, not encoded
+ * again -- the bytes stream_node_append_view would write for the same
+ * fields and values.  The node may move: use the returned pointer.
+ * Cannot fail. */
+struct stream_node *stream_node_append_cells(struct stream_node *n, const struct stream_id *id,
+                                             bool same_fields, size_t body, size_t body_end);
+
 /* Give back unused capacity (when the node stops being the tail).  The
  * node may move: use the returned pointer. */
 struct stream_node *stream_node_shrink(struct stream_node *n);

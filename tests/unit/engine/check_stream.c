@@ -1302,12 +1302,103 @@ START_TEST(test_appender_matches_append)
 }
 END_TEST
 
+/* add_repeat (the previous add's fields and values again) builds the
+ * nodes stream_append builds: repeats inside a node, across node
+ * boundaries and moves, after deletes of the tail, with IDs whose
+ * headers take varints; and it refuses the IDs stream_append refuses. */
+START_TEST(test_appender_repeat_matches_append)
+{
+    static const size_t limits[][2] = {{4096, 100}, {80, 0}, {0, 5}, {500, 40}};
+    for (size_t li = 0; li < sizeof(limits) / sizeof(limits[0]); li++) {
+        struct stream *a = stream_new(limits[li][0], limits[li][1]);
+        struct stream *b = stream_new(limits[li][0], limits[li][1]);
+        struct stream_appender app;
+        stream_appender_init(&app, b);
+        uint64_t x = 7 + li;
+        char vals[20][24];
+        char names[20][8];
+        struct stream_str fv[40];
+        size_t np = 0;
+        struct stream_id id = mk(1, 0);
+        for (int i = 0; i < 4000; i++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            bool repeat = i > 0 && x % 4 != 0;
+            if (!repeat) {
+                np = x % 17 == 0 ? 18 : 1 + x % 3;
+                for (size_t k = 0; k < np; k++) {
+                    snprintf(names[k], sizeof(names[k]), "%s%zu", x % 7 ? "f" : "g", k);
+                    if (x % 5 == 0)
+                        snprintf(vals[k], sizeof(vals[k]), "%d.%d", i, (int)k);
+                    else if (x % 5 == 1)
+                        snprintf(vals[k], sizeof(vals[k]), "text %zu", k);
+                    else
+                        snprintf(vals[k], sizeof(vals[k]), "%llu",
+                                 (unsigned long long)(x % 1000));
+                    fv[2 * k] = S(names[k]);
+                    fv[2 * k + 1] = S(vals[k]);
+                }
+            }
+            switch (x % 6) {
+            case 0:
+                id.ms += 1 + x % 40; /* a varint "small" now and then */
+                id.seq = x % 3 ? 0 : x % 500;
+                break;
+            default:
+                id.seq += 1 + (x % 9 == 0 ? 20 + x % 1000 : 0);
+                break;
+            }
+            struct stream_id_spec sp = explicit_id(id.ms, id.seq);
+            ck_assert_int_eq(stream_append(a, &sp, fv, np, 0, NULL), STREAM_OK);
+            int rc = repeat ? stream_appender_add_repeat(&app, &id, fv, np)
+                            : stream_appender_add(&app, &id, fv, np);
+            ck_assert_int_eq(rc, STREAM_OK);
+            /* the same ID again: refused by both, and by a repeat */
+            ck_assert_int_eq(stream_append(a, &sp, fv, np, 0, NULL),
+                             stream_appender_add_repeat(&app, &id, fv, np));
+            if (x % 13 == 0) {
+                for (int d = 0; d < (int)(x % 4); d++) {
+                    struct stream_id last;
+                    if (!stream_last_entry(a, &last))
+                        break;
+                    ck_assert_int_eq(stream_delete(a, &last), 1);
+                    ck_assert_int_eq(stream_delete(b, &last), 1);
+                }
+            }
+        }
+        struct stream_id zero = mk(0, 0);
+        ck_assert_int_eq(stream_appender_add_repeat(&app, &zero, fv, np), STREAM_ERR_ID_ZERO);
+        stream_appender_release(&app);
+        ck_assert(stream_check(b));
+        ck_assert_uint_eq(a->length, b->length);
+        ck_assert_uint_eq(a->entries_added, b->entries_added);
+        ck_assert(stream_id_eq(&a->last_id, &b->last_id));
+        ck_assert(stream_id_eq(&a->first_id, &b->first_id));
+        ck_assert_uint_eq(stream_node_count(a), stream_node_count(b));
+        struct stream_node_walk wa = {0}, wb = {0};
+        const struct stream_node *na, *nb;
+        while (stream_walk_nodes(a, &wa, &na)) {
+            ck_assert(stream_walk_nodes(b, &wb, &nb));
+            ck_assert(stream_id_eq(&na->first, &nb->first));
+            ck_assert(stream_id_eq(&na->last, &nb->last));
+            ck_assert_uint_eq(na->live, nb->live);
+            ck_assert_uint_eq(na->deleted, nb->deleted);
+            ck_assert_uint_eq(na->used, nb->used);
+            ck_assert(memcmp(na->data, nb->data, na->used) == 0);
+        }
+        ck_assert(!stream_walk_nodes(b, &wb, &nb));
+        stream_free(a);
+        stream_free(b);
+    }
+}
+END_TEST
+
 static Suite *stream_suite(void)
 {
     Suite *s = suite_create("stream");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, test_append_basics);
     tcase_add_test(tc, test_appender_matches_append);
+    tcase_add_test(tc, test_appender_repeat_matches_append);
     tcase_add_test(tc, test_node_limits);
     tcase_add_test(tc, test_iterate_everywhere);
     tcase_add_test(tc, test_iterate_values);
