@@ -237,7 +237,13 @@ size_t rdb_lzf_decompress(const void *in, size_t len, void *out, size_t cap)
             size_t n = (size_t)ctrl + 1;
             if (n > len - i || n > cap - op)
                 return 0;
-            memcpy(o + op, ip + i, n);
+            if (len - i >= LZF_MAX_LIT && cap - op >= LZF_MAX_LIT) {
+                /* A whole run's worth at once (at most 32 bytes): the
+                 * bytes past n are written over by what follows. */
+                memcpy(o + op, ip + i, LZF_MAX_LIT);
+            } else {
+                memcpy(o + op, ip + i, n);
+            }
             op += n;
             i += n;
             continue;
@@ -256,6 +262,15 @@ size_t rdb_lzf_decompress(const void *in, size_t len, void *out, size_t cap)
             return 0;
         size_t k = 0;
         if (back >= 8) {
+            if (cap - op >= n + 7) {
+                /* Eight bytes at a time, the last word running past n
+                 * (what follows writes over it): each word's source lies
+                 * wholly behind it. */
+                for (; k < n; k += 8)
+                    memcpy(o + op + k, o + op + k - back, 8);
+                op += n;
+                continue;
+            }
             /* Eight bytes at a time while the source lies wholly behind. */
             for (; k + 8 <= n; k += 8, op += 8)
                 memcpy(o + op, o + op - back, 8);
