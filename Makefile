@@ -16,6 +16,8 @@
 #   make bench-aof      XADD with appendfsync always/everysec, AOF load time, both servers
 #   make bench-rdb      SAVE time, start-up load time and BGSAVE fork pause, both servers
 #   make crashtest      the AOF SIGKILL crash test, 100 rounds (make test runs 10)
+#   make install PREFIX=/usr/local DESTDIR=   binaries, config and systemd unit
+#   make uninstall      the same files removed (an edited config is kept)
 #
 # Objects live in build/<variant>/ so sanitizer and release builds never mix;
 # src/runnel-server and src/runnel-check-aof are the binaries of the variant
@@ -233,6 +235,42 @@ CRASH_ROUNDS ?= 100
 crashtest: $(SERVER) $(B)/tests/integration/test_aof
 	@RUNNEL_SERVER=$(abspath $(SERVER)) RUNNEL_CRASH_ROUNDS=$(CRASH_ROUNDS) \
 	    CK_RUN_CASE=crash $(B)/tests/integration/test_aof
+
+# Installation.  The config goes to $(SYSCONFDIR)/runnel/runnel.conf
+# (/usr/local/etc/runnel/ by default; pass SYSCONFDIR=/etc for /etc/runnel/)
+# and is never overwritten; the unit goes where systemd looks for units of
+# that prefix, its paths rewritten to match.
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+SYSCONFDIR ?= $(PREFIX)/etc
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+INSTALL    ?= install
+
+.PHONY: install uninstall
+install: $(SERVER) $(CHECK_AOF)
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/runnel $(DESTDIR)$(UNITDIR)
+	$(INSTALL) -m 755 $(SERVER) $(DESTDIR)$(BINDIR)/runnel-server
+	$(INSTALL) -m 755 $(CHECK_AOF) $(DESTDIR)$(BINDIR)/runnel-check-aof
+	@if [ -e $(DESTDIR)$(SYSCONFDIR)/runnel/runnel.conf ]; then \
+	    echo "kept $(DESTDIR)$(SYSCONFDIR)/runnel/runnel.conf (compare with conf/runnel.conf)"; \
+	else \
+	    echo "$(INSTALL) -m 644 conf/runnel.conf $(DESTDIR)$(SYSCONFDIR)/runnel/runnel.conf"; \
+	    $(INSTALL) -m 644 conf/runnel.conf $(DESTDIR)$(SYSCONFDIR)/runnel/runnel.conf; \
+	fi
+	sed -e 's|/usr/local/bin/|$(BINDIR)/|g' -e 's|/usr/local/etc/|$(SYSCONFDIR)/|g' \
+	    utils/runnel.service >$(DESTDIR)$(UNITDIR)/runnel.service.tmp
+	chmod 644 $(DESTDIR)$(UNITDIR)/runnel.service.tmp
+	mv -f $(DESTDIR)$(UNITDIR)/runnel.service.tmp $(DESTDIR)$(UNITDIR)/runnel.service
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/runnel-server $(DESTDIR)$(BINDIR)/runnel-check-aof
+	rm -f $(DESTDIR)$(UNITDIR)/runnel.service
+	@if cmp -s conf/runnel.conf $(DESTDIR)$(SYSCONFDIR)/runnel/runnel.conf; then \
+	    rm -f $(DESTDIR)$(SYSCONFDIR)/runnel/runnel.conf; \
+	    rmdir $(DESTDIR)$(SYSCONFDIR)/runnel 2>/dev/null || true; \
+	elif [ -e $(DESTDIR)$(SYSCONFDIR)/runnel/runnel.conf ]; then \
+	    echo "kept $(DESTDIR)$(SYSCONFDIR)/runnel/runnel.conf (edited)"; \
+	fi
 
 clean:
 	rm -rf build src/runnel-server src/runnel-check-aof

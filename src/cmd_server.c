@@ -19,9 +19,11 @@
 #include "conn.h"
 #include "handlers.h"
 #include "log.h"
+#include "maxmemory.h"
 #include "mem.h"
 #include "server.h"
 #include "snapshot.h"
+#include "supervise.h"
 #include "util.h"
 #include "version.h"
 
@@ -58,18 +60,6 @@ static void info_add(struct reply_buf *b, const char *fmt, ...)
     reply_raw(b, "\r\n", 2);
 }
 
-static void human_bytes(char *buf, size_t cap, double n)
-{
-    if (n < 1024)
-        snprintf(buf, cap, "%.0fB", n);
-    else if (n < 1024.0 * 1024)
-        snprintf(buf, cap, "%.2fK", n / 1024);
-    else if (n < 1024.0 * 1024 * 1024)
-        snprintf(buf, cap, "%.2fM", n / (1024.0 * 1024));
-    else
-        snprintf(buf, cap, "%.2fG", n / (1024.0 * 1024 * 1024));
-}
-
 static void info_server(struct server *srv, struct reply_buf *b)
 {
     struct utsname un;
@@ -92,7 +82,7 @@ static void info_server(struct server *srv, struct reply_buf *b)
     info_add(b, "gcc_version:%d.%d.%d", __GNUC__, __GNUC_MINOR__, __GNUC_PATCHLEVEL__);
 #endif
     info_add(b, "process_id:%ld", (long)getpid());
-    info_add(b, "process_supervised:no");
+    info_add(b, "process_supervised:%s", supervise_mode_name(srv->supervised));
     info_add(b, "run_id:%s", srv->run_id);
     info_add(b, "tcp_port:%d", srv->cfg.port);
     info_add(b, "server_time_usec:%lld", now_us);
@@ -138,35 +128,10 @@ static void info_clients(struct server *srv, struct reply_buf *b)
     info_add(b, "total_blocking_keys_on_nokey:%llu", block_keys_on_nokey(srv));
 }
 
+/* The memory section is maxmemory.c's (it owns used_memory). */
 static void info_memory(struct server *srv, struct reply_buf *b)
 {
-    (void)srv;
-    char h1[32], h2[32];
-    size_t used = mem_used();
-    long rss_pages = 0;
-    FILE *f = fopen("/proc/self/statm", "r");
-    if (f) {
-        long size;
-        if (fscanf(f, "%ld %ld", &size, &rss_pages) != 2)
-            rss_pages = 0;
-        fclose(f);
-    }
-    size_t rss = (size_t)rss_pages * (size_t)sysconf(_SC_PAGESIZE);
-    long long total = (long long)sysconf(_SC_PHYS_PAGES) * sysconf(_SC_PAGESIZE);
-    info_add(b, "# Memory");
-    human_bytes(h1, sizeof(h1), (double)used);
-    info_add(b, "used_memory:%zu", used);
-    info_add(b, "used_memory_human:%s", h1);
-    human_bytes(h2, sizeof(h2), (double)rss);
-    info_add(b, "used_memory_rss:%zu", rss);
-    info_add(b, "used_memory_rss_human:%s", h2);
-    info_add(b, "total_system_memory:%lld", total);
-    info_add(b, "maxmemory:0");
-    info_add(b, "maxmemory_human:0B");
-    info_add(b, "maxmemory_policy:noeviction");
-    info_add(b, "mem_fragmentation_ratio:%.2f", used ? (double)rss / (double)used : 0.0);
-    info_add(b, "mem_allocator:%s", mem_allocator_name());
-    info_add(b, "lazyfree_pending_objects:0");
+    maxmemory_info(srv, b);
 }
 
 static void info_persistence(struct server *srv, struct reply_buf *b)

@@ -23,6 +23,7 @@
 #include "conn.h"
 #include "handlers.h"
 #include "log.h"
+#include "maxmemory.h"
 #include "mem.h"
 #include "multi.h"
 #include "server.h"
@@ -272,6 +273,19 @@ void command_dispatch(struct conn *c)
         return;
     }
     c->lastcmd = cmd;
+    if (maxmemory_refuses(c, cmd)) {
+        /* Redis's rejectCommand: a refused EXEC aborts its transaction. */
+        if (cmd->handler == cmd_exec) {
+            reply_error(&c->out, "EXECABORT Transaction discarded because of: " MAXMEMORY_OOM_ERR);
+            multi_discard(c);
+        } else {
+            flag_transaction(c);
+            reply_error(&c->out, MAXMEMORY_OOM_ERR);
+        }
+        cmd->rejected_calls++;
+        srv->stat.total_error_replies++;
+        return;
+    }
     if (server_denies_write(c, cmd)) {
         flag_transaction(c);
         cmd->rejected_calls++;

@@ -59,6 +59,11 @@ struct config_option {
 const char *const config_loglevel_names[] = {"debug", "verbose", "notice", "warning", NULL};
 const char *const config_appendfsync_names[] = {"everysec", "always", "no", NULL};
 const char *const config_protected_names[] = {"no", "yes", "local", NULL};
+/* Redis's names and order, so that an unknown name gets Redis's list. */
+const char *const config_maxmemory_policy_names[] = {
+    "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", "allkeys-lru",
+    "allkeys-lfu",  "allkeys-random", "noeviction", NULL};
+const char *const config_supervised_names[] = {"upstart", "systemd", "auto", "no", NULL};
 
 static const struct config_option config_options[CONFIG_NOPTIONS] = {
 #define CONFIG_ROW(id, name, type, off, def, min, max, flags, names) \
@@ -480,6 +485,13 @@ static int config_parse_value(struct config *c, int id, int argc, const char *co
     case CONFIG_TYPE_ENUM:
         if (config_parse_enum(o, argv[0], &v, err, errlen) < 0)
             return -1;
+        /* Runnel never evicts (streams are not a cache): an eviction
+         * policy is refused rather than silently run as noeviction. */
+        if (id == CONFIG_ID_MAXMEMORY_POLICY && v != CONFIG_MAXMEMORY_NOEVICTION) {
+            config_err(err, errlen,
+                       "Runnel does not evict keys: the only maxmemory-policy is noeviction");
+            return -1;
+        }
         break;
     case CONFIG_TYPE_STRING: {
         char **f = config_field(c, o);

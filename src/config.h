@@ -73,6 +73,17 @@ enum config_protected_action {
     CONFIG_PROTECTED_LOCAL
 };
 
+/* supervised values, in the order of config_supervised_names (Redis's). */
+enum config_supervised {
+    CONFIG_SUPERVISED_UPSTART = 0,
+    CONFIG_SUPERVISED_SYSTEMD,
+    CONFIG_SUPERVISED_AUTO,
+    CONFIG_SUPERVISED_NO
+};
+
+/* The one maxmemory-policy Runnel runs: the last of Redis's names. */
+#define CONFIG_MAXMEMORY_NOEVICTION 7
+
 /* The bind list.  An address with a leading '-' is optional: the server
  * skips it when it cannot be bound (the '-' is kept here). */
 struct config_bind {
@@ -135,6 +146,13 @@ struct config {
     int stop_writes_on_bgsave_error;
     int rdb_key_save_delay;   /* testing hook: microseconds slept per key saved */
     int enable_debug_command; /* enum config_protected_action */
+    /* Memory (maxmemory.c): only noeviction; samples and tenacity are
+     * accepted for redis.conf compatibility and unused. */
+    long long maxmemory;      /* bytes, 0 = no limit */
+    int maxmemory_policy;     /* index into config_maxmemory_policy_names */
+    int maxmemory_samples;
+    int maxmemory_eviction_tenacity;
+    int supervised;           /* enum config_supervised (supervise.c) */
 
     char *config_file;        /* absolute path of the file loaded, or NULL */
     config_apply_fn *apply;   /* runtime hook, or NULL */
@@ -167,6 +185,8 @@ enum config_type {
 extern const char *const config_loglevel_names[]; /* NULL-terminated */
 extern const char *const config_appendfsync_names[];
 extern const char *const config_protected_names[];
+extern const char *const config_maxmemory_policy_names[];
+extern const char *const config_supervised_names[];
 
 /* X(id, name, type, field offset, default, min, max, flags, enum names).
  * Defaults are written as a config file would write them; they go through
@@ -257,7 +277,17 @@ extern const char *const config_protected_names[];
     X(RDB_KEY_SAVE_DELAY, "rdb-key-save-delay", CONFIG_TYPE_INT,                              \
       CONFIG_OFF(rdb_key_save_delay), "0", INT_MIN, INT_MAX, CONFIG_MUTABLE, NULL)            \
     X(ENABLE_DEBUG_COMMAND, "enable-debug-command", CONFIG_TYPE_ENUM,                         \
-      CONFIG_OFF(enable_debug_command), "local", 0, 0, 0, config_protected_names)
+      CONFIG_OFF(enable_debug_command), "local", 0, 0, 0, config_protected_names)         \
+    X(MAXMEMORY, "maxmemory", CONFIG_TYPE_MEMORY, CONFIG_OFF(maxmemory), "0", 0, LLONG_MAX,   \
+      CONFIG_MUTABLE, NULL)                                                                   \
+    X(MAXMEMORY_POLICY, "maxmemory-policy", CONFIG_TYPE_ENUM, CONFIG_OFF(maxmemory_policy),   \
+      "noeviction", 0, 0, CONFIG_MUTABLE, config_maxmemory_policy_names)                      \
+    X(MAXMEMORY_SAMPLES, "maxmemory-samples", CONFIG_TYPE_INT, CONFIG_OFF(maxmemory_samples), \
+      "5", 1, INT_MAX, CONFIG_MUTABLE, NULL)                                                  \
+    X(MAXMEMORY_EVICTION_TENACITY, "maxmemory-eviction-tenacity", CONFIG_TYPE_INT,            \
+      CONFIG_OFF(maxmemory_eviction_tenacity), "10", 0, 100, CONFIG_MUTABLE, NULL)            \
+    X(SUPERVISED, "supervised", CONFIG_TYPE_ENUM, CONFIG_OFF(supervised), "no", 0, 0, 0,      \
+      config_supervised_names)
 
 enum config_id {
 #define CONFIG_ID_ENUM(id, ...) CONFIG_ID_##id,

@@ -265,6 +265,34 @@ int conn_check_output_limit(struct conn *c, long long now_ms)
     return 1;
 }
 
+/* The first max bytes of p quoted with C escapes, as Redis's sdscatrepr
+ * shows a query buffer in its log; out holds max * 4 + 3 bytes. */
+static void conn_repr(char *out, const char *p, size_t len, size_t max)
+{
+    static const char hex[] = "0123456789abcdef";
+    char *o = out;
+    *o++ = '"';
+    for (size_t i = 0; i < len && i < max; i++) {
+        unsigned char ch = (unsigned char)p[i];
+        const char *esc = ch == '\\' ? "\\\\" : ch == '"' ? "\\\"" : ch == '\n' ? "\\n"
+                        : ch == '\r' ? "\\r" : ch == '\t' ? "\\t" : ch == '\a' ? "\\a"
+                        : ch == '\b' ? "\\b" : NULL;
+        if (esc) {
+            *o++ = esc[0];
+            *o++ = esc[1];
+        } else if (ch >= 0x20 && ch < 0x7f) {
+            *o++ = (char)ch;
+        } else {
+            *o++ = '\\';
+            *o++ = 'x';
+            *o++ = hex[ch >> 4];
+            *o++ = hex[ch & 15];
+        }
+    }
+    *o++ = '"';
+    *o = '\0';
+}
+
 /* Reply with a protocol error and close after it, as Redis does. */
 static void conn_protocol_error(struct conn *c)
 {
@@ -385,7 +413,11 @@ static void conn_read_cb(evutil_socket_t fd, short what, void *arg)
     srv->stat.total_reads++;
     if (conn_query_bytes(c) > (size_t)srv->cfg.client_query_buffer_limit) {
         char *info = conn_info_line(c, c->last_ms);
-        log_warning("Closing client that reached max query buffer length: %s", info);
+        char bytes[64 * 4 + 3];
+        conn_repr(bytes, c->qbuf + c->qpos, c->qlen - c->qpos, 64);
+        log_warning("Closing client that reached max query buffer length: %s (qbuf initial "
+                    "bytes: %s)",
+                    info, bytes);
         mem_free(info);
         srv->stat.client_qbuf_limit_disconnections++;
         conn_close_asap(c);

@@ -12,20 +12,37 @@
 
 static struct {
     int level;
-    FILE *out; /* NULL means stdout */
-} log_state = {LOG_NOTICE, NULL};
+    FILE *out;       /* NULL means stdout */
+    char path[4096]; /* the file out is, for log_reopen; "" = stdout */
+} log_state = {LOG_NOTICE, NULL, ""};
 
 int log_setup(int level, const char *path)
 {
     log_state.level = level;
     if (path && *path) {
+        if (strlen(path) >= sizeof(log_state.path))
+            return -1;
         FILE *f = fopen(path, "a");
         if (!f)
             return -1;
         if (log_state.out)
             fclose(log_state.out);
         log_state.out = f;
+        strcpy(log_state.path, path);
     }
+    return 0;
+}
+
+int log_reopen(void)
+{
+    if (!log_state.path[0])
+        return 0;
+    FILE *f = fopen(log_state.path, "a");
+    if (!f)
+        return -1;
+    if (log_state.out)
+        fclose(log_state.out);
+    log_state.out = f;
     return 0;
 }
 

@@ -13,6 +13,10 @@ enum log_level { LOG_DEBUG = 0, LOG_VERBOSE, LOG_NOTICE, LOG_WARNING };
 /* Set the threshold and destination ("" or NULL = stdout).  Returns -1 if
  * the file cannot be opened (the previous destination stays). */
 int log_setup(int level, const char *path);
+/* Open the log file again by its name (SIGHUP, after logrotate moved it
+ * away); the old stream is kept when the file cannot be opened (-1).  A
+ * no-op when logging to stdout. */
+int log_reopen(void);
 void log_set_level(int level);
 int log_get_level(void);
 void log_msg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -1,11 +1,11 @@
 /* main.c -- runnel-server [configfile] [--name value ...]
  *
- * Start-up: config (file, then command-line overrides), logging, daemonize
- * and pidfile if asked, the server and its listeners; then the loop until
- * SIGTERM/SIGINT or SHUTDOWN; then a clean teardown.  The process exits
+ * Start-up: config (file, then command-line overrides), daemonize if asked
+ * and not supervised, logging, the pid file, the server, its data and its
+ * listeners, then readiness to systemd/upstart (supervise.c); then the loop
+ * until SIGTERM/SIGINT or SHUTDOWN; then a clean teardown.  The process exits
  * non-zero only when it cannot start. */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,9 +15,11 @@
 #include "aof.h"
 #include "config.h"
 #include "log.h"
+#include "maxmemory.h"
 #include "mem.h"
 #include "server.h"
 #include "snapshot.h"
+#include "supervise.h"
 #include "version.h"
 
 static void usage(void)
@@ -31,36 +33,6 @@ static void usage(void)
             "       ./runnel-server conf/runnel.conf\n"
             "       ./runnel-server --port 7777\n"
             "       ./runnel-server conf/runnel.conf --loglevel verbose\n");
-}
-
-static int daemonize(void)
-{
-    pid_t pid = fork();
-    if (pid < 0)
-        return -1;
-    if (pid > 0)
-        exit(0);
-    setsid();
-    int fd = open("/dev/null", O_RDWR);
-    if (fd >= 0) {
-        dup2(fd, STDIN_FILENO);
-        dup2(fd, STDOUT_FILENO);
-        dup2(fd, STDERR_FILENO);
-        if (fd > STDERR_FILENO)
-            close(fd);
-    }
-    return 0;
-}
-
-static void write_pidfile(const char *path)
-{
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        log_warning("Failed to write PID file: %s", strerror(errno));
-        return;
-    }
-    fprintf(f, "%ld\n", (long)getpid());
-    fclose(f);
 }
 
 int main(int argc, char **argv)
@@ -90,7 +62,10 @@ int main(int argc, char **argv)
         srv->executable = mem_strdup(exe);
     }
 
-    if (srv->cfg.daemonize && daemonize() < 0) {
+    /* A supervised server stays in the foreground (Redis's rule). */
+    int mode = supervise_detect(srv->cfg.supervised);
+    int background = srv->cfg.daemonize && mode == SUPERVISE_NONE;
+    if (background && supervise_daemonize() < 0) {
         fprintf(stderr, "Can't daemonize: %s\n", strerror(errno));
         return 1;
     }
@@ -106,17 +81,28 @@ int main(int argc, char **argv)
         log_warning("No config file specified, using the default config. In order to specify a "
                     "config file use %s /path/to/runnel.conf",
                     argv[0]);
+    srv->supervised = supervise_announce(srv->cfg.supervised, mode);
+    /* The pid file goes in before loading, as Redis writes it: a daemon
+     * without one gets the default path. */
+    if (background && !srv->cfg.pidfile[0]) {
+        mem_free(srv->cfg.pidfile);
+        srv->cfg.pidfile = mem_strdup(SUPERVISE_DEFAULT_PIDFILE);
+    }
+    if (srv->cfg.pidfile[0])
+        supervise_write_pidfile(srv->cfg.pidfile);
     if (server_init(srv) < 0 || aof_load_at_start(srv) < 0 || snapshot_load_at_start(srv) < 0 ||
         server_listen(srv) < 0) {
         log_warning("Failed to start, exiting.");
+        if (srv->cfg.pidfile[0])
+            unlink(srv->cfg.pidfile);
         server_free(srv);
         mem_free(srv);
         log_teardown();
         return 1;
     }
-    if (srv->cfg.pidfile && srv->cfg.pidfile[0])
-        write_pidfile(srv->cfg.pidfile);
+    maxmemory_startup(srv);
     log_notice("Server initialized; listening on port %d", srv->cfg.port);
+    supervise_ready(srv);
 
     int rc = server_run(srv);
     server_shutdown(srv);

@@ -2,6 +2,7 @@
 #include "mem.h"
 
 #include <malloc.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,6 +105,28 @@ char *mem_strdup(const char *s)
 size_t mem_used(void)
 {
     return used_bytes;
+}
+
+int mem_allocator_stats(struct mem_allocator_stats *st)
+{
+    memset(st, 0, sizeof(*st));
+#ifdef USE_JEMALLOC
+    /* Writing "epoch" makes jemalloc merge its per-arena statistics. */
+    uint64_t epoch = 1;
+    size_t sz = sizeof(epoch);
+    if (mallctl("epoch", &epoch, &sz, &epoch, sz) != 0)
+        return -1;
+    sz = sizeof(size_t);
+    if (mallctl("stats.allocated", &st->allocated, &sz, NULL, 0) != 0 ||
+        mallctl("stats.active", &st->active, &sz, NULL, 0) != 0 ||
+        mallctl("stats.resident", &st->resident, &sz, NULL, 0) != 0) {
+        memset(st, 0, sizeof(*st));
+        return -1;
+    }
+    return 0;
+#else
+    return -1;
+#endif
 }
 
 const char *mem_allocator_name(void)

@@ -25,6 +25,18 @@ size_t mem_block_size(const void *ptr);
 /* Bytes currently allocated through these wrappers. */
 size_t mem_used(void);
 
+/* The allocator's own figures (INFO memory's allocator_* fields, Redis's
+ * names): bytes handed to the program, in active pages, and resident.
+ * Refreshing them costs jemalloc a stats merge (~10 us), so callers keep
+ * a snapshot (maxmemory.c).  Returns 0, or -1 (fields 0) when the
+ * allocator keeps no statistics (libc, sanitizer builds). */
+struct mem_allocator_stats {
+    size_t allocated;
+    size_t active;
+    size_t resident;
+};
+int mem_allocator_stats(struct mem_allocator_stats *st);
+
 /* Name of the allocator linked in ("jemalloc-5.3.0" or "libc"). */
 const char *mem_allocator_name(void);
 

@@ -32,9 +32,11 @@
 #include "block.h"
 #include "conn.h"
 #include "log.h"
+#include "maxmemory.h"
 #include "mem.h"
 #include "multi.h"
 #include "snapshot.h"
+#include "supervise.h"
 #include "util.h"
 
 #define SERVER_RESERVED_FDS 32
@@ -520,6 +522,7 @@ static void server_cron(evutil_socket_t fd, short what, void *arg)
 
     aof_cron(srv);
     snapshot_cron(srv);
+    maxmemory_refresh(srv, 0);
 
     /* Active expiry: a bounded number of buckets per db per run. */
     for (int i = 0; i < srv->ndbs && !srv->active_expire_off; i++)
@@ -543,6 +546,20 @@ static void server_signal_cb(evutil_socket_t sig, short what, void *arg)
     event_base_loopbreak(srv->base);
 }
 
+/* SIGHUP: reopen the log file (logrotate).  libevent runs this from the
+ * loop, never inside the signal handler, so fopen and logging are safe. */
+static void server_sighup_cb(evutil_socket_t sig, short what, void *arg)
+{
+    (void)sig;
+    (void)what;
+    (void)arg;
+    if (log_reopen() < 0)
+        log_warning("Received SIGHUP, but the log file could not be reopened: %s",
+                    strerror(errno));
+    else
+        log_notice("Received SIGHUP, log file reopened.");
+}
+
 static void server_schedule_cron(struct server *srv)
 {
     int hz = srv->cfg.hz > 0 ? srv->cfg.hz : 10;
@@ -559,8 +576,10 @@ int server_run(struct server *srv)
     signal(SIGPIPE, SIG_IGN);
     srv->signal_evs[0] = evsignal_new(srv->base, SIGTERM, server_signal_cb, srv);
     srv->signal_evs[1] = evsignal_new(srv->base, SIGINT, server_signal_cb, srv);
+    srv->signal_evs[2] = evsignal_new(srv->base, SIGHUP, server_sighup_cb, srv);
     event_add(srv->signal_evs[0], NULL);
     event_add(srv->signal_evs[1], NULL);
+    event_add(srv->signal_evs[2], NULL);
     server_schedule_cron(srv);
     log_notice("Ready to accept connections");
 again:
@@ -577,6 +596,7 @@ again:
             return -1;
         }
     }
+    supervise_stopping(srv);
     /* SIGTERM/SIGINT: the final save, as SHUTDOWN without options (SHUTDOWN
      * itself saved before replying).  A failed save keeps the server
      * running, as Redis does. */
@@ -596,8 +616,10 @@ void server_shutdown(struct server *srv)
     log_warning("User requested shutdown...");
     server_close_listeners(srv, 0);
     aof_shutdown(srv);
-    if (srv->cfg.pidfile && srv->cfg.pidfile[0])
+    if (srv->cfg.pidfile && srv->cfg.pidfile[0]) {
+        log_notice("Removing the pid file.");
         unlink(srv->cfg.pidfile);
+    }
     log_warning("Runnel is now ready to exit, bye bye...");
 }
 
@@ -615,7 +637,7 @@ void server_free(struct server *srv)
     mem_free(srv->ready);
     if (srv->trace_fd >= 0)
         close(srv->trace_fd);
-    for (int i = 0; i < 2; i++)
+    for (int i = 0; i < 3; i++)
         if (srv->signal_evs[i])
             event_free(srv->signal_evs[i]);
     if (srv->cron_ev)
@@ -672,6 +694,10 @@ int server_apply_config(void *opaque, const char *name, char *err, size_t errlen
     }
     if (strcmp(name, "appendonly") == 0)
         return aof_set_enabled(srv, srv->cfg.appendonly, err, errlen);
+    if (strcmp(name, "maxmemory") == 0) {
+        maxmemory_config_changed(srv);
+        return 0;
+    }
     if (strcmp(name, "loglevel") == 0) {
         log_set_level(srv->cfg.loglevel);
         return 0;

@@ -78,7 +78,7 @@ struct server {
     struct listener listeners[SERVER_MAX_LISTENERS];
     int nlisteners;
     struct event *cron_ev;
-    struct event *signal_evs[2];
+    struct event *signal_evs[3]; /* SIGTERM, SIGINT, SIGHUP */
     long long cronloops;
 
     struct db *dbs;
@@ -123,6 +123,13 @@ struct server {
     int active_expire_off;      /* DEBUG SET-ACTIVE-EXPIRE 0 */
     int exit_code;
     long long dirty;            /* changes since start (rdb_changes_since_last_save) */
+    /* Memory accounting for maxmemory and INFO memory (maxmemory.c). */
+    size_t mem_peak;            /* highest used_memory seen */
+    size_t mem_startup;         /* used_memory once start-up finished */
+    size_t mem_alloc_snap;      /* allocator's allocated bytes at the last refresh, 0 = none */
+    size_t mem_count_snap;      /* mem_used() at that refresh */
+    long long mem_snap_ms;      /* when it was taken */
+    int supervised;             /* enum supervise_mode (supervise.c): who runs us */
     int hz;
 };
 
