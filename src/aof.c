@@ -19,6 +19,7 @@
 #include "rdb.h"
 #include "rdb_codec.h"
 #include "conn.h"
+#include "latency.h"
 #include "log.h"
 #include "mem.h"
 #include "server.h"
@@ -420,7 +421,10 @@ void aof_flush(struct server *srv, int force)
         a->postponed_since = 0;
         size_t len = reply_pending(&a->buf);
         size_t done = 0;
-        if (write_all(a->fd, a->buf.buf + a->buf.sent, len, &done) < 0) {
+        long long write_start = util_ustime();
+        int write_rc = write_all(a->fd, a->buf.buf + a->buf.sent, len, &done);
+        latency_add_sample_if_needed(srv, "aof-write", (util_ustime() - write_start) / 1000);
+        if (write_rc < 0) {
             int err = errno;
             long long now = server_mstime(srv);
             if (now - a->write_err_logged_ms > 30000 || a->write_errno == 0) {
@@ -464,8 +468,11 @@ void aof_flush(struct server *srv, int force)
          * fsync lets the next batch gather.) */
         if (a->synced < a->hard_appended && a->synced < a->written) {
             aof_bio_wait_idle(a); /* an everysec fsync left from a policy change */
+            long long sync_start = util_ustime();
             if (fdatasync(a->fd) < 0)
                 aof_fsync_failed_always(errno);
+            latency_add_sample_if_needed(srv, "aof-fsync-always",
+                                         (util_ustime() - sync_start) / 1000);
             a->synced = a->written;
             a->last_fsync_ms = server_mstime(srv);
         }

@@ -28,6 +28,7 @@
 
 #include "aof.h"
 #include "aof_manifest.h"
+#include "latency.h"
 #include "log.h"
 #include "mem.h"
 #include "server.h"
@@ -155,6 +156,7 @@ int aof_rewrite_background(struct server *srv, char *err, size_t errlen)
     long long pause = util_ustime() - start;
     srv->stat.total_forks++;
     srv->stat.latest_fork_usec = pause;
+    latency_add_sample_if_needed(srv, "fork", pause / 1000);
     a->child = pid;
     a->child_start_ms = server_mstime(srv);
     a->rewrite_scheduled = 0;

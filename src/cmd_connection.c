@@ -8,6 +8,7 @@
 #include "conn.h"
 #include "handlers.h"
 #include "mem.h"
+#include "observe.h"
 #include "multi.h"
 #include "server.h"
 #include "util.h"
@@ -163,6 +164,7 @@ void cmd_reset(struct conn *c)
         c->flags &= ~(CONN_MULTI | CONN_DIRTY_EXEC);
     }
     multi_unwatch_all(c);
+    observe_monitor_remove(c);
     c->db = &c->srv->dbs[0];
     c->resp = c->out.proto = 2;
     mem_free(c->name);

@@ -718,7 +718,8 @@ void cmd_xreadgroup(struct conn *c)
     for (int k = 0; k < a.nstreams; k++) {
         const struct util_arg *key = &c->argv[a.streams_arg + k];
         int wrongtype;
-        struct stream *s = group_lookup_stream(c, key, true, &wrongtype);
+        /* A read lookup: Redis 7.0 counts a keyspace hit here too. */
+        struct stream *s = group_lookup_stream(c, key, false, &wrongtype);
         if (!s)
             continue;
         if (read_budget_spent(&budget))

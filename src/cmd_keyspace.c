@@ -622,8 +622,8 @@ void cmd_persist(struct conn *c)
 
 static struct object *object_lookup_or_reply(struct conn *c)
 {
-    struct object *o = db_lookup(S(c), c->db, c->argv[2].ptr, c->argv[2].len,
-                                 DB_LOOKUP_NOTOUCH | DB_LOOKUP_NOSTATS);
+    /* Counted as a read (Redis's OBJECT uses lookupKeyReadWithFlags). */
+    struct object *o = db_lookup(S(c), c->db, c->argv[2].ptr, c->argv[2].len, DB_LOOKUP_NOTOUCH);
     if (!o)
         reply_null(&c->out);
     return o;
@@ -714,6 +714,14 @@ void cmd_memory_usage(struct conn *c)
 void cmd_memory_help(struct conn *c)
 {
     static const char *const lines[] = {
+        "DOCTOR",
+        "    Return memory problems reports.",
+        "MALLOC-STATS",
+        "    Return internal statistics report from the memory allocator.",
+        "PURGE",
+        "    Attempt to purge dirty pages for reclamation by the allocator.",
+        "STATS",
+        "    Return information about the memory usage of the server.",
         "USAGE <key> [SAMPLES <count>]",
         "    Return memory in bytes used by <key> and its value. Nested values are",
         "    sampled up to <count> times (default: 5, 0 means sample all).",

@@ -217,6 +217,9 @@ static int conn_is_local(const struct conn *c)
 static void debug_help(struct conn *c)
 {
     static const char *const lines[] = {
+        "CHANGE-REPL-ID",
+        "    Change the replication IDs of the instance.",
+        "    Dangerous: should be used only for testing the replication subsystem.",
         "LOG <message>",
         "    Write <message> to the server log.",
         "OBJECT <key>",
@@ -238,6 +241,9 @@ static void debug_help(struct conn *c)
         "    Setting it to 0 disables expiring keys in background when they are not",
         "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
         "    default.",
+        "QUICKLIST-PACKED-THRESHOLD <size>",
+        "    Sets the threshold for elements to be inserted as plain vs packed nodes",
+        "    Default value is 1GB, allows values up to 4GB. Setting to 0 restores to default.",
         "SLEEP <seconds>",
         "    Stop the server for <seconds>. Decimals allowed.",
         NULL,
@@ -323,6 +329,26 @@ void cmd_debug(struct conn *c)
         reply_ok(&c->out);
     } else if (c->argc == 3 && util_eq_nocase(sub->ptr, sub->len, "set-active-expire")) {
         c->srv->active_expire_off = !atoi(c->argv[2].ptr);
+        reply_ok(&c->out);
+    } else if (c->argc == 2 && util_eq_nocase(sub->ptr, sub->len, "change-repl-id")) {
+        /* No replication yet: nothing to change, Redis's reply. */
+        log_notice("Changing replication IDs after receiving DEBUG change-repl-id");
+        reply_ok(&c->out);
+    } else if (c->argc == 3 &&
+               util_eq_nocase(sub->ptr, sub->len, "quicklist-packed-threshold")) {
+        /* Accepted for Redis's test suites; Runnel's lists give an element
+         * its own node past the node size limit instead (list-plain-nodes). */
+        long long v;
+        if (!util_parse_memory(c->argv[2].ptr, &v) || v < 0 || v > (1LL << 32)) {
+            reply_error(&c->out,
+                        "ERR argument must be a memory value bigger than 1 and smaller than 4gb");
+            return;
+        }
+        reply_ok(&c->out);
+    } else if (c->argc == 2 && util_eq_nocase(sub->ptr, sub->len, "jmap")) {
+        /* Runnel-only: a heap summary in the log (used_memory), for scripts
+         * written against other servers' DEBUG JMAP. */
+        log_notice("DEBUG JMAP: used_memory %zu bytes", mem_used());
         reply_ok(&c->out);
     } else if (c->argc >= 3 && util_eq_nocase(sub->ptr, sub->len, "log")) {
         log_warning("DEBUG LOG: %s", c->argv[2].ptr);

@@ -6,6 +6,7 @@
  * Redis reports when those features are idle. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/time.h>
@@ -19,7 +20,9 @@
 #include "conn.h"
 #include "handlers.h"
 #include "log.h"
+#include "latency_hist.h"
 #include "maxmemory.h"
+#include "observe.h"
 #include "mem.h"
 #include "server.h"
 #include "snapshot.h"
@@ -184,21 +187,56 @@ static void info_replication(struct server *srv, struct reply_buf *b)
     info_add(b, "repl_backlog_size:1048576");
     info_add(b, "repl_backlog_first_byte_offset:0");
     info_add(b, "repl_backlog_histlen:0");
+    info_add(b, "instantaneous_ops_per_sec:%lld", observe_instantaneous(srv, OBSERVE_OPS));
 }
 
+    info_add(b, "total_net_repl_input_bytes:0");
+    info_add(b, "total_net_repl_output_bytes:0");
+    info_add(b, "instantaneous_input_kbps:%.2f",
+             (double)observe_instantaneous(srv, OBSERVE_NET_IN) / 1024);
+    info_add(b, "instantaneous_output_kbps:%.2f",
+             (double)observe_instantaneous(srv, OBSERVE_NET_OUT) / 1024);
+    info_add(b, "instantaneous_input_repl_kbps:0.00");
+    info_add(b, "instantaneous_output_repl_kbps:0.00");
 static void info_cpu(struct server *srv, struct reply_buf *b)
+    info_add(b, "sync_full:0");
+    info_add(b, "sync_partial_ok:0");
+    info_add(b, "sync_partial_err:0");
 {
+    info_add(b, "expired_stale_perc:0.00");
+    info_add(b, "expired_time_cap_reached_count:0");
+    info_add(b, "expire_cycle_cpu_milliseconds:%lld",
+             srv->obs ? srv->obs->expire_cycle_us / 1000 : 0);
     (void)srv;
+    info_add(b, "evicted_clients:0");
+    info_add(b, "total_eviction_exceeded_time:0");
+    info_add(b, "current_eviction_exceeded_time:0");
     struct rusage self, kids;
     getrusage(RUSAGE_SELF, &self);
     getrusage(RUSAGE_CHILDREN, &kids);
     info_add(b, "# CPU");
     info_add(b, "used_cpu_sys:%ld.%06ld", (long)self.ru_stime.tv_sec, (long)self.ru_stime.tv_usec);
     info_add(b, "used_cpu_user:%ld.%06ld", (long)self.ru_utime.tv_sec, (long)self.ru_utime.tv_usec);
+    info_add(b, "migrate_cached_sockets:0");
+    info_add(b, "slave_expires_tracked_keys:0");
+    info_add(b, "active_defrag_hits:0");
+    info_add(b, "active_defrag_misses:0");
+    info_add(b, "active_defrag_key_hits:0");
+    info_add(b, "active_defrag_key_misses:0");
+    info_add(b, "total_active_defrag_time:0");
+    info_add(b, "current_active_defrag_time:0");
+    info_add(b, "tracking_total_keys:0");
+    info_add(b, "tracking_total_items:0");
+    info_add(b, "tracking_total_prefixes:0");
     info_add(b, "used_cpu_sys_children:%ld.%06ld", (long)kids.ru_stime.tv_sec,
              (long)kids.ru_stime.tv_usec);
+    info_add(b, "dump_payload_sanitizations:0");
     info_add(b, "used_cpu_user_children:%ld.%06ld", (long)kids.ru_utime.tv_sec,
              (long)kids.ru_utime.tv_usec);
+    info_add(b, "io_threaded_reads_processed:0");
+    info_add(b, "io_threaded_writes_processed:0");
+    info_add(b, "reply_buffer_shrinks:0");
+    info_add(b, "reply_buffer_expands:0");
 }
 
 static void info_commandstats(struct server *srv, struct reply_buf *b)
@@ -234,6 +272,12 @@ static void info_keyspace(struct server *srv, struct reply_buf *b)
         info_add(b, "db%d:keys=%llu,expires=%llu,avg_ttl=%lld", i,
                  (unsigned long long)db->keys.used, (unsigned long long)db->expires.used,
                  db->avg_ttl);
+    struct rusage main_thread;
+    getrusage(RUSAGE_THREAD, &main_thread);
+    info_add(b, "used_cpu_sys_main_thread:%ld.%06ld", (long)main_thread.ru_stime.tv_sec,
+             (long)main_thread.ru_stime.tv_usec);
+    info_add(b, "used_cpu_user_main_thread:%ld.%06ld", (long)main_thread.ru_utime.tv_sec,
+             (long)main_thread.ru_utime.tv_usec);
     }
 }
 
@@ -247,8 +291,10 @@ static const struct info_section info_sections[] = {
     {"server", info_server, 1},           {"clients", info_clients, 1},
     {"memory", info_memory, 1},           {"persistence", info_persistence, 1},
     {"stats", info_stats, 1},             {"replication", info_replication, 1},
-    {"cpu", info_cpu, 1},                 {"commandstats", info_commandstats, 0},
-    {"errorstats", info_errorstats, 1},   {"keyspace", info_keyspace, 1},
+    {"cpu", info_cpu, 1},                 {"modules", info_modules, 1},
+    {"commandstats", info_commandstats, 0}, {"errorstats", info_errorstats, 1},
+    {"latencystats", info_latencystats, 0}, {"cluster", info_cluster, 1},
+    {"keyspace", info_keyspace, 1},
 };
 #define INFO_NSECTIONS ((int)(sizeof(info_sections) / sizeof(info_sections[0])))
 
@@ -259,6 +305,55 @@ void cmd_info(struct conn *c)
         for (int i = 0; i < INFO_NSECTIONS; i++)
             want[i] = info_sections[i].in_default;
     }
+static void info_modules(struct server *srv, struct reply_buf *b)
+{
+    (void)srv;
+    info_add(b, "# Modules");
+}
+
+/* latency_percentiles_usec_<cmd>:p50=..,p99=..,p99.9=.. for every command
+ * that ran, at the percentiles of latency-tracking-info-percentiles. */
+static void info_latencystats(struct server *srv, struct reply_buf *b)
+{
+    info_add(b, "# Latencystats");
+    double pct[16];
+    int npct = 0;
+    const char *p = srv->cfg.latency_tracking_info_percentiles;
+    while (p && *p && npct < 16) {
+        char *end;
+        double v = strtod(p, &end);
+        if (end == p)
+            break;
+        if (v >= 0 && v <= 100)
+            pct[npct++] = v;
+        p = end;
+    }
+    for (int i = 0; i < srv->ncommands; i++) {
+        struct latency_hist *h = observe_hist(srv, &srv->commands[i]);
+        if (!h || !latency_hist_count(h))
+            continue;
+        char line[512];
+        size_t len = 0;
+        for (int k = 0; k < npct && len < sizeof(line); k++) {
+            int n = snprintf(line + len, sizeof(line) - len, "%sp%.15g=%.3f", k ? "," : "",
+                             pct[k], (double)latency_hist_percentile(h, pct[k]) / 1000.0);
+            if (n > 0)
+                len += (size_t)n;
+        }
+        if (len >= sizeof(line))
+            len = sizeof(line) - 1;
+        line[len] = '\0';
+        info_add(b, "latency_percentiles_usec_%s:%s", srv->commands[i].fullname, line);
+    }
+}
+
+static void info_cluster(struct server *srv, struct reply_buf *b)
+{
+    (void)srv;
+    info_add(b, "# Cluster");
+    info_add(b, "cluster_enabled:0");
+}
+
     for (int j = 1; j < c->argc; j++) {
         const struct util_arg *a = &c->argv[j];
         if (util_eq_nocase(a->ptr, a->len, "all") || util_eq_nocase(a->ptr, a->len, "everything")) {
@@ -389,6 +484,7 @@ void cmd_bgrewriteaof(struct conn *c)
         reply_simple(&c->out, "Background append only file rewriting scheduled");
     else
         reply_simple(&c->out, "Background append only file rewriting started");
+    observe_reset_stats(srv);
 }
 
 /* --- SHUTDOWN --------------------------------------------------------- */

@@ -878,7 +878,9 @@ void cmd_xread(struct conn *c)
             other_type = true;
         } else {
             int wrongtype;
-            s = stream_lookup(c, key, DB_LOOKUP_NOSTATS, &wrongtype);
+            /* Counted: Redis 7.0 looks every key up here and again when
+             * serving (two hits or misses per key). */
+            s = stream_lookup(c, key, 0, &wrongtype);
             if (wrongtype)
                 goto done;
         }

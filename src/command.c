@@ -25,6 +25,7 @@
 #include "log.h"
 #include "maxmemory.h"
 #include "mem.h"
+#include "observe.h"
 #include "multi.h"
 #include "server.h"
 #include "snapshot.h"
@@ -217,13 +218,15 @@ void command_call(struct conn *c, struct command *cmd)
         if (wait > c->aof_wait)
             c->aof_wait = wait;
     }
+    long long duration = util_ustime() - start;
     c->cmd = saved;
     cmd->calls++;
-    cmd->usec += util_ustime() - start;
+    cmd->usec += duration;
     if (c->out.len > reply_start && c->out.buf[reply_start] == '-') {
         cmd->failed_calls++;
         srv->stat.total_error_replies++;
     }
+    observe_call(c, cmd, duration);
     srv->stat.numcommands++;
 }
 

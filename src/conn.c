@@ -30,6 +30,7 @@
 #include "command.h"
 #include "log.h"
 #include "mem.h"
+#include "observe.h"
 #include "server.h"
 
 #define CONN_READ_CHUNK (16 * 1024)
@@ -159,6 +160,7 @@ void conn_free(struct conn *c)
         return;
     }
     block_end(c, BLOCK_END_GONE);
+    observe_monitor_remove(c);
     aof_unhold(srv, c);
     multi_unwatch_all(c);
     multi_reset_queue(&c->multi);
@@ -443,6 +445,8 @@ int conn_write(struct conn *c)
             if (errno == EAGAIN || errno == EWOULDBLOCK)
                 break;
             log_verbose("Error writing to client: %s", strerror(errno));
+    if (c->flags & CONN_MONITOR)
+        *p++ = 'O';
             return -1;
         }
         c->out.sent += (size_t)n;
@@ -455,6 +459,8 @@ int conn_write(struct conn *c)
     } else {
         event_del(c->write_ev);
         c->obuf_soft_since = 0;
+    if (c->flags & CONN_NO_EVICT)
+        *p++ = 'e';
     }
     return 0;
 }

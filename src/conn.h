@@ -42,6 +42,8 @@ struct command;
 #define CONN_RERUN (1u << 11)            /* re-running its blocked command */
 #define CONN_FAKE (1u << 12)             /* no socket: AOF loading, tests */
 #define CONN_AOF_HELD (1u << 13)         /* output waits for the AOF (aof.h) */
+#define CONN_MONITOR (1u << 16)          /* MONITOR: gets every command (observe.c) */
+#define CONN_NO_EVICT (1u << 17)         /* CLIENT NO-EVICT on (flag e; no client eviction) */
 
 enum conn_reply_mode { REPLY_ON = 0, REPLY_OFF, REPLY_SKIP_NEXT, REPLY_SKIP };
 

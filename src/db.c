@@ -76,7 +76,9 @@ struct dict_entry *db_lookup_entry(struct server *srv, struct db *db, const char
         server_key_expired(srv, db, key, klen);
         e = NULL;
     }
-    if (!(flags & DB_LOOKUP_NOSTATS)) {
+    /* Hits and misses count reads only, as Redis's lookupKeyRead: a write's
+     * lookup (lookupKeyWrite) leaves them alone. */
+    if (!(flags & (DB_LOOKUP_NOSTATS | DB_LOOKUP_WRITE))) {
         if (e)
             srv->stat.keyspace_hits++;
         else

@@ -188,6 +188,25 @@ void cmd_sinterstore(struct conn *c);
 void cmd_sunionstore(struct conn *c);
 void cmd_sdiffstore(struct conn *c);
 
+/* cmd_observe.c */
+void cmd_memory_stats(struct conn *c);
+void cmd_memory_doctor(struct conn *c);
+void cmd_memory_malloc_stats(struct conn *c);
+void cmd_memory_purge(struct conn *c);
+void cmd_monitor(struct conn *c);
+void cmd_client_no_evict(struct conn *c);
+void cmd_slowlog_get(struct conn *c);
+void cmd_slowlog_len(struct conn *c);
+void cmd_slowlog_reset(struct conn *c);
+void cmd_slowlog_help(struct conn *c);
+void cmd_latency_latest(struct conn *c);
+void cmd_latency_history(struct conn *c);
+void cmd_latency_reset(struct conn *c);
+void cmd_latency_graph(struct conn *c);
+void cmd_latency_doctor(struct conn *c);
+void cmd_latency_histogram(struct conn *c);
+void cmd_latency_help(struct conn *c);
+
 /* multi.c: cmd_multi, cmd_exec, cmd_discard, cmd_watch, cmd_unwatch (multi.h) */
 /* cmd_command.c: the COMMAND family (cmd_command.h) */
 

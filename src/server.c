@@ -34,6 +34,7 @@
 #include "log.h"
 #include "maxmemory.h"
 #include "mem.h"
+#include "observe.h"
 #include "multi.h"
 #include "snapshot.h"
 #include "supervise.h"
@@ -180,6 +181,7 @@ int server_init(struct server *srv)
     srv->dbs = mem_calloc(sizeof(struct db) * (size_t)srv->ndbs);
     for (int i = 0; i < srv->ndbs; i++)
         db_init(&srv->dbs[i], i, srv->hash_seed + (uint64_t)i * 0x9e3779b97f4a7c15ULL);
+    observe_init(srv);
     if (command_table_init(srv) < 0)
         return -1;
     if (aof_init(srv) < 0)
@@ -510,7 +512,7 @@ static void server_cron(evutil_socket_t fd, short what, void *arg)
     struct conn *next;
     for (struct conn *c = srv->clients; c; c = next) {
         next = c->next;
-        if (srv->cfg.timeout && !(c->flags & CONN_BLOCKED) &&
+        if (srv->cfg.timeout && !(c->flags & (CONN_BLOCKED | CONN_MONITOR)) &&
             now - c->last_ms > (long long)srv->cfg.timeout * 1000) {
             log_verbose("Closing idle client");
             conn_close_asap(c);
@@ -522,8 +524,11 @@ static void server_cron(evutil_socket_t fd, short what, void *arg)
 
     aof_cron(srv);
     snapshot_cron(srv);
+    long long expire_start = util_ustime();
     maxmemory_refresh(srv, 0);
 
+    observe_expire_cycle(srv, util_ustime() - expire_start);
+    observe_cron(srv);
     /* Active expiry: a bounded number of buckets per db per run. */
     for (int i = 0; i < srv->ndbs && !srv->active_expire_off; i++)
         db_active_expire(srv, &srv->dbs[i], 20);
@@ -608,6 +613,7 @@ again:
     }
     /* Flush what SHUTDOWN or the last commands queued. */
     server_before_sleep(srv);
+    observe_free(srv);
     return 0;
 }
 

@@ -27,6 +27,7 @@ struct evconnlistener;
 struct conn;
 struct aof;
 struct snapshot;
+struct observe;
 
 #define SERVER_MAX_LISTENERS 16
 #define SERVER_MAX_SINKS 8
@@ -118,6 +119,7 @@ struct server {
     int loading;                /* replaying the AOF: no expiry, no sinks */
     struct aof *aof;            /* append-only file state (aof.c) */
     struct snapshot *snap;      /* RDB snapshot state (snapshot.c) */
+    struct observe *obs;        /* slow log, latency, MONITOR, rates (observe.c) */
     int shutdown_asap;
     int shutdown_prepared;      /* SHUTDOWN already did the final save */
     int active_expire_off;      /* DEBUG SET-ACTIVE-EXPIRE 0 */

@@ -19,6 +19,7 @@
 
 #include "aof.h"
 #include "block.h"
+#include "latency.h"
 #include "log.h"
 #include "mem.h"
 #include "multi.h"
@@ -171,6 +172,7 @@ int snapshot_bgsave(struct server *srv, int schedule, char *err, size_t errlen)
     long long pause = util_ustime() - start;
     srv->stat.total_forks++;
     srv->stat.latest_fork_usec = pause;
+    latency_add_sample_if_needed(srv, "fork", pause / 1000);
     sn->child = pid;
     sn->child_start_ms = util_ustime() / 1000;
     sn->dirty_before_bgsave = srv->dirty;
