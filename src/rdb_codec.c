@@ -817,7 +817,7 @@ static void lp_put_element(struct lp_builder *b, const unsigned char *hdr, size_
     b->count++;
 }
 
-void lp_append_int(struct lp_builder *b, int64_t v)
+void lp_append_int_any(struct lp_builder *b, int64_t v)
 {
     if (v >= 0 && v <= 127) {
         /* The common case (stream flags, counts, small deltas): the value
@@ -917,6 +917,24 @@ void lp_append_encoded_n(struct lp_builder *b, const void *elems, size_t len, ui
 {
     if (len)
         memcpy(lp_grow(b, len), elems, len);
+    b->len += len;
+    b->count += n;
+}
+
+void lp_append_copy(struct lp_builder *b, size_t off, size_t len, uint32_t n)
+{
+    unsigned char *p = lp_grow(b, len); /* may move buf: take the source after */
+    const unsigned char *src = b->buf + off;
+    if (len <= 16 && len >= 8) {
+        /* Short runs (an entry's values) as two overlapping words. */
+        uint64_t x, y;
+        memcpy(&x, src, 8);
+        memcpy(&y, src + len - 8, 8);
+        memcpy(p, &x, 8);
+        memcpy(p + len - 8, &y, 8);
+    } else if (len) {
+        memcpy(p, src, len);
+    }
     b->len += len;
     b->count += n;
 }

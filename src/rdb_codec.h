@@ -152,7 +152,21 @@ struct lp_builder {
 
 void lp_builder_init(struct lp_builder *b);
 void lp_append_string(struct lp_builder *b, const void *p, size_t len);
-void lp_append_int(struct lp_builder *b, int64_t v);
+/* lp_append_int past its inline case. */
+void lp_append_int_any(struct lp_builder *b, int64_t v);
+static inline void lp_append_int(struct lp_builder *b, int64_t v)
+{
+    if (v >= 0 && v <= 127 && b->cap - b->len >= 2) {
+        /* The common case (stream flags, counts, small deltas): the value
+         * byte and a back-length of 1. */
+        b->buf[b->len] = (unsigned char)v;
+        b->buf[b->len + 1] = 1;
+        b->len += 2;
+        b->count++;
+        return;
+    }
+    lp_append_int_any(b, v);
+}
 /* Finish (header written); the blob is b->buf[0..*len), mem_alloc'd, and
  * the caller takes it. */
 unsigned char *lp_builder_finish(struct lp_builder *b, size_t *len);
@@ -161,6 +175,9 @@ unsigned char *lp_builder_finish(struct lp_builder *b, size_t *len);
 void lp_append_encoded(struct lp_builder *b, const void *elem, size_t len);
 /* The same for n elements encoded one after the other in elems[0..len). */
 void lp_append_encoded_n(struct lp_builder *b, const void *elems, size_t len, uint32_t n);
+/* The same for n elements this builder already holds, at buf[off ..
+ * off + len). */
+void lp_append_copy(struct lp_builder *b, size_t off, size_t len, uint32_t n);
 /* Finish without giving the buffer up: the listpack is the returned
  * pointer's *len bytes, valid until the builder is used again;
  * lp_builder_restart then begins a new one in the same buffer (on a

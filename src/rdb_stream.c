@@ -37,10 +37,15 @@
  * a node that would hold only tombstones is left out (Redis frees it).
  * Two passes: the first plans the nodes (their number is written first),
  * the second builds and writes one listpack at a time, so a snapshot never
- * holds a second copy of a stream.
+ * holds a second copy of a stream.  An entry whose cells are its
+ * predecessor's very bytes (the engine cursor says so) is neither decoded
+ * nor sized again, and its field and value elements are copied from the
+ * previous entry's in the listpack being built.
  *
  * Reading rebuilds the stream with explicit-ID appends (a stream_appender,
- * which keeps the tail node's master decoded).  Tombstones are
+ * which keeps the tail node's master decoded; an entry whose elements are
+ * the previous entry's very bytes is appended as a repeat, its cells
+ * copied).  Tombstones are
  * appended too and deleted once their node is in, so they stay in our
  * nodes like Redis's and a save after a load writes the same listpacks.
  * Every listpack element is bounds-checked (lp_iter), every count checked
@@ -122,6 +127,8 @@ static size_t lp_str_size(const struct stream_str *s)
  * that repeats its engine node's master cell (the common case: a value
  * or field that does not change) is copied as the listpack element
  * encoded once per engine node. */
+#define WALK_RUN 64
+
 struct entry_walk {
     struct stream_node_walk nodes;
     const struct stream *s;
@@ -144,10 +151,18 @@ struct entry_walk {
     size_t cap;                       /* cells c and numbuf hold */
     struct stream_id id;
     bool deleted;
+    bool repeat;                      /* the cells are the previous entry's (so
+                                       * is everything derived from them) */
     bool fmaster;                     /* field names are the engine master's */
     bool allm;                        /* every cell is its master cell (so
                                        * npairs is the master's) */
     size_t npairs;
+    size_t nmaster;                   /* cells that are MASTER */
+    /* repeats of the current cells stepped over in one go
+     * (stream_node_cursor_repeats), served one by one */
+    struct stream_id run_id[WALK_RUN];
+    bool run_del[WALK_RUN];
+    size_t run_n, run_i;
 };
 
 static void walk_init(struct entry_walk *w, const struct stream *s)
@@ -199,7 +214,7 @@ static void walk_master(struct entry_walk *w)
 
 /* The next entry; false after the last.  Our own nodes were validated when
  * built, so a decoding failure here is a bug: abort. */
-static bool walk_next(struct entry_walk *w)
+static bool walk_next_slow(struct entry_walk *w)
 {
     for (;;) {
         if (!w->node) {
@@ -212,8 +227,9 @@ static bool walk_next(struct entry_walk *w)
             w->node_serial++;
         }
         struct stream_node_entry e;
-        size_t nmaster = 0;
-        int rc = stream_node_cursor_next_cells(&w->cur, &w->view, &e, w->c, w->cap, &nmaster);
+        bool repeat = false;
+        int rc = stream_node_cursor_next_cells(&w->cur, &w->view, &e, w->c, w->cap,
+                                               &w->nmaster, &repeat);
         if (rc == STREAM_NODE_NEED_ROOM) {
             size_t need = 2 * (size_t)e.npairs;
             w->c = mem_realloc(w->c, need * sizeof(*w->c));
@@ -229,11 +245,49 @@ static bool walk_next(struct entry_walk *w)
         }
         w->id = e.id;
         w->deleted = e.deleted;
+        w->repeat = repeat;
         w->fmaster = e.same_fields;
         w->npairs = e.npairs;
-        w->allm = e.npairs == w->view.nfields && nmaster == 2 * (size_t)e.npairs;
+        w->allm = e.npairs == w->view.nfields && w->nmaster == 2 * (size_t)e.npairs;
         return true;
     }
+}
+
+/* walk_next_slow with the next entry of the current engine node taken
+ * inline. */
+static inline bool walk_next(struct entry_walk *w)
+{
+    if (w->run_i < w->run_n) {
+        w->id = w->run_id[w->run_i];
+        w->deleted = w->run_del[w->run_i];
+        w->run_i++;
+        w->repeat = true;
+        return true;
+    }
+    if (w->node) {
+        w->run_n = stream_node_cursor_repeats(&w->cur, w->run_id, w->run_del, WALK_RUN);
+        if (w->run_n) {
+            w->id = w->run_id[0];
+            w->deleted = w->run_del[0];
+            w->run_i = 1;
+            w->repeat = true;
+            return true;
+        }
+        struct stream_node_entry e;
+        bool repeat = false;
+        if (stream_node_cursor_next_cells(&w->cur, &w->view, &e, w->c, w->cap, &w->nmaster,
+                                          &repeat) == 1) {
+            w->id = e.id;
+            w->deleted = e.deleted;
+            w->repeat = repeat;
+            w->fmaster = e.same_fields;
+            w->npairs = e.npairs;
+            w->allm = e.npairs == w->view.nfields && w->nmaster == 2 * (size_t)e.npairs;
+            return true;
+        }
+        /* The end of the node or room needed: the cursor has not moved. */
+    }
+    return walk_next_slow(w);
 }
 
 /* The text of cell i of the current entry (numbers formatted into the
@@ -413,12 +467,20 @@ static void plan_push(struct plan *p, uint64_t entries, uint64_t deleted)
         p->kept++;
 }
 
-/* Listpack bytes of the current walk entry in a node with master m and
- * master ID mid. */
-static size_t entry_size(const struct entry_walk *w, bool same, const struct stream_id *mid)
+/* Listpack bytes of the current walk entry's flags and ID deltas in a
+ * node with master ID mid. */
+static size_t entry_id_size(const struct entry_walk *w, const struct stream_id *mid)
 {
     size_t n = lp_int_size(ITEM_SAMEFIELDS | ITEM_DELETED); /* every flags value is 1 byte */
-    n += lp_int_size((int64_t)(w->id.ms - mid->ms)) + lp_int_size((int64_t)(w->id.seq - mid->seq));
+    return n + lp_int_size((int64_t)(w->id.ms - mid->ms)) +
+           lp_int_size((int64_t)(w->id.seq - mid->seq));
+}
+
+/* Listpack bytes of the rest of the entry (fields unless same, values,
+ * lp-count): what an entry with the same cells shares. */
+static size_t entry_body_size(const struct entry_walk *w, bool same)
+{
+    size_t n = 0;
     if (w->allm) {
         n += w->msize_v + (same ? 0 : lp_int_size((int64_t)w->npairs) + w->msize_f);
     } else {
@@ -447,14 +509,20 @@ static void plan_nodes(const struct stream *s, size_t max_bytes, size_t max_entr
     uint64_t n = 0, del = 0;
     size_t lp_bytes = 0, fixed = 0, body = 0;
     struct stream_id mid = {0, 0};
+    /* The previous entry's raw length, and in this listpack whether its
+     * fields were the master's and its body size: a repeat shares them. */
+    size_t raw = 0, bsize = 0;
+    bool same = false, cached = false;
     while (walk_next(&w)) {
-        size_t raw = entry_raw_len(&w);
+        if (!w.repeat)
+            raw = entry_raw_len(&w);
         if (open && (lp_bytes + raw >= max_bytes || (max_entries && n >= max_entries))) {
             plan_push(p, n, del);
             open = false;
         }
         if (!open) {
             open = true;
+            cached = false;
             master_set(&m, &w);
             mid = w.id;
             n = del = 0;
@@ -464,7 +532,12 @@ static void plan_nodes(const struct stream *s, size_t max_bytes, size_t max_entr
             for (size_t i = 0; i < w.npairs; i++)
                 fixed += cell_lp_size(&w, 2 * i);
         }
-        body += entry_size(&w, entry_same(&m, &w), &mid);
+        if (!w.repeat || !cached) {
+            same = entry_same(&m, &w);
+            bsize = entry_body_size(&w, same);
+            cached = true;
+        }
+        body += entry_id_size(&w, &mid) + bsize;
         n++;
         if (w.deleted)
             del++;
@@ -491,13 +564,19 @@ static int write_raw_id(struct rdb_writer *w, const struct stream_id *id)
     return rdb_write_raw(w, b, 16);
 }
 
-/* Append the walk's current entry to the node being built. */
-static void lp_add_entry(struct lp_builder *b, const struct entry_walk *w, bool same,
-                         const struct stream_id *mid)
+/* Append the walk's current entry's flags and ID deltas to the node
+ * being built. */
+static void lp_add_entry_id(struct lp_builder *b, const struct entry_walk *w, bool same,
+                            const struct stream_id *mid)
 {
     lp_append_int(b, (same ? ITEM_SAMEFIELDS : 0) | (w->deleted ? ITEM_DELETED : 0));
     lp_append_int(b, (int64_t)(w->id.ms - mid->ms));
     lp_append_int(b, (int64_t)(w->id.seq - mid->seq));
+}
+
+/* And the rest of it: fields unless same, values, lp-count. */
+static void lp_add_entry_body(struct lp_builder *b, const struct entry_walk *w, bool same)
+{
     if (!same) {
         lp_append_int(b, (int64_t)w->npairs);
         for (size_t i = 0; i < 2 * w->npairs; i++)
@@ -530,6 +609,11 @@ static void write_nodes(struct rdb_writer *wr, const struct stream *s, const str
         }
         struct stream_id mid = {0, 0};
         lp_builder_restart(&b);
+        /* The previous entry's body elements in b (same: its fields were
+         * the master's): a repeat copies them. */
+        bool cached = false, same = false;
+        size_t body_off = 0, body_len = 0;
+        uint32_t body_n = 0;
         for (uint64_t i = 0; i < np->entries; i++) {
             if (!walk_next(&w))
                 abort(); /* the plan came from the same walk */
@@ -543,7 +627,19 @@ static void write_nodes(struct rdb_writer *wr, const struct stream *s, const str
                     cell_lp_put(&b, &w, 2 * j);
                 lp_append_int(&b, 0);
             }
-            lp_add_entry(&b, &w, entry_same(&m, &w), &mid);
+            if (w.repeat && cached) {
+                lp_add_entry_id(&b, &w, same, &mid);
+                lp_append_copy(&b, body_off, body_len, body_n);
+                continue;
+            }
+            same = entry_same(&m, &w);
+            lp_add_entry_id(&b, &w, same, &mid);
+            body_off = b.len;
+            body_n = b.count;
+            lp_add_entry_body(&b, &w, same);
+            body_len = b.len - body_off;
+            body_n = b.count - body_n;
+            cached = true;
         }
         size_t len;
         const unsigned char *lp = lp_builder_seal(&b, &len);

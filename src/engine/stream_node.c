@@ -328,10 +328,15 @@ static inline bool bytes_eq(const char *a, const char *b, size_t n)
         memcpy(&y1, b + n - 4, 4);
         return ((x0 ^ y0) | (x1 ^ y1)) == 0;
     }
-    for (size_t i = 0; i < n; i++)
-        if (a[i] != b[i])
-            return false;
-    return true;
+    if (n >= 2) {
+        uint16_t x0, y0, x1, y1;
+        memcpy(&x0, a, 2);
+        memcpy(&y0, b, 2);
+        memcpy(&x1, a + n - 2, 2);
+        memcpy(&y1, b + n - 2, 2);
+        return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+    }
+    return n == 0 || a[0] == b[0];
 }
 
 /* Are these bytes (classified as c) the same value as master cell m? */
@@ -642,6 +647,9 @@ void stream_node_cursor_init(struct stream_node_cursor *c, const struct stream_n
     c->node = n;
     c->off = 0;
     c->prev = n->first;
+    c->rep_body = c->rep_end = 0;
+    c->rep_npairs = 0;
+    c->rep_same = false;
 }
 
 /* Step over one cell; false when malformed. */
@@ -662,8 +670,9 @@ static inline bool cell_skip(const unsigned char *d, size_t *off, size_t end)
 /* Decode the header of the entry at c->off into *e (everything but body
  * and end) and *off to its first cell; *cells gets the number of cells
  * stored.  Returns 1, 0 at the end of the node, or STREAM_ERR_CORRUPT. */
-static inline int cursor_header(const struct stream_node_cursor *c, struct stream_node_entry *e,
-                                size_t *offp, uint64_t *cellsp)
+static inline __attribute__((always_inline)) int
+cursor_header(const struct stream_node_cursor *c, struct stream_node_entry *e, size_t *offp,
+              uint64_t *cellsp)
 {
     const struct stream_node *n = c->node;
     const unsigned char *d = n->data;
@@ -995,21 +1004,64 @@ int stream_node_read_cells(const struct stream_node_view *v, const struct stream
 
 int stream_node_cursor_next_cells(struct stream_node_cursor *c, const struct stream_node_view *v,
                                   struct stream_node_entry *e, struct stream_cell *out,
-                                  size_t cap, size_t *nmaster)
+                                  size_t cap, size_t *nmaster, bool *repeat)
 {
     size_t off;
     uint64_t cells;
     int rc = cursor_header(c, e, &off, &cells);
     if (rc != 1)
         return rc;
+    if (repeat) {
+        /* Cells are read by position against the one master, so the
+         * same bytes in the same places decode to the same values. */
+        size_t len = c->rep_end - c->rep_body;
+        const char *d = (const char *)c->node->data;
+        *repeat = c->rep_end && e->same_fields == c->rep_same && e->npairs == c->rep_npairs &&
+                  len <= c->node->used - off && bytes_eq(d + off, d + c->rep_body, len);
+        if (*repeat) {
+            e->end = off + len;
+            c->off = e->end;
+            c->prev = e->id;
+            return 1;
+        }
+    }
     if (2 * (size_t)e->npairs > cap)
         return STREAM_NODE_NEED_ROOM;
+    size_t body = off;
     if (v->node != c->node || !cells_decode(v, e, &off, c->node->used, out, nmaster))
         return STREAM_ERR_CORRUPT;
     e->end = off;
     c->off = off;
     c->prev = e->id;
+    c->rep_body = body;
+    c->rep_end = off;
+    c->rep_npairs = e->npairs;
+    c->rep_same = e->same_fields;
     return 1;
+}
+
+size_t stream_node_cursor_repeats(struct stream_node_cursor *c, struct stream_id *ids,
+                                  bool *deleted, size_t max)
+{
+    if (!c->rep_end)
+        return 0;
+    const char *d = (const char *)c->node->data;
+    size_t len = c->rep_end - c->rep_body, k = 0;
+    while (k < max) {
+        struct stream_node_entry e;
+        size_t off;
+        uint64_t cells;
+        if (cursor_header(c, &e, &off, &cells) != 1 || e.same_fields != c->rep_same ||
+            e.npairs != c->rep_npairs || len > c->node->used - off ||
+            !bytes_eq(d + off, d + c->rep_body, len))
+            break; /* the next call decodes it (or reports the end) */
+        c->off = off + len;
+        c->prev = e.id;
+        ids[k] = e.id;
+        deleted[k] = e.deleted;
+        k++;
+    }
+    return k;
 }
 
 struct stream_str stream_cell_text(const struct stream_cell *c, char *buf)

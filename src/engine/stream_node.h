@@ -60,6 +60,11 @@ struct stream_node_cursor {
     const struct stream_node *node;
     size_t off;               /* next entry's offset */
     struct stream_id prev;    /* ID of the entry last returned */
+    /* stream_node_cursor_next_cells: the cells it decoded last,
+     * node->data[rep_body .. rep_end), rep_end 0 when none */
+    size_t rep_body, rep_end;
+    uint32_t rep_npairs;
+    bool rep_same;
 };
 
 /* A decoded master cell. */
@@ -193,11 +198,25 @@ int stream_node_read_cells(const struct stream_node_view *v, const struct stream
  * cap cells; an entry with more (2 * e->npairs > cap) is not consumed and
  * STREAM_NODE_NEED_ROOM returned, e->npairs set: call again with room.
  * Otherwise returns as stream_node_cursor_next; with an entry, *nmaster is
- * the number of its cells that are MASTER. */
+ * the number of its cells that are MASTER.
+ *
+ * With repeat not NULL, an entry whose cells are byte for byte those of
+ * the entry this function decoded last on this cursor (same field count
+ * and SAME_FIELDS flag; they then mean the same fields and values) is not
+ * decoded again: *repeat is set, out and *nmaster are left as that call
+ * left them (the caller keeps them), only *e is filled. */
 #define STREAM_NODE_NEED_ROOM 2
 int stream_node_cursor_next_cells(struct stream_node_cursor *c, const struct stream_node_view *v,
                                   struct stream_node_entry *e, struct stream_cell *out,
-                                  size_t cap, size_t *nmaster);
+                                  size_t cap, size_t *nmaster, bool *repeat);
+
+/* Step over up to max entries that follow the one
+ * stream_node_cursor_next_cells decoded last and would each be reported
+ * as its repeat (a run of identical entries in one go): their IDs into
+ * ids[], their deleted flags into deleted[]; returns how many (0 when
+ * the next entry is no repeat, or at the end). */
+size_t stream_node_cursor_repeats(struct stream_node_cursor *c, struct stream_id *ids,
+                                  bool *deleted, size_t max);
 
 /* The text of an INT or DEC cell, formatted into buf (STREAM_NODE_NUM_MAX
  * bytes); a STR cell's own bytes. */

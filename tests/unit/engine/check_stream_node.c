@@ -80,18 +80,21 @@ static void check_node(const struct stream_node *n, const struct want *w, size_t
     }
     REQUIRE_EQ(rc, 0);
     REQUIRE_EQ(k, count);
-    /* The fused walk: same headers and cells, room asked for as needed. */
-    {
+    /* The fused walk: same headers and cells, room asked for as needed;
+     * then again with repeats reported (the cells of a repeat are the
+     * ones the previous call left). */
+    for (int withrep = 0; withrep < 2; withrep++) {
         struct stream_node_cursor c2;
         struct stream_node_entry e2;
-        size_t cap = 1, j = 0;
+        size_t cap = 1, j = 0, nm = 0;
         struct stream_cell *cells = malloc(cap * sizeof(*cells));
         char *num = malloc(STREAM_NODE_NUM_MAX);
         stream_node_cursor_init(&c2, n);
         stream_node_cursor_init(&c, n);
         for (;;) {
-            size_t nm = 0;
-            int r2 = stream_node_cursor_next_cells(&c2, &v, &e2, cells, cap, &nm);
+            bool rep = false;
+            int r2 = stream_node_cursor_next_cells(&c2, &v, &e2, cells, cap, &nm,
+                                                   withrep ? &rep : NULL);
             if (r2 == STREAM_NODE_NEED_ROOM) {
                 REQUIRE_GT(2 * (size_t)e2.npairs, cap);
                 cap = 2 * (size_t)e2.npairs;
@@ -499,6 +502,44 @@ static struct stream_node *sample_node(void)
     return n;
 }
 
+/* Runs of entries with the same values: the fused walk reports each
+ * entry that repeats the previous one's cells (not the master, whose
+ * cells are plain, nor the first entry after it), and check_node's walk
+ * with repeats gets the same values. */
+START_TEST(test_cursor_repeats)
+{
+    struct stream_str a[] = {S("sensor"), S("s-1"), S("temp"), S("21.5")};
+    struct stream_str b[] = {S("sensor"), S("s-2"), S("temp"), S("21.5")};
+    struct stream_str c[] = {S("other"), S("s-2")};
+    const struct stream_str *pick[] = {a, a, a, a, b, b, a, c, c, c, a, a};
+    const size_t np[] = {2, 2, 2, 2, 2, 2, 2, 1, 1, 1, 2, 2};
+    const bool want_rep[] = {0, 0, 1, 1, 0, 1, 0, 0, 1, 1, 0, 1};
+    struct want w[12];
+    for (size_t k = 0; k < 12; k++)
+        w[k] = (struct want){mk(5, k * 3), pick[k], np[k], false};
+    struct stream_node *n = build(w, 12);
+    check_node(n, w, 12);
+    struct stream_node_view v;
+    stream_node_view_init(&v);
+    REQUIRE_EQ(stream_node_view_load(&v, n), STREAM_OK);
+    struct stream_node_cursor cur;
+    struct stream_node_entry e;
+    struct stream_cell cells[8];
+    size_t nm = 0;
+    stream_node_cursor_init(&cur, n);
+    for (size_t k = 0; k < 12; k++) {
+        bool rep = !want_rep[k];
+        REQUIRE_EQ(stream_node_cursor_next_cells(&cur, &v, &e, cells, 8, &nm, &rep), 1);
+        ck_assert_msg(rep == want_rep[k], "entry %zu: repeat %d", k, (int)rep);
+        REQUIRE(stream_id_eq(&e.id, &w[k].id));
+    }
+    bool rep;
+    REQUIRE_EQ(stream_node_cursor_next_cells(&cur, &v, &e, cells, 8, &nm, &rep), 0);
+    stream_node_view_release(&v);
+    stream_node_free(n);
+}
+END_TEST
+
 START_TEST(test_from_bytes_roundtrip)
 {
     struct stream_node *n = sample_node();
@@ -600,6 +641,7 @@ static Suite *stream_node_suite(void)
     tcase_add_test(tc, test_id_forms);
     tcase_add_test(tc, test_delete_flags);
     tcase_add_test(tc, test_shrink_and_memory);
+    tcase_add_test(tc, test_cursor_repeats);
     tcase_add_test(tc, test_from_bytes_roundtrip);
     tcase_add_test(tc, test_from_bytes_rejects);
     tcase_set_timeout(tc, 60);
