@@ -22,8 +22,8 @@
 #include "log.h"
 #include "latency_hist.h"
 #include "maxmemory.h"
-#include "observe.h"
 #include "mem.h"
+#include "observe.h"
 #include "server.h"
 #include "snapshot.h"
 #include "supervise.h"
@@ -152,21 +152,56 @@ static void info_stats(struct server *srv, struct reply_buf *b)
     info_add(b, "# Stats");
     info_add(b, "total_connections_received:%lld", s->numconnections);
     info_add(b, "total_commands_processed:%lld", s->numcommands);
+    info_add(b, "instantaneous_ops_per_sec:%lld", observe_instantaneous(srv, OBSERVE_OPS));
     info_add(b, "total_net_input_bytes:%lld", s->net_input_bytes);
     info_add(b, "total_net_output_bytes:%lld", s->net_output_bytes);
+    info_add(b, "total_net_repl_input_bytes:0");
+    info_add(b, "total_net_repl_output_bytes:0");
+    info_add(b, "instantaneous_input_kbps:%.2f",
+             (double)observe_instantaneous(srv, OBSERVE_NET_IN) / 1024);
+    info_add(b, "instantaneous_output_kbps:%.2f",
+             (double)observe_instantaneous(srv, OBSERVE_NET_OUT) / 1024);
+    info_add(b, "instantaneous_input_repl_kbps:0.00");
+    info_add(b, "instantaneous_output_repl_kbps:0.00");
     info_add(b, "rejected_connections:%lld", s->rejected_conn);
+    info_add(b, "sync_full:0");
+    info_add(b, "sync_partial_ok:0");
+    info_add(b, "sync_partial_err:0");
     info_add(b, "expired_keys:%lld", s->expiredkeys);
+    info_add(b, "expired_stale_perc:0.00");
+    info_add(b, "expired_time_cap_reached_count:0");
+    info_add(b, "expire_cycle_cpu_milliseconds:%lld",
+             srv->obs ? srv->obs->expire_cycle_us / 1000 : 0);
     info_add(b, "evicted_keys:0");
+    info_add(b, "evicted_clients:0");
+    info_add(b, "total_eviction_exceeded_time:0");
+    info_add(b, "current_eviction_exceeded_time:0");
     info_add(b, "keyspace_hits:%lld", s->keyspace_hits);
     info_add(b, "keyspace_misses:%lld", s->keyspace_misses);
     info_add(b, "pubsub_channels:0");
     info_add(b, "pubsub_patterns:0");
     info_add(b, "latest_fork_usec:%lld", s->latest_fork_usec);
     info_add(b, "total_forks:%lld", s->total_forks);
+    info_add(b, "migrate_cached_sockets:0");
+    info_add(b, "slave_expires_tracked_keys:0");
+    info_add(b, "active_defrag_hits:0");
+    info_add(b, "active_defrag_misses:0");
+    info_add(b, "active_defrag_key_hits:0");
+    info_add(b, "active_defrag_key_misses:0");
+    info_add(b, "total_active_defrag_time:0");
+    info_add(b, "current_active_defrag_time:0");
+    info_add(b, "tracking_total_keys:0");
+    info_add(b, "tracking_total_items:0");
+    info_add(b, "tracking_total_prefixes:0");
     info_add(b, "unexpected_error_replies:%lld", s->unexpected_error_replies);
     info_add(b, "total_error_replies:%lld", s->total_error_replies);
+    info_add(b, "dump_payload_sanitizations:0");
     info_add(b, "total_reads_processed:%lld", s->total_reads);
     info_add(b, "total_writes_processed:%lld", s->total_writes);
+    info_add(b, "io_threaded_reads_processed:0");
+    info_add(b, "io_threaded_writes_processed:0");
+    info_add(b, "reply_buffer_shrinks:0");
+    info_add(b, "reply_buffer_expands:0");
     info_add(b, "client_query_buffer_limit_disconnections:%lld",
              s->client_qbuf_limit_disconnections);
     info_add(b, "client_output_buffer_limit_disconnections:%lld",
@@ -187,56 +222,27 @@ static void info_replication(struct server *srv, struct reply_buf *b)
     info_add(b, "repl_backlog_size:1048576");
     info_add(b, "repl_backlog_first_byte_offset:0");
     info_add(b, "repl_backlog_histlen:0");
-    info_add(b, "instantaneous_ops_per_sec:%lld", observe_instantaneous(srv, OBSERVE_OPS));
 }
 
-    info_add(b, "total_net_repl_input_bytes:0");
-    info_add(b, "total_net_repl_output_bytes:0");
-    info_add(b, "instantaneous_input_kbps:%.2f",
-             (double)observe_instantaneous(srv, OBSERVE_NET_IN) / 1024);
-    info_add(b, "instantaneous_output_kbps:%.2f",
-             (double)observe_instantaneous(srv, OBSERVE_NET_OUT) / 1024);
-    info_add(b, "instantaneous_input_repl_kbps:0.00");
-    info_add(b, "instantaneous_output_repl_kbps:0.00");
 static void info_cpu(struct server *srv, struct reply_buf *b)
-    info_add(b, "sync_full:0");
-    info_add(b, "sync_partial_ok:0");
-    info_add(b, "sync_partial_err:0");
 {
-    info_add(b, "expired_stale_perc:0.00");
-    info_add(b, "expired_time_cap_reached_count:0");
-    info_add(b, "expire_cycle_cpu_milliseconds:%lld",
-             srv->obs ? srv->obs->expire_cycle_us / 1000 : 0);
     (void)srv;
-    info_add(b, "evicted_clients:0");
-    info_add(b, "total_eviction_exceeded_time:0");
-    info_add(b, "current_eviction_exceeded_time:0");
     struct rusage self, kids;
     getrusage(RUSAGE_SELF, &self);
     getrusage(RUSAGE_CHILDREN, &kids);
     info_add(b, "# CPU");
     info_add(b, "used_cpu_sys:%ld.%06ld", (long)self.ru_stime.tv_sec, (long)self.ru_stime.tv_usec);
     info_add(b, "used_cpu_user:%ld.%06ld", (long)self.ru_utime.tv_sec, (long)self.ru_utime.tv_usec);
-    info_add(b, "migrate_cached_sockets:0");
-    info_add(b, "slave_expires_tracked_keys:0");
-    info_add(b, "active_defrag_hits:0");
-    info_add(b, "active_defrag_misses:0");
-    info_add(b, "active_defrag_key_hits:0");
-    info_add(b, "active_defrag_key_misses:0");
-    info_add(b, "total_active_defrag_time:0");
-    info_add(b, "current_active_defrag_time:0");
-    info_add(b, "tracking_total_keys:0");
-    info_add(b, "tracking_total_items:0");
-    info_add(b, "tracking_total_prefixes:0");
     info_add(b, "used_cpu_sys_children:%ld.%06ld", (long)kids.ru_stime.tv_sec,
              (long)kids.ru_stime.tv_usec);
-    info_add(b, "dump_payload_sanitizations:0");
     info_add(b, "used_cpu_user_children:%ld.%06ld", (long)kids.ru_utime.tv_sec,
              (long)kids.ru_utime.tv_usec);
-    info_add(b, "io_threaded_reads_processed:0");
-    info_add(b, "io_threaded_writes_processed:0");
-    info_add(b, "reply_buffer_shrinks:0");
-    info_add(b, "reply_buffer_expands:0");
+    struct rusage main_thread;
+    getrusage(RUSAGE_THREAD, &main_thread);
+    info_add(b, "used_cpu_sys_main_thread:%ld.%06ld", (long)main_thread.ru_stime.tv_sec,
+             (long)main_thread.ru_stime.tv_usec);
+    info_add(b, "used_cpu_user_main_thread:%ld.%06ld", (long)main_thread.ru_utime.tv_sec,
+             (long)main_thread.ru_utime.tv_usec);
 }
 
 static void info_commandstats(struct server *srv, struct reply_buf *b)
@@ -262,49 +268,6 @@ static void info_errorstats(struct server *srv, struct reply_buf *b)
                  srv->stat.errstats[i].count);
 }
 
-static void info_keyspace(struct server *srv, struct reply_buf *b)
-{
-    info_add(b, "# Keyspace");
-    for (int i = 0; i < srv->ndbs; i++) {
-        const struct db *db = &srv->dbs[i];
-        if (!db->keys.used)
-            continue;
-        info_add(b, "db%d:keys=%llu,expires=%llu,avg_ttl=%lld", i,
-                 (unsigned long long)db->keys.used, (unsigned long long)db->expires.used,
-                 db->avg_ttl);
-    struct rusage main_thread;
-    getrusage(RUSAGE_THREAD, &main_thread);
-    info_add(b, "used_cpu_sys_main_thread:%ld.%06ld", (long)main_thread.ru_stime.tv_sec,
-             (long)main_thread.ru_stime.tv_usec);
-    info_add(b, "used_cpu_user_main_thread:%ld.%06ld", (long)main_thread.ru_utime.tv_sec,
-             (long)main_thread.ru_utime.tv_usec);
-    }
-}
-
-struct info_section {
-    const char *name;
-    void (*fn)(struct server *, struct reply_buf *);
-    int in_default;
-};
-
-static const struct info_section info_sections[] = {
-    {"server", info_server, 1},           {"clients", info_clients, 1},
-    {"memory", info_memory, 1},           {"persistence", info_persistence, 1},
-    {"stats", info_stats, 1},             {"replication", info_replication, 1},
-    {"cpu", info_cpu, 1},                 {"modules", info_modules, 1},
-    {"commandstats", info_commandstats, 0}, {"errorstats", info_errorstats, 1},
-    {"latencystats", info_latencystats, 0}, {"cluster", info_cluster, 1},
-    {"keyspace", info_keyspace, 1},
-};
-#define INFO_NSECTIONS ((int)(sizeof(info_sections) / sizeof(info_sections[0])))
-
-void cmd_info(struct conn *c)
-{
-    int want[INFO_NSECTIONS] = {0};
-    if (c->argc == 1) {
-        for (int i = 0; i < INFO_NSECTIONS; i++)
-            want[i] = info_sections[i].in_default;
-    }
 static void info_modules(struct server *srv, struct reply_buf *b)
 {
     (void)srv;
@@ -354,6 +317,43 @@ static void info_cluster(struct server *srv, struct reply_buf *b)
     info_add(b, "cluster_enabled:0");
 }
 
+static void info_keyspace(struct server *srv, struct reply_buf *b)
+{
+    info_add(b, "# Keyspace");
+    for (int i = 0; i < srv->ndbs; i++) {
+        const struct db *db = &srv->dbs[i];
+        if (!db->keys.used)
+            continue;
+        info_add(b, "db%d:keys=%llu,expires=%llu,avg_ttl=%lld", i,
+                 (unsigned long long)db->keys.used, (unsigned long long)db->expires.used,
+                 db->avg_ttl);
+    }
+}
+
+struct info_section {
+    const char *name;
+    void (*fn)(struct server *, struct reply_buf *);
+    int in_default;
+};
+
+static const struct info_section info_sections[] = {
+    {"server", info_server, 1},           {"clients", info_clients, 1},
+    {"memory", info_memory, 1},           {"persistence", info_persistence, 1},
+    {"stats", info_stats, 1},             {"replication", info_replication, 1},
+    {"cpu", info_cpu, 1},                 {"modules", info_modules, 1},
+    {"commandstats", info_commandstats, 0}, {"errorstats", info_errorstats, 1},
+    {"latencystats", info_latencystats, 0}, {"cluster", info_cluster, 1},
+    {"keyspace", info_keyspace, 1},
+};
+#define INFO_NSECTIONS ((int)(sizeof(info_sections) / sizeof(info_sections[0])))
+
+void cmd_info(struct conn *c)
+{
+    int want[INFO_NSECTIONS] = {0};
+    if (c->argc == 1) {
+        for (int i = 0; i < INFO_NSECTIONS; i++)
+            want[i] = info_sections[i].in_default;
+    }
     for (int j = 1; j < c->argc; j++) {
         const struct util_arg *a = &c->argv[j];
         if (util_eq_nocase(a->ptr, a->len, "all") || util_eq_nocase(a->ptr, a->len, "everything")) {
@@ -449,6 +449,7 @@ void cmd_config_resetstat(struct conn *c)
 {
     struct server *srv = c->srv;
     memset(&srv->stat, 0, sizeof(srv->stat));
+    observe_reset_stats(srv);
     for (int i = 0; i < srv->ncommands; i++) {
         struct command *cmd = &srv->commands[i];
         cmd->calls = cmd->usec = cmd->rejected_calls = cmd->failed_calls = 0;
@@ -484,7 +485,6 @@ void cmd_bgrewriteaof(struct conn *c)
         reply_simple(&c->out, "Background append only file rewriting scheduled");
     else
         reply_simple(&c->out, "Background append only file rewriting started");
-    observe_reset_stats(srv);
 }
 
 /* --- SHUTDOWN --------------------------------------------------------- */

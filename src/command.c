@@ -25,8 +25,8 @@
 #include "log.h"
 #include "maxmemory.h"
 #include "mem.h"
-#include "observe.h"
 #include "multi.h"
+#include "observe.h"
 #include "server.h"
 #include "snapshot.h"
 #include "util.h"
@@ -218,16 +218,16 @@ void command_call(struct conn *c, struct command *cmd)
         if (wait > c->aof_wait)
             c->aof_wait = wait;
     }
-    long long duration = util_ustime() - start;
     c->cmd = saved;
+    long long duration = util_ustime() - start;
     cmd->calls++;
     cmd->usec += duration;
     if (c->out.len > reply_start && c->out.buf[reply_start] == '-') {
         cmd->failed_calls++;
         srv->stat.total_error_replies++;
     }
-    observe_call(c, cmd, duration);
     srv->stat.numcommands++;
+    observe_call(c, cmd, duration);
 }
 
 void command_dispatch(struct conn *c)

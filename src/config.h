@@ -113,12 +113,6 @@ struct config {
     long long client_query_buffer_limit;
     struct config_obuf_limit obuf_limits[CONFIG_OBUF_CLASSES];
     int loglevel;             /* enum config_loglevel */
-    /* Observability (observe.c, slowlog.c, latency.c). */
-    long long slowlog_log_slower_than; /* us; -1 off, 0 every command */
-    long long slowlog_max_len;
-    long long latency_monitor_threshold; /* ms; 0 = latency monitor off */
-    int latency_tracking;     /* per-command histograms (INFO latencystats) */
-    char *latency_tracking_info_percentiles; /* "50 99 99.9" */
     char *logfile;            /* "" = standard output */
     int daemonize;            /* 0 or 1 */
     char *pidfile;            /* "" = none */
@@ -130,6 +124,12 @@ struct config {
     int list_max_listpack_size;       /* list node limit: < 0 bytes (-2 = 8 KB), > 0 elements */
     long long set_max_intset_entries; /* an integer set past it becomes a table */
     char *effect_trace_file;  /* testing hook; "" = none (see conf/runnel.conf) */
+    /* Observability (observe.c, slowlog.c, latency.c). */
+    long long slowlog_log_slower_than; /* us; -1 off, 0 every command */
+    long long slowlog_max_len;
+    long long latency_monitor_threshold; /* ms; 0 = latency monitor off */
+    int latency_tracking;     /* per-command histograms (INFO latencystats) */
+    char *latency_tracking_info_percentiles; /* "50 99 99.9" */
     /* Append-only file (aof.c). */
     int appendonly;
     char *appenddirname;
@@ -224,17 +224,6 @@ extern const char *const config_supervised_names[];
       "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60", 0, 0,            \
       CONFIG_MUTABLE | CONFIG_MULTI_ARG, NULL)                                                \
     X(LOGLEVEL, "loglevel", CONFIG_TYPE_ENUM, CONFIG_OFF(loglevel), "notice", 0, 0,           \
-    X(SLOWLOG_LOG_SLOWER_THAN, "slowlog-log-slower-than", CONFIG_TYPE_LL,                     \
-      CONFIG_OFF(slowlog_log_slower_than), "10000", -1, LLONG_MAX, CONFIG_MUTABLE, NULL)      \
-    X(SLOWLOG_MAX_LEN, "slowlog-max-len", CONFIG_TYPE_LL, CONFIG_OFF(slowlog_max_len), "128", \
-      0, LLONG_MAX, CONFIG_MUTABLE, NULL)                                                     \
-    X(LATENCY_MONITOR_THRESHOLD, "latency-monitor-threshold", CONFIG_TYPE_LL,                 \
-      CONFIG_OFF(latency_monitor_threshold), "0", 0, LLONG_MAX, CONFIG_MUTABLE, NULL)         \
-    X(LATENCY_TRACKING, "latency-tracking", CONFIG_TYPE_BOOL, CONFIG_OFF(latency_tracking),   \
-      "yes", 0, 1, CONFIG_MUTABLE, NULL)                                                      \
-    X(LATENCY_TRACKING_INFO_PERCENTILES, "latency-tracking-info-percentiles",                 \
-      CONFIG_TYPE_STRING, CONFIG_OFF(latency_tracking_info_percentiles), "50 99 99.9", 0, 0,  \
-      CONFIG_MUTABLE, NULL)                                                                   \
       CONFIG_MUTABLE, config_loglevel_names)                                                  \
     X(LOGFILE, "logfile", CONFIG_TYPE_STRING, CONFIG_OFF(logfile), "", 0, 0, 0, NULL)         \
     X(DAEMONIZE, "daemonize", CONFIG_TYPE_BOOL, CONFIG_OFF(daemonize), "no", 0, 1, 0, NULL)   \
@@ -255,6 +244,17 @@ extern const char *const config_supervised_names[];
       CONFIG_OFF(set_max_intset_entries), "512", 0, LLONG_MAX, CONFIG_MUTABLE, NULL)          \
     X(EFFECT_TRACE_FILE, "effect-trace-file", CONFIG_TYPE_STRING,                             \
       CONFIG_OFF(effect_trace_file), "", 0, 0, 0, NULL)                                       \
+    X(SLOWLOG_LOG_SLOWER_THAN, "slowlog-log-slower-than", CONFIG_TYPE_LL,                     \
+      CONFIG_OFF(slowlog_log_slower_than), "10000", -1, LLONG_MAX, CONFIG_MUTABLE, NULL)      \
+    X(SLOWLOG_MAX_LEN, "slowlog-max-len", CONFIG_TYPE_LL, CONFIG_OFF(slowlog_max_len), "128", \
+      0, LLONG_MAX, CONFIG_MUTABLE, NULL)                                                     \
+    X(LATENCY_MONITOR_THRESHOLD, "latency-monitor-threshold", CONFIG_TYPE_LL,                 \
+      CONFIG_OFF(latency_monitor_threshold), "0", 0, LLONG_MAX, CONFIG_MUTABLE, NULL)         \
+    X(LATENCY_TRACKING, "latency-tracking", CONFIG_TYPE_BOOL, CONFIG_OFF(latency_tracking),   \
+      "yes", 0, 1, CONFIG_MUTABLE, NULL)                                                      \
+    X(LATENCY_TRACKING_INFO_PERCENTILES, "latency-tracking-info-percentiles",                 \
+      CONFIG_TYPE_STRING, CONFIG_OFF(latency_tracking_info_percentiles), "50 99 99.9", 0, 0,  \
+      CONFIG_MUTABLE, NULL)                                                                   \
     X(APPENDONLY, "appendonly", CONFIG_TYPE_BOOL, CONFIG_OFF(appendonly), "no", 0, 1,         \
       CONFIG_MUTABLE, NULL)                                                                   \
     X(APPENDDIRNAME, "appenddirname", CONFIG_TYPE_STRING, CONFIG_OFF(appenddirname),          \

@@ -445,8 +445,6 @@ int conn_write(struct conn *c)
             if (errno == EAGAIN || errno == EWOULDBLOCK)
                 break;
             log_verbose("Error writing to client: %s", strerror(errno));
-    if (c->flags & CONN_MONITOR)
-        *p++ = 'O';
             return -1;
         }
         c->out.sent += (size_t)n;
@@ -459,8 +457,6 @@ int conn_write(struct conn *c)
     } else {
         event_del(c->write_ev);
         c->obuf_soft_since = 0;
-    if (c->flags & CONN_NO_EVICT)
-        *p++ = 'e';
     }
     return 0;
 }
@@ -481,6 +477,8 @@ static void conn_write_cb(evutil_socket_t fd, short what, void *arg)
 static void flags_string(const struct conn *c, char *buf)
 {
     char *p = buf;
+    if (c->flags & CONN_MONITOR)
+        *p++ = 'O';
     if (c->flags & CONN_MULTI)
         *p++ = 'x';
     if (c->flags & CONN_BLOCKED)
@@ -493,6 +491,8 @@ static void flags_string(const struct conn *c, char *buf)
         *p++ = 'U';
     if (c->flags & CONN_CLOSE_ASAP)
         *p++ = 'A';
+    if (c->flags & CONN_NO_EVICT)
+        *p++ = 'e';
     if (p == buf)
         *p++ = 'N';
     *p = '\0';

@@ -34,8 +34,8 @@
 #include "log.h"
 #include "maxmemory.h"
 #include "mem.h"
-#include "observe.h"
 #include "multi.h"
+#include "observe.h"
 #include "snapshot.h"
 #include "supervise.h"
 #include "util.h"
@@ -181,9 +181,9 @@ int server_init(struct server *srv)
     srv->dbs = mem_calloc(sizeof(struct db) * (size_t)srv->ndbs);
     for (int i = 0; i < srv->ndbs; i++)
         db_init(&srv->dbs[i], i, srv->hash_seed + (uint64_t)i * 0x9e3779b97f4a7c15ULL);
-    observe_init(srv);
     if (command_table_init(srv) < 0)
         return -1;
+    observe_init(srv);
     if (aof_init(srv) < 0)
         return -1;
     if (snapshot_init(srv) < 0)
@@ -524,14 +524,14 @@ static void server_cron(evutil_socket_t fd, short what, void *arg)
 
     aof_cron(srv);
     snapshot_cron(srv);
-    long long expire_start = util_ustime();
     maxmemory_refresh(srv, 0);
 
-    observe_expire_cycle(srv, util_ustime() - expire_start);
-    observe_cron(srv);
     /* Active expiry: a bounded number of buckets per db per run. */
+    long long expire_start = util_ustime();
     for (int i = 0; i < srv->ndbs && !srv->active_expire_off; i++)
         db_active_expire(srv, &srv->dbs[i], 20);
+    observe_expire_cycle(srv, util_ustime() - expire_start);
+    observe_cron(srv);
 
     if (srv->shutdown_asap)
         event_base_loopbreak(srv->base);
@@ -613,7 +613,6 @@ again:
     }
     /* Flush what SHUTDOWN or the last commands queued. */
     server_before_sleep(srv);
-    observe_free(srv);
     return 0;
 }
 
@@ -636,6 +635,7 @@ void server_free(struct server *srv)
     for (int i = 0; i < srv->ndbs; i++)
         db_free(&srv->dbs[i]);
     mem_free(srv->dbs);
+    observe_free(srv);
     command_table_free(srv);
     effect_batch_free(&srv->effects);
     aof_free(srv);
