@@ -2,7 +2,8 @@
 #
 #   make            build src/runnel-server (jemalloc, -O2)
 #   make run        build, then start in the foreground on conf/runnel.conf
-#   make test       build and run every suite: unit, integration, compat
+#   make test       build and run every suite: unit, integration, compat, clients
+#   make clients    only the client suite (redis-compat/clients/)
 #   make SANITIZE=1 test   the same under AddressSanitizer + UBSan (libc malloc)
 #   make MALLOC=libc       build without jemalloc
 #   make fuzz       libFuzzer run of the request parser (bounded, clang)
@@ -99,7 +100,7 @@ CHECK_AOF_ENV := RUNNEL_CHECK_AOF=$(abspath $(CHECK_AOF))
 
 DEPS_STAMP := build/.deps-ok
 
-.PHONY: all run test unit integration compat fuzz fuzz-aof fuzz-rdb bench-rdb bench bench-memory bench-block bench-groups bench-aof crashtest startup-time clean deps
+.PHONY: all run test unit integration compat clients fuzz fuzz-aof fuzz-rdb bench-rdb bench bench-memory bench-block bench-groups bench-aof crashtest startup-time clean deps
 all: $(SERVER) src/runnel-server src/runnel-check-aof
 
 deps: $(DEPS_STAMP)
@@ -174,7 +175,13 @@ integration: $(SERVER) $(INTEG_BIN)
 compat: $(SERVER) $(COMPAT_RUNNER)
 	@RUNNEL_SERVER=$(abspath $(SERVER)) sh redis-compat/run.sh $(COMPAT_RUNNER)
 
+# Real client libraries through the stream workflows (redis-compat/clients/).
+clients: $(SERVER)
+	@sh deps/install.sh clients
+	@RUNNEL_SERVER=$(abspath $(SERVER)) sh redis-compat/clients/run.sh
+
 test: $(SERVER) src/runnel-server $(CHECK_AOF) src/runnel-check-aof $(UNIT_ENGINE_BIN) $(UNIT_CORE_BIN) $(INTEG_BIN) $(COMPAT_RUNNER)
+	@sh deps/install.sh clients || echo "deps: the client suite's runtimes are missing: its clients will fail"
 	@RUNNEL_SERVER=$(abspath $(SERVER)) $(CHECK_AOF_ENV) sh tests/run-all.sh "$(B)" \
 	    "$(UNIT_ENGINE_BIN) $(UNIT_CORE_BIN)" "$(INTEG_BIN)" "$(COMPAT_RUNNER)"
 
