@@ -19,7 +19,9 @@
 #include "db.h"
 #include "handlers.h"
 #include "latency.h"
+#include "aof.h"
 #include "latency_hist.h"
+#include "maxmemory.h"
 #include "mem.h"
 #include "observe.h"
 #include "server.h"
@@ -424,25 +426,36 @@ static size_t dict_overhead(const struct dict *d)
            (size_t)d->used * sizeof(struct dict_entry);
 }
 
+/* The figures of INFO memory (maxmemory.c) under MEMORY STATS's names. */
 struct memory_figures {
-    size_t total, peak, startup, clients, overhead, dataset, rss;
+    size_t total, peak, startup, clients, aof, overhead, dataset, rss;
+    struct mem_allocator_stats alloc; /* zeros without jemalloc */
     unsigned long long keys;
 };
 
 static void memory_figures(struct server *srv, struct memory_figures *m)
 {
     memset(m, 0, sizeof(*m));
-    m->total = mem_used();
-    m->peak = m->total;
+    maxmemory_refresh(srv, 1);
+    m->total = maxmemory_used(srv); /* also raises the peak */
+    m->peak = srv->mem_peak > m->total ? srv->mem_peak : m->total;
+    m->startup = srv->mem_startup;
     m->rss = process_rss();
+    mem_allocator_stats(&m->alloc);
     for (struct conn *c = srv->clients; c; c = c->next)
-        m->clients += c->qcap + c->out.cap;
-    m->overhead = m->startup + m->clients;
+        m->clients += sizeof(*c) + mem_block_size(c->qbuf) + mem_block_size(c->out.buf);
+    m->aof = srv->aof ? mem_block_size(srv->aof->buf.buf) : 0;
+    m->overhead = m->startup + m->clients + m->aof;
     for (int i = 0; i < srv->ndbs; i++) {
         m->keys += srv->dbs[i].keys.used;
         m->overhead += dict_overhead(&srv->dbs[i].keys) + dict_overhead(&srv->dbs[i].expires);
     }
     m->dataset = m->total > m->overhead ? m->total - m->overhead : 0;
+}
+
+static double ratio(size_t a, size_t b)
+{
+    return b ? (double)a / (double)b : 0.0;
 }
 
 static void stat_int(struct conn *c, const char *name, long long v)
@@ -457,8 +470,9 @@ static void stat_double(struct conn *c, const char *name, double v)
     reply_double(&c->out, v);
 }
 
-/* MEMORY STATS with Redis 7.0's keys and order.  Runnel has no replication
- * backlog, replicas, cluster, Lua or functions: those are 0. */
+/* MEMORY STATS with Redis 7.0's keys and order, from the figures INFO
+ * memory shows.  Runnel has no replication backlog, replicas, cluster, Lua
+ * or functions: those are 0. */
 void cmd_memory_stats(struct conn *c)
 {
     struct server *srv = c->srv;
@@ -473,7 +487,7 @@ void cmd_memory_stats(struct conn *c)
     stat_int(c, "clients.slaves", 0), n++;
     stat_int(c, "clients.normal", (long long)m.clients), n++;
     stat_int(c, "cluster.links", 0), n++;
-    stat_int(c, "aof.buffer", 0), n++;
+    stat_int(c, "aof.buffer", (long long)m.aof), n++;
     stat_int(c, "lua.caches", 0), n++;
     stat_int(c, "functions.caches", 0), n++;
     for (int i = 0; i < srv->ndbs; i++) {
@@ -496,15 +510,18 @@ void cmd_memory_stats(struct conn *c)
     stat_int(c, "dataset.bytes", (long long)m.dataset), n++;
     stat_double(c, "dataset.percentage", net ? (double)m.dataset * 100.0 / (double)net : 0.0), n++;
     stat_double(c, "peak.percentage", m.peak ? (double)m.total * 100.0 / (double)m.peak : 0.0), n++;
-    stat_int(c, "allocator.allocated", (long long)m.total), n++;
-    stat_int(c, "allocator.active", (long long)m.total), n++;
-    stat_int(c, "allocator.resident", (long long)m.rss), n++;
-    stat_double(c, "allocator-fragmentation.ratio", 1.0), n++;
-    stat_int(c, "allocator-fragmentation.bytes", 0), n++;
-    stat_double(c, "allocator-rss.ratio", m.total ? (double)m.rss / (double)m.total : 0.0), n++;
-    stat_int(c, "allocator-rss.bytes", (long long)m.rss - (long long)m.total), n++;
-    stat_double(c, "rss-overhead.ratio", 1.0), n++;
-    stat_int(c, "rss-overhead.bytes", 0), n++;
+    const struct mem_allocator_stats *a = &m.alloc;
+    stat_int(c, "allocator.allocated", (long long)a->allocated), n++;
+    stat_int(c, "allocator.active", (long long)a->active), n++;
+    stat_int(c, "allocator.resident", (long long)a->resident), n++;
+    stat_double(c, "allocator-fragmentation.ratio", ratio(a->active, a->allocated)), n++;
+    stat_int(c, "allocator-fragmentation.bytes", (long long)a->active - (long long)a->allocated),
+        n++;
+    stat_double(c, "allocator-rss.ratio", ratio(a->resident, a->active)), n++;
+    stat_int(c, "allocator-rss.bytes", (long long)a->resident - (long long)a->active), n++;
+    stat_double(c, "rss-overhead.ratio", ratio(m.rss, a->resident)), n++;
+    stat_int(c, "rss-overhead.bytes", a->resident ? (long long)m.rss - (long long)a->resident : 0),
+        n++;
     stat_double(c, "fragmentation", m.total ? (double)m.rss / (double)m.total : 0.0), n++;
     stat_int(c, "fragmentation.bytes", (long long)m.rss - (long long)m.total), n++;
     reply_defer_map(&c->out, handle, n);
