@@ -158,7 +158,7 @@ START_TEST(slowlog_rules)
     test_ok(c, "SLOWLOG RESET");
     test_ok(c, "CLIENT SETNAME worker");
     const char *argv[41];
-    char nums[41][8];
+    char nums[41][12];
     argv[0] = "DEL";
     for (int i = 1; i < 41; i++) {
         snprintf(nums[i], sizeof(nums[i]), "%d", i);

@@ -105,7 +105,7 @@ START_TEST(test_slowlog_truncation)
 {
     struct slowlog sl = {0};
     struct util_arg argv[41];
-    char names[41][8];
+    char names[41][12];
     snprintf(names[0], sizeof(names[0]), "del");
     for (int i = 0; i < 41; i++) {
         if (i)
