@@ -146,8 +146,10 @@ void observe_call(struct conn *c, struct command *cmd, long long duration)
             o->hists[idx] = latency_hist_new();
         latency_hist_record(o->hists[idx], duration * 1000);
     }
-    /* A command that blocked is logged when it is served (re-run). */
-    int logged = !(cmd->flags & CMD_SKIP_SLOWLOG) && !(c->flags & CONN_BLOCKED);
+    /* A command that blocked is logged when it is served: the re-run that
+     * does not wait again (Redis logs it at unblock; a timeout is not). */
+    int done = !(c->flags & CONN_BLOCKED) || ((c->flags & CONN_RERUN) && !c->block.still_waiting);
+    int logged = !(cmd->flags & CMD_SKIP_SLOWLOG) && done;
     long long slower = srv->cfg.slowlog_log_slower_than;
     int to_slowlog = logged && slower >= 0 && duration >= slower && srv->cfg.slowlog_max_len > 0;
     /* MONITOR sees each command once (not the re-run of a blocked one),

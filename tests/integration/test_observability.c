@@ -203,6 +203,23 @@ START_TEST(slowlog_rules)
                              "Try SLOWLOG HELP.");
     freeReplyObject(r);
 
+    /* A blocked command is logged when it is served, after the write that
+     * served it; one that times out is not logged. */
+    test_ok(c, "SLOWLOG RESET");
+    redisContext *w = test_connect(&srv);
+    test_send(w, "BLPOP blk 5");
+    test_wait_blocked(c, 1);
+    test_ok(c, "RPUSH blk x");
+    freeReplyObject(test_reply(w));
+    test_ok(c, "BLPOP nothing 0.05");
+    r = test_cmd(c, "SLOWLOG GET 3");
+    ck_assert_int_eq(r->elements, 3);
+    ck_assert_str_eq(r->element[0]->element[3]->element[0]->str, "BLPOP");
+    ck_assert_str_eq(r->element[0]->element[3]->element[1]->str, "blk");
+    ck_assert_str_eq(r->element[1]->element[3]->element[0]->str, "RPUSH");
+    freeReplyObject(r);
+    redisFree(w);
+
     test_ok(c, "CONFIG SET slowlog-max-len 2");
     test_ok(c, "PING");
     ck_assert_int_eq(test_int(c, "SLOWLOG LEN"), 2);
