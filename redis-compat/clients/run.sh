@@ -80,6 +80,8 @@ else
         const v = (p) => require(p + "/package.json").version;
         console.log(`node-redis ${v("redis4")} and ${v("redis")}, ioredis ${v("ioredis")}`)')"
 fi
+# go needs a build cache; without HOME (some CI shells) use the temp dir.
+[ -n "${HOME:-}" ] || [ -n "${GOCACHE:-}" ] || export GOCACHE="$tmp/gocache"
 if ! command -v go >/dev/null 2>&1; then
     set_broken redigo "go missing (sh deps/install.sh clients)"
 elif ! (cd "$here/go" && GO111MODULE=off GOPATH=/usr/share/gocode GOFLAGS= \
