@@ -280,17 +280,11 @@ static void info_latencystats(struct server *srv, struct reply_buf *b)
 {
     info_add(b, "# Latencystats");
     double pct[16];
-    int npct = 0;
-    const char *p = srv->cfg.latency_tracking_info_percentiles;
-    while (p && *p && npct < 16) {
-        char *end;
-        double v = strtod(p, &end);
-        if (end == p)
-            break;
-        if (v >= 0 && v <= 100)
-            pct[npct++] = v;
-        p = end;
-    }
+    char err[128];
+    int npct = observe_parse_percentiles(srv->cfg.latency_tracking_info_percentiles, pct, 16, err,
+                                         sizeof(err));
+    if (npct < 0)
+        npct = 0;
     for (int i = 0; i < srv->ncommands; i++) {
         struct latency_hist *h = observe_hist(srv, &srv->commands[i]);
         if (!h || !latency_hist_count(h))

@@ -86,8 +86,11 @@ int64_t latency_hist_percentile(const struct latency_hist *h, double p)
     uint64_t seen = 0;
     for (int i = 0; i < NSLOTS; i++) {
         seen += h->slots[i];
-        if (seen >= want)
-            return slot_high(i);
+        if (seen >= want) {
+            /* p0 is the lowest value of the first used sub-bucket. */
+            int64_t width;
+            return p == 0.0 ? slot_low(i, &width) : slot_high(i);
+        }
     }
     return slot_high(NSLOTS - 1);
 }

@@ -25,8 +25,8 @@ void latency_hist_free(struct latency_hist *h);
 void latency_hist_record(struct latency_hist *h, int64_t ns);
 uint64_t latency_hist_count(const struct latency_hist *h);
 /* The value (ns) at percentile p (0..100): the highest value equivalent to
- * the sub-bucket where the cumulative count reaches p% of the total; 0
- * when empty. */
+ * the sub-bucket where the cumulative count reaches p% of the total (the
+ * lowest for p 0); 0 when empty. */
 int64_t latency_hist_percentile(const struct latency_hist *h, double p);
 
 /* The cumulative distribution LATENCY HISTOGRAM replies with: levels

@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "command.h"
@@ -256,4 +257,30 @@ void observe_monitor_remove(struct conn *c)
         }
     }
     c->flags &= ~CONN_MONITOR;
+}
+
+int observe_parse_percentiles(const char *text, double *out, int max, char *err, size_t errlen)
+{
+    int n = 0;
+    const char *p = text ? text : "";
+    for (;;) {
+        while (*p == ' ')
+            p++;
+        if (!*p)
+            return n;
+        char *end;
+        double v = strtod(p, &end);
+        if (end == p || (*end && *end != ' ') || n == max) {
+            snprintf(err, errlen, "Invalid latency-tracking-info-percentiles parameters");
+            return -1;
+        }
+        if (v < 0.0 || v > 100.0) {
+            snprintf(err, errlen,
+                     "latency-tracking-info-percentiles parameters should sit between "
+                     "[0.0,100.0]");
+            return -1;
+        }
+        out[n++] = v;
+        p = end;
+    }
 }

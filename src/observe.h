@@ -10,6 +10,8 @@
 #ifndef RUNNEL_OBSERVE_H
 #define RUNNEL_OBSERVE_H
 
+#include <stddef.h>
+
 #include "latency.h"
 #include "slowlog.h"
 
@@ -62,6 +64,11 @@ void observe_reset_stats(struct server *srv);
 long long observe_instantaneous(const struct server *srv, enum observe_metric m);
 /* A command's histogram, NULL if it never ran. */
 struct latency_hist *observe_hist(const struct server *srv, const struct command *cmd);
+
+/* latency-tracking-info-percentiles: the numbers (at most max) into out;
+ * the count, or -1 with Redis's reason in err. */
+int observe_parse_percentiles(const char *text, double *out, int max, char *err,
+                              size_t errlen);
 
 /* MONITOR: c gets every command executed from now on (CONN_MONITOR). */
 void observe_monitor_add(struct conn *c);

@@ -700,6 +700,13 @@ int server_apply_config(void *opaque, const char *name, char *err, size_t errlen
     }
     if (strcmp(name, "appendonly") == 0)
         return aof_set_enabled(srv, srv->cfg.appendonly, err, errlen);
+    if (strcmp(name, "latency-tracking-info-percentiles") == 0) {
+        double pct[16];
+        return observe_parse_percentiles(srv->cfg.latency_tracking_info_percentiles, pct, 16,
+                                         err, errlen) < 0
+                   ? -1
+                   : 0;
+    }
     if (strcmp(name, "maxmemory") == 0) {
         maxmemory_config_changed(srv);
         return 0;

@@ -27,6 +27,8 @@ START_TEST(test_hist_single_values)
         latency_hist_record(h, cases[i].ns);
         ck_assert_int_eq(latency_hist_percentile(h, 50), cases[i].p50);
         ck_assert_int_eq(latency_hist_percentile(h, 99.9), cases[i].p50);
+        /* p0 is the sub-bucket's lowest value (Redis: p0=4.000 for 4 us). */
+        ck_assert_int_le(latency_hist_percentile(h, 0), cases[i].ns > 0 ? cases[i].ns : 1);
         ck_assert_uint_eq(latency_hist_count(h), 1);
         latency_hist_free(h);
     }
@@ -37,6 +39,11 @@ START_TEST(test_hist_percentiles)
 {
     struct latency_hist *h = latency_hist_new();
     ck_assert_int_eq(latency_hist_percentile(h, 50), 0);
+    latency_hist_record(h, 4000);
+    ck_assert_int_eq(latency_hist_percentile(h, 0), 4000);
+    ck_assert_int_eq(latency_hist_percentile(h, 50), 4015);
+    latency_hist_free(h);
+    h = latency_hist_new();
     for (int i = 1; i <= 100; i++)
         latency_hist_record(h, i * 1000);
     /* 50% of 100 values is the 50th: 50000 ns, within 1/128 above. */
