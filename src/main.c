@@ -101,7 +101,12 @@ int main(int argc, char **argv)
         return 1;
     }
     maxmemory_startup(srv);
-    log_notice("Server initialized; listening on port %d", srv->cfg.port);
+    if (srv->cfg.port)
+        log_notice("Server initialized; listening on port %d", srv->cfg.port);
+    else
+        log_notice("Server initialized; no TCP port (port 0)");
+    if (srv->cfg.unixsocket[0])
+        log_notice("The server is now ready to accept connections at %s", srv->cfg.unixsocket);
     supervise_ready(srv);
 
     int rc = server_run(srv);
