@@ -3,7 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "acl.h"
 #include "block.h"
+#include "cmd_acl.h"
 #include "command.h"
 #include "conn.h"
 #include "handlers.h"
@@ -53,20 +55,8 @@ void cmd_select(struct conn *c)
     reply_ok(&c->out);
 }
 
-/* Until passwords exist, the only user is "default" with no password:
- * AUTH <password> is an error, AUTH default <anything> succeeds, any other
- * user fails, as Redis 7 with no requirepass. */
-static int auth_check_or_reply(struct conn *c, const struct util_arg *user,
-                               const struct util_arg *pass)
-{
-    (void)pass;
-    if (util_eq_nocase(user->ptr, user->len, "default") && user->len == 7 &&
-        memcmp(user->ptr, "default", 7) == 0)
-        return 0;
-    reply_error(&c->out, "WRONGPASS invalid username-password pair or user is disabled.");
-    return -1;
-}
-
+/* AUTH [username] password, as Redis 7.0's authCommand: the one-argument
+ * form is the default user's, and an error while it needs no password. */
 void cmd_auth(struct conn *c)
 {
     if (c->argc > 3) {
@@ -74,11 +64,18 @@ void cmd_auth(struct conn *c)
         return;
     }
     if (c->argc == 2) {
-        reply_error(&c->out, "ERR AUTH <password> called without any password configured for "
-                             "the default user. Are you sure your configuration is correct?");
+        if (c->srv->acl->default_user->flags & ACL_USER_NOPASS) {
+            reply_error(&c->out, "ERR AUTH <password> called without any password configured "
+                                 "for the default user. Are you sure your configuration is "
+                                 "correct?");
+            return;
+        }
+        const struct util_arg user = {(char *)"default", 7};
+        if (acl_auth_or_reply(c, &user, &c->argv[1]) == 0)
+            reply_ok(&c->out);
         return;
     }
-    if (auth_check_or_reply(c, &c->argv[1], &c->argv[2]) == 0)
+    if (acl_auth_or_reply(c, &c->argv[1], &c->argv[2]) == 0)
         reply_ok(&c->out);
 }
 
@@ -125,7 +122,9 @@ void cmd_hello(struct conn *c)
         int more = c->argc - j - 1;
         const char *opt = c->argv[j].ptr;
         if (util_eq_nocase(opt, c->argv[j].len, "AUTH") && more >= 2) {
-            if (auth_check_or_reply(c, &c->argv[j + 1], &c->argv[j + 2]) < 0)
+            /* Redis 7.0 authenticates as it meets the option, so a later
+             * syntax error leaves the client authenticated. */
+            if (acl_auth_or_reply(c, &c->argv[j + 1], &c->argv[j + 2]) < 0)
                 return;
             j += 2;
         } else if (util_eq_nocase(opt, c->argv[j].len, "SETNAME") && more >= 1) {
@@ -135,6 +134,13 @@ void cmd_hello(struct conn *c)
             reply_errorf(&c->out, "ERR Syntax error in HELLO option '%.128s'", opt);
             return;
         }
+    }
+    if (!acl_conn_authenticated(c)) {
+        reply_error(&c->out, "NOAUTH HELLO must be called with the client already authenticated, "
+                             "otherwise the HELLO AUTH <user> <pass> option can be used to "
+                             "authenticate the client and select the RESP protocol version at "
+                             "the same time");
+        return;
     }
     if (setname && set_name_or_reply(c, setname) < 0)
         return;
@@ -170,6 +176,7 @@ void cmd_reset(struct conn *c)
     mem_free(c->name);
     c->name = NULL;
     c->reply_mode = REPLY_ON;
+    acl_conn_reset(c);
     reply_simple(&c->out, "RESET");
 }
 
@@ -421,9 +428,13 @@ void cmd_client_kill(struct conn *c)
             }
         }
     }
-    if (user && strcmp(user, "default") != 0) {
-        reply_errorf(&c->out, "ERR No such user '%.128s'", user);
-        return;
+    const struct acl_user *kuser = NULL;
+    if (user) {
+        kuser = acl_user_find(c->srv->acl, user, strlen(user));
+        if (!kuser) {
+            reply_errorf(&c->out, "ERR No such user '%.128s'", user);
+            return;
+        }
     }
     long long killed = 0;
     long long now = server_mstime(c->srv);
@@ -433,6 +444,8 @@ void cmd_client_kill(struct conn *c)
         if (laddr && strcmp(o->laddr, laddr) != 0)
             continue;
         if (id && o->id != (uint64_t)id)
+            continue;
+        if (kuser && o->user != kuser)
             continue;
         if (type != CLIENT_TYPE_BAD && type != CLIENT_TYPE_NORMAL)
             continue;

@@ -13,6 +13,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "acl.h"
 #include "aof.h"
 #include "block.h"
 #include "command.h"
@@ -206,6 +207,11 @@ static void info_stats(struct server *srv, struct reply_buf *b)
              s->client_qbuf_limit_disconnections);
     info_add(b, "client_output_buffer_limit_disconnections:%lld",
              s->client_outbuf_limit_disconnections);
+    /* Redis 7.2's ACL counters (7.0 has none). */
+    info_add(b, "acl_access_denied_auth:%lld", srv->acl->denied_auth);
+    info_add(b, "acl_access_denied_cmd:%lld", srv->acl->denied_cmd);
+    info_add(b, "acl_access_denied_key:%lld", srv->acl->denied_key);
+    info_add(b, "acl_access_denied_channel:%lld", srv->acl->denied_channel);
 }
 
 static void info_replication(struct server *srv, struct reply_buf *b)
@@ -443,6 +449,8 @@ void cmd_config_resetstat(struct conn *c)
 {
     struct server *srv = c->srv;
     memset(&srv->stat, 0, sizeof(srv->stat));
+    srv->acl->denied_auth = srv->acl->denied_cmd = 0;
+    srv->acl->denied_key = srv->acl->denied_channel = 0;
     observe_reset_stats(srv);
     for (int i = 0; i < srv->ncommands; i++) {
         struct command *cmd = &srv->commands[i];

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "aof.h"
+#include "cmd_acl.h"
 #include "cmd_command.h"
 #include "command_docs.h"
 #include "conn.h"
@@ -30,6 +31,12 @@
 #include "server.h"
 #include "snapshot.h"
 #include "util.h"
+
+/* rename-command: clients call cmd by `to`; `from` is unknown to them. */
+struct command_rename {
+    char *from, *to; /* lower case; to "" = disabled */
+    struct command *cmd;
+};
 
 static const struct command command_rows[] = {
 #define CMD(fullname, handler, arity, flags, fk, lk, step, acl) \
@@ -89,6 +96,13 @@ int command_table_init(struct server *srv)
 
 void command_table_free(struct server *srv)
 {
+    for (int i = 0; i < srv->nrenames; i++) {
+        mem_free(srv->renames[i].from);
+        mem_free(srv->renames[i].to);
+    }
+    mem_free(srv->renames);
+    srv->renames = NULL;
+    srv->nrenames = 0;
     for (int i = 0; i < srv->ncommands; i++)
         mem_free(srv->commands[i].subs);
     dict_clear(&srv->command_index, NULL);
@@ -108,6 +122,43 @@ struct command *command_lookup(struct server *srv, const char *name, size_t len)
         return NULL;
     struct command *cmd = e->val;
     return cmd->parent ? NULL : cmd; /* "config|get" is not a command name */
+}
+
+int command_rename(struct server *srv, const struct util_arg *from, const struct util_arg *to,
+                   char *err, size_t errlen)
+{
+    struct command *cmd = command_lookup_client(srv, from->ptr, from->len);
+    if (!cmd) {
+        snprintf(err, errlen, "No such command in rename-command");
+        return -1;
+    }
+    if (to->len && command_lookup_client(srv, to->ptr, to->len)) {
+        snprintf(err, errlen, "Target command name already exists");
+        return -1;
+    }
+    char lfrom[64], lto[64];
+    lower_copy(lfrom, sizeof(lfrom), from->ptr, from->len);
+    lower_copy(lto, sizeof(lto), to->ptr, to->len);
+    srv->renames = mem_realloc(srv->renames, sizeof(*srv->renames) * (size_t)(srv->nrenames + 1));
+    struct command_rename *r = &srv->renames[srv->nrenames++];
+    r->from = mem_strdup(lfrom);
+    r->to = mem_strdup(lto);
+    r->cmd = cmd;
+    return 0;
+}
+
+struct command *command_lookup_client(struct server *srv, const char *name, size_t len)
+{
+    for (int i = 0; i < srv->nrenames; i++) {
+        const struct command_rename *r = &srv->renames[i];
+        if (r->to[0] && strlen(r->to) == len && util_eq_nocase(name, len, r->to))
+            return r->cmd;
+    }
+    struct command *cmd = command_lookup(srv, name, len);
+    for (int i = 0; cmd && i < srv->nrenames; i++)
+        if (srv->renames[i].cmd == cmd)
+            return NULL;
+    return cmd;
 }
 
 struct command *command_lookup_sub(const struct command *parent, const char *name, size_t len)
@@ -233,7 +284,7 @@ void command_call(struct conn *c, struct command *cmd)
 void command_dispatch(struct conn *c)
 {
     struct server *srv = c->srv;
-    struct command *cmd = command_lookup(srv, c->argv[0].ptr, c->argv[0].len);
+    struct command *cmd = command_lookup_client(srv, c->argv[0].ptr, c->argv[0].len);
     if (!cmd) {
         flag_transaction(c);
         reply_unknown_command(c);
@@ -276,6 +327,20 @@ void command_dispatch(struct conn *c)
         return;
     }
     c->lastcmd = cmd;
+    char aclmsg[512];
+    if (acl_denies(c, cmd, aclmsg, sizeof(aclmsg))) {
+        /* NOAUTH, NOPERM: Redis's rejectCommand, EXEC aborting. */
+        if (cmd->handler == cmd_exec) {
+            reply_errorf(&c->out, "EXECABORT Transaction discarded because of: %s", aclmsg);
+            multi_discard(c);
+        } else {
+            flag_transaction(c);
+            reply_error(&c->out, aclmsg);
+        }
+        cmd->rejected_calls++;
+        srv->stat.total_error_replies++;
+        return;
+    }
     if (maxmemory_refuses(c, cmd)) {
         /* Redis's rejectCommand: a refused EXEC aborts its transaction. */
         if (cmd->handler == cmd_exec) {

@@ -19,6 +19,7 @@
 
 struct conn;
 struct server;
+struct util_arg;
 
 #define CMD_WRITE (1u << 0)
 #define CMD_READONLY (1u << 1)
@@ -76,6 +77,13 @@ void command_table_free(struct server *srv);
 /* Lookup by name, case-insensitive; NULL if unknown. */
 struct command *command_lookup(struct server *srv, const char *name, size_t len);
 struct command *command_lookup_sub(const struct command *parent, const char *name, size_t len);
+/* Lookup as clients name commands: rename-command's new names, and not the
+ * old ones.  Dispatch and ACL DRYRUN use it; the server's own lookups (AOF
+ * replay, ACL rules, COMMAND INFO) keep the table's names. */
+struct command *command_lookup_client(struct server *srv, const char *name, size_t len);
+/* rename-command from to (to "" disables): 0, or -1 with Redis's reason. */
+int command_rename(struct server *srv, const struct util_arg *from, const struct util_arg *to,
+                   char *err, size_t errlen);
 
 /* Run the client's current request (c->argc/argv). */
 void command_dispatch(struct conn *c);

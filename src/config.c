@@ -682,6 +682,16 @@ void config_init_defaults(struct config *c)
     }
 }
 
+/* Free user / rename-command lines. */
+static void config_lines_free(struct config_lines *l)
+{
+    for (int i = 0; i < l->count; i++)
+        util_args_free(l->line[i].argv, l->line[i].argc);
+    mem_free(l->line);
+    l->line = NULL;
+    l->count = 0;
+}
+
 /* Free the strings, the bind list and the file name; the struct is left
  * zeroed. */
 void config_free(struct config *c)
@@ -695,6 +705,8 @@ void config_free(struct config *c)
     for (i = 0; i < c->bind.count; i++)
         mem_free(c->bind.addr[i]);
     mem_free(c->save.rules);
+    config_lines_free(&c->users);
+    config_lines_free(&c->renames);
     mem_free(c->config_file);
     memset(c, 0, sizeof(*c));
 }
@@ -818,6 +830,20 @@ static int config_load_line(struct config *c, const char *line, int depth, char 
             rc = config_parse_save(c, n, vals, c->save.file_lines++ > 0, reason, rlen);
         else
             rc = config_parse_value(c, id, n, vals, reason, rlen);
+    } else if ((argc >= 2 && config_eq(args[0].ptr, "user")) ||
+               (argc == 3 && config_eq(args[0].ptr, "rename-command"))) {
+        /* Kept for the server, which checks them against the ACL and the
+         * command table at start-up. */
+        struct config_lines *l = config_eq(args[0].ptr, "user") ? &c->users : &c->renames;
+        struct config_line *cl;
+        l->line = mem_realloc(l->line, sizeof(*l->line) * (size_t)(l->count + 1));
+        cl = &l->line[l->count++];
+        cl->argc = argc - 1;
+        cl->argv = mem_alloc(sizeof(*cl->argv) * (size_t)(argc - 1));
+        for (i = 1; i < argc; i++) {
+            cl->argv[i - 1].ptr = mem_memdup(args[i].ptr, args[i].len + 1);
+            cl->argv[i - 1].len = args[i].len;
+        }
     } else if (argc == 2 && config_eq(args[0].ptr, "include")) {
         if (depth >= CONFIG_MAX_INCLUDE_DEPTH) {
             config_err(reason, rlen, "include nested more than %d levels deep",

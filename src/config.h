@@ -84,6 +84,22 @@ enum config_supervised {
 /* The one maxmemory-policy Runnel runs: the last of Redis's names. */
 #define CONFIG_MAXMEMORY_NOEVICTION 7
 
+struct util_arg;
+
+/* Directives that may repeat and are not options (user, rename-command):
+ * the words after the directive's name, line by line in file order.  The
+ * server acts on them at start-up (cmd_acl.c); CONFIG GET does not show
+ * them and CONFIG REWRITE keeps their lines as they are. */
+struct config_line {
+    struct util_arg *argv; /* mem_alloc'd words (util.h) */
+    int argc;
+};
+
+struct config_lines {
+    struct config_line *line;
+    int count;
+};
+
 /* The bind list.  An address with a leading '-' is optional: the server
  * skips it when it cannot be bound (the '-' is kept here). */
 struct config_bind {
@@ -152,6 +168,12 @@ struct config {
     int stop_writes_on_bgsave_error;
     int rdb_key_save_delay;   /* testing hook: microseconds slept per key saved */
     int enable_debug_command; /* enum config_protected_action */
+    /* Security (acl.c, cmd_acl.c). */
+    char *requirepass;        /* the default user's password; "" = nopass */
+    int protected_mode;
+    long long acllog_max_len;
+    struct config_lines users;   /* `user name rule...` lines, in file order */
+    struct config_lines renames; /* `rename-command from to` lines */
     /* Memory (maxmemory.c): only noeviction; samples and tenacity are
      * accepted for redis.conf compatibility and unused. */
     long long maxmemory;      /* bytes, 0 = no limit */
@@ -295,6 +317,12 @@ extern const char *const config_supervised_names[];
       CONFIG_OFF(rdb_key_save_delay), "0", INT_MIN, INT_MAX, CONFIG_MUTABLE, NULL)            \
     X(ENABLE_DEBUG_COMMAND, "enable-debug-command", CONFIG_TYPE_ENUM,                         \
       CONFIG_OFF(enable_debug_command), "local", 0, 0, 0, config_protected_names)         \
+    X(REQUIREPASS, "requirepass", CONFIG_TYPE_STRING, CONFIG_OFF(requirepass), "", 0, 0,      \
+      CONFIG_MUTABLE, NULL)                                                                   \
+    X(PROTECTED_MODE, "protected-mode", CONFIG_TYPE_BOOL, CONFIG_OFF(protected_mode), "yes",  \
+      0, 1, CONFIG_MUTABLE, NULL)                                                             \
+    X(ACLLOG_MAX_LEN, "acllog-max-len", CONFIG_TYPE_LL, CONFIG_OFF(acllog_max_len), "128", 0, \
+      LLONG_MAX, CONFIG_MUTABLE, NULL)                                                        \
     X(MAXMEMORY, "maxmemory", CONFIG_TYPE_MEMORY, CONFIG_OFF(maxmemory), "0", 0, LLONG_MAX,   \
       CONFIG_MUTABLE, NULL)                                                                   \
     X(MAXMEMORY_POLICY, "maxmemory-policy", CONFIG_TYPE_ENUM, CONFIG_OFF(maxmemory_policy),   \

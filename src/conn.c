@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "aof.h"
+#include "cmd_acl.h"
 #include "command.h"
 #include "log.h"
 #include "mem.h"
@@ -74,6 +75,7 @@ struct conn *conn_create(struct server *srv, int fd, unsigned flags)
     c->out.on_error_ud = srv;
     multi_init(&c->multi);
     c->ctime_ms = c->last_ms = server_mstime(srv);
+    acl_conn_init(c);
 
     evutil_make_socket_nonblocking(fd);
     evutil_make_socket_closeonexec(fd);
@@ -526,11 +528,11 @@ char *conn_info_line(struct conn *c, long long now_ms)
              "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s db=%d sub=0 "
              "psub=0 ssub=0 multi=%d qbuf=%zu qbuf-free=%zu argv-mem=%zu multi-mem=%zu "
              "rbs=%zu rbp=%zu obl=%zu oll=0 omem=%zu tot-mem=%zu events=%s cmd=%s "
-             "user=default redir=-1 resp=%d lib-name=%s lib-ver=%s",
+             "user=%s redir=-1 resp=%d lib-name=%s lib-ver=%s",
              (unsigned long long)c->id, c->addr, c->laddr, c->fd, name,
              (now_ms - c->ctime_ms) / 1000, (now_ms - c->last_ms) / 1000, flags, c->db->id,
              (c->flags & CONN_MULTI) ? c->multi.count : -1, qbuf, c->qcap - c->qlen, argv_mem,
              multi_mem, c->qcap, c->qcap, reply_pending(&c->out), omem, tot, events, cmd,
-             c->resp, c->lib_name ? c->lib_name : "", c->lib_ver ? c->lib_ver : "");
+             acl_conn_username(c), c->resp, c->lib_name ? c->lib_name : "", c->lib_ver ? c->lib_ver : "");
     return line;
 }

@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "cmd_acl.h"
 #include "command.h"
 #include "conn.h"
 #include "db.h"
@@ -220,6 +221,9 @@ void cmd_exec(struct conn *c)
         c->argc = cmds[i].argc;
         c->argv = cmds[i].argv;
         c->lastcmd = cmds[i].cmd;
+        /* Permissions may have changed since it was queued (Redis 7.0). */
+        if (acl_exec_denies_or_reply(c, cmds[i].cmd))
+            continue;
         command_call(c, (struct command *)cmds[i].cmd);
     }
     c->argc = saved_argc;

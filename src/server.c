@@ -30,6 +30,7 @@
 
 #include "aof.h"
 #include "block.h"
+#include "cmd_acl.h"
 #include "conn.h"
 #include "log.h"
 #include "maxmemory.h"
@@ -183,6 +184,11 @@ int server_init(struct server *srv)
         db_init(&srv->dbs[i], i, srv->hash_seed + (uint64_t)i * 0x9e3779b97f4a7c15ULL);
     if (command_table_init(srv) < 0)
         return -1;
+    char aclerr[512];
+    if (acl_setup(srv, aclerr, sizeof(aclerr)) < 0) {
+        log_warning("Fatal error in the configuration: %s", aclerr);
+        return -1;
+    }
     observe_init(srv);
     if (aof_init(srv) < 0)
         return -1;
@@ -423,6 +429,20 @@ int server_listen(struct server *srv)
     return 0;
 }
 
+/* The peer's address as text ("127.0.0.1", "::1", "::ffff:10.0.0.1"). */
+static int peer_ip(int fd, char *buf, size_t cap)
+{
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof(ss);
+    if (getpeername(fd, (struct sockaddr *)&ss, &sl) < 0)
+        return -1;
+    const void *a = ss.ss_family == AF_INET6 ? (const void *)&((struct sockaddr_in6 *)&ss)->sin6_addr
+                                             : (const void *)&((struct sockaddr_in *)&ss)->sin_addr;
+    if (ss.ss_family != AF_INET && ss.ss_family != AF_INET6)
+        return -1;
+    return inet_ntop(ss.ss_family, a, buf, (socklen_t)cap) ? 0 : -1;
+}
+
 static void server_accept_cb(evutil_socket_t lfd, short what, void *arg)
 {
     (void)what;
@@ -445,6 +465,18 @@ static void server_accept_cb(evutil_socket_t lfd, short what, void *arg)
             close(fd);
             srv->stat.rejected_conn++;
             log_verbose("Rejected connection: max number of clients reached");
+            continue;
+        }
+        const char *denied;
+        char ip[INET6_ADDRSTRLEN];
+        if (!l->unix_socket && peer_ip(fd, ip, sizeof(ip)) == 0 &&
+            acl_protected_mode_refuses(srv, ip, &denied)) {
+            /* Protected mode: Redis's DENIED text, then close. */
+            if (write(fd, denied, strlen(denied)) < 0) {
+            }
+            close(fd);
+            srv->stat.rejected_conn++;
+            log_verbose("Refused a connection from %s: protected mode", ip);
             continue;
         }
         struct conn *c = conn_create(srv, fd, l->unix_socket ? CONN_UNIX : 0);
@@ -636,6 +668,7 @@ void server_free(struct server *srv)
         db_free(&srv->dbs[i]);
     mem_free(srv->dbs);
     observe_free(srv);
+    acl_teardown(srv);
     command_table_free(srv);
     effect_batch_free(&srv->effects);
     aof_free(srv);
@@ -709,6 +742,10 @@ int server_apply_config(void *opaque, const char *name, char *err, size_t errlen
     }
     if (strcmp(name, "maxmemory") == 0) {
         maxmemory_config_changed(srv);
+        return 0;
+    }
+    if (strcmp(name, "requirepass") == 0) {
+        acl_requirepass_changed(srv);
         return 0;
     }
     if (strcmp(name, "loglevel") == 0) {

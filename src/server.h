@@ -27,6 +27,8 @@ struct evconnlistener;
 struct conn;
 struct aof;
 struct snapshot;
+struct acl;
+struct command_rename;
 struct observe;
 
 #define SERVER_MAX_LISTENERS 16
@@ -119,6 +121,9 @@ struct server {
     int loading;                /* replaying the AOF: no expiry, no sinks */
     struct aof *aof;            /* append-only file state (aof.c) */
     struct snapshot *snap;      /* RDB snapshot state (snapshot.c) */
+    struct acl *acl;            /* users, rules, ACL LOG (acl.c, cmd_acl.c) */
+    struct command_rename *renames; /* rename-command lines (command.c) */
+    int nrenames;
     struct observe *obs;        /* slow log, latency, MONITOR, rates (observe.c) */
     int shutdown_asap;
     int shutdown_prepared;      /* SHUTDOWN already did the final save */
