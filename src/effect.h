@@ -55,6 +55,8 @@ struct effect_batch {
     struct effect *v;
     int n;
     int cap;
+    int slots;            /* v[0 .. slots) have argv arrays kept for reuse
+                           * (a cleared batch keeps them, as it keeps a block) */
     int discard;          /* no sink listens: effects are not built */
     int hard;             /* effects that are not EFFECT_SOFT in this unit */
     struct effect sink_hole; /* what effect_new returns while discarding */

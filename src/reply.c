@@ -94,6 +94,12 @@ void reply_raw(struct reply_buf *r, const char *p, size_t n)
     r->len += n;
 }
 
+char *reply_space(struct reply_buf *r, size_t n)
+{
+    reply_reserve(r, n);
+    return r->buf + r->len;
+}
+
 /* Write "<prefix><v>\r\n" at dst (room for REPLY_HDR_MAX bytes); returns
  * the bytes written. */
 static size_t reply_fmt_header(char *dst, char prefix, long long v)

@@ -48,6 +48,9 @@ void reply_compact(struct reply_buf *r);
 static inline size_t reply_pending(const struct reply_buf *r) { return r->len - r->sent; }
 /* Append raw, already-encoded RESP (MULTI's queued replies, tests). */
 void reply_raw(struct reply_buf *r, const char *p, size_t n);
+/* Room for n more bytes at r->buf + r->len (returned): an encoder writes
+ * there and then adds what it wrote to r->len. */
+char *reply_space(struct reply_buf *r, size_t n);
 
 void reply_simple(struct reply_buf *r, const char *s);      /* +s */
 void reply_ok(struct reply_buf *r);                         /* +OK */
