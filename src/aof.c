@@ -378,11 +378,16 @@ static void aof_release_held(struct server *srv)
 }
 
 /* The offset a reply may be released at: fsynced under always, written
- * otherwise. */
+ * otherwise -- except while an everysec write waits behind a running
+ * fsync (aof_flush): Redis 7.0 answers meanwhile (its replies go out
+ * after flushAppendOnlyFile whether that wrote or postponed), and holding
+ * them would stall every writer for as long as each fsync takes. */
 static long long aof_release_offset(struct aof *a, const struct server *srv)
 {
     if (srv->cfg.appendfsync == CONFIG_APPENDFSYNC_ALWAYS)
         return a->synced;
+    if (a->postponed_since)
+        return LLONG_MAX;
     return a->written;
 }
 
