@@ -743,6 +743,17 @@ int command_get_keys(const struct command *cmd, const struct util_arg *argv, int
             key_list_add(&kl, i, 0);
         }
     }
+    /* SET's key spec has variable flags: Redis's setGetKeys makes them
+     * OW update, or RW access update when a GET argument follows the value
+     * (COMMAND GETKEYSANDFLAGS and the ACL's read/write key check). */
+    if (kl.n == 1 && (kl.keys[0].flags & KEYSPEC_VARIABLE_FLAGS) &&
+        strcmp(cmd->fullname, "set") == 0) {
+        unsigned f = KEYSPEC_OW | KEYSPEC_UPDATE;
+        for (int i = 3; i < argc; i++)
+            if (argv[i].len == 3 && util_eq_nocase(argv[i].ptr, 3, "get"))
+                f = KEYSPEC_RW | KEYSPEC_ACCESS | KEYSPEC_UPDATE;
+        kl.keys[0].flags = f;
+    }
     *out = kl.keys;
     return kl.n;
 }
