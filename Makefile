@@ -14,6 +14,7 @@
 #   make startup-time   start-up to first PONG, both servers
 #   make bench-block    wake latency and ping-pong of blocked readers, both servers
 #   make bench-groups   consumer groups: consume rate and PEL scaling, both servers
+#   make bench-pubsub   PUBLISH to 1, 10, 100 subscribers: messages delivered/s, both servers
 #   make bench-aof      XADD with appendfsync always/everysec, AOF load time, both servers
 #   make bench-rdb      SAVE time, start-up load time and BGSAVE fork pause, both servers
 #   make crashtest      the AOF SIGKILL crash test, 100 rounds (make test runs 10)
@@ -100,7 +101,7 @@ CHECK_AOF_ENV := RUNNEL_CHECK_AOF=$(abspath $(CHECK_AOF))
 
 DEPS_STAMP := build/.deps-ok
 
-.PHONY: all run test unit integration compat clients fuzz fuzz-aof fuzz-rdb bench-rdb bench bench-memory bench-block bench-groups bench-aof crashtest startup-time clean deps
+.PHONY: all run test unit integration compat clients fuzz fuzz-aof fuzz-rdb bench-rdb bench bench-memory bench-block bench-groups bench-pubsub bench-aof crashtest startup-time clean deps
 all: $(SERVER) src/runnel-server src/runnel-check-aof
 
 deps: $(DEPS_STAMP)
@@ -230,6 +231,9 @@ bench-block: all
 
 bench-groups: all
 	sh utils/bench-groups.sh
+
+bench-pubsub: all
+	sh utils/bench-pubsub.sh
 
 bench-aof: all
 	sh utils/bench-aof.sh

@@ -12,6 +12,7 @@
 #include "mem.h"
 #include "observe.h"
 #include "multi.h"
+#include "pubsub.h"
 #include "server.h"
 #include "util.h"
 #include "version.h"
@@ -22,10 +23,16 @@ void cmd_ping(struct conn *c)
         reply_wrong_arity(c, c->cmd);
         return;
     }
-    if (c->argc == 1)
+    if ((c->flags & CONN_PUBSUB) && c->resp == 2) {
+        /* RESP2 subscribed mode: ["pong", message or ""], as Redis. */
+        reply_array(&c->out, 2);
+        reply_bulk(&c->out, "pong", 4);
+        reply_bulk(&c->out, c->argc == 2 ? c->argv[1].ptr : "", c->argc == 2 ? c->argv[1].len : 0);
+    } else if (c->argc == 1) {
         reply_simple(&c->out, "PONG");
-    else
+    } else {
         reply_bulk(&c->out, c->argv[1].ptr, c->argv[1].len);
+    }
 }
 
 void cmd_echo(struct conn *c)
@@ -170,6 +177,7 @@ void cmd_reset(struct conn *c)
         c->flags &= ~(CONN_MULTI | CONN_DIRTY_EXEC);
     }
     multi_unwatch_all(c);
+    pubsub_client_free(c); /* no unsubscribe messages (Redis's clearClientConnectionState) */
     observe_monitor_remove(c);
     c->db = &c->srv->dbs[0];
     c->resp = c->out.proto = 2;
@@ -289,6 +297,12 @@ void cmd_client_info(struct conn *c)
 enum client_type { CLIENT_TYPE_NORMAL, CLIENT_TYPE_REPLICA, CLIENT_TYPE_PUBSUB,
                    CLIENT_TYPE_MASTER, CLIENT_TYPE_BAD };
 
+/* A subscribed client is of type pubsub (Redis's getClientType). */
+static enum client_type client_type_of(const struct conn *o)
+{
+    return (o->flags & CONN_PUBSUB) ? CLIENT_TYPE_PUBSUB : CLIENT_TYPE_NORMAL;
+}
+
 static enum client_type parse_client_type(const struct util_arg *a)
 {
     if (util_eq_nocase(a->ptr, a->len, "normal"))
@@ -336,7 +350,7 @@ void cmd_client_list(struct conn *c)
     while (last && last->next)
         last = last->next;
     for (struct conn *o = last; o; o = o->prev) {
-        if (type != CLIENT_TYPE_BAD && type != CLIENT_TYPE_NORMAL)
+        if (type != CLIENT_TYPE_BAD && type != client_type_of(o))
             continue;
         if (nids) {
             int found = 0;
@@ -447,7 +461,7 @@ void cmd_client_kill(struct conn *c)
             continue;
         if (kuser && o->user != kuser)
             continue;
-        if (type != CLIENT_TYPE_BAD && type != CLIENT_TYPE_NORMAL)
+        if (type != CLIENT_TYPE_BAD && type != client_type_of(o))
             continue;
         if (maxage && (now - o->ctime_ms) / 1000 < maxage)
             continue;

@@ -30,6 +30,7 @@
 #include "conn.h"
 #include "handlers.h"
 #include "mem.h"
+#include "notify.h"
 #include "server.h"
 #include "util.h"
 
@@ -164,6 +165,7 @@ static void effect_createconsumer(struct conn *c, const struct util_arg *key,
     effect_arg(e, key->ptr, key->len);
     effect_arg(e, g->name, g->name_len);
     effect_arg(e, cons->name, cons->name_len);
+    notify_key(c, NOTIFY_STREAM, "xgroup-createconsumer", key);
 }
 
 void group_signal_waiters(struct conn *c, const struct util_arg *key)
@@ -349,6 +351,7 @@ void cmd_xgroup_create(struct conn *c)
         a.s = stream_new((size_t)cfg->stream_node_max_bytes, (size_t)cfg->stream_node_max_entries);
         db_add(c->db, key->ptr, key->len,
                object_new(&stream_object_type, a.s, c->srv->lru_clock));
+        notify_key(c, NOTIFY_NEW, "new", key);
         created_key = true;
     }
     struct stream_group *g =
@@ -370,6 +373,7 @@ void cmd_xgroup_create(struct conn *c)
     effect_arg_ll(e, g->entries_read);
     if (created_key)
         server_key_modified(c->srv, c->db, key->ptr, key->len);
+    notify_key(c, NOTIFY_STREAM, "xgroup-create", key);
     reply_ok(&c->out);
 }
 
@@ -399,6 +403,7 @@ void cmd_xgroup_setid(struct conn *c)
     stream_group_set_id(a.s, a.g, &id, a.entries_read);
     c->srv->dirty++;
     group_effect_setid(c, &c->argv[2], a.g);
+    notify_key(c, NOTIFY_STREAM, "xgroup-setid", &c->argv[2]);
     reply_ok(&c->out);
 }
 
@@ -417,6 +422,7 @@ void cmd_xgroup_destroy(struct conn *c)
     command_effect_verbatim(c);
     /* Readers blocked on this group re-run and get NOGROUP. */
     group_signal_waiters(c, &c->argv[2]);
+    notify_key(c, NOTIFY_STREAM, "xgroup-destroy", &c->argv[2]);
     reply_int(&c->out, 1);
 }
 
@@ -433,6 +439,7 @@ void cmd_xgroup_createconsumer(struct conn *c)
         c->srv->dirty++;
         command_effect_verbatim(c);
         aof_annotate_consumer(c->srv, c->db->id, c->argv[2].ptr, c->argv[2].len, a.g, cons);
+        notify_key(c, NOTIFY_STREAM, "xgroup-createconsumer", &c->argv[2]);
     }
     reply_int(&c->out, cons ? 1 : 0);
 }
@@ -450,6 +457,7 @@ void cmd_xgroup_delconsumer(struct conn *c)
         pending = (long long)stream_consumer_delete(a.g, cons);
         c->srv->dirty++;
         command_effect_verbatim(c);
+        notify_key(c, NOTIFY_STREAM, "xgroup-delconsumer", &c->argv[2]);
     }
     reply_int(&c->out, pending);
 }

@@ -17,6 +17,7 @@
 #include "conn.h"
 #include "handlers.h"
 #include "mem.h"
+#include "notify.h"
 #include "server.h"
 #include "util.h"
 
@@ -46,6 +47,7 @@ static struct stream_consumer *touch_consumer(struct conn *c, const struct util_
         effect_arg(e, key->ptr, key->len);
         effect_arg(e, g->name, g->name_len);
         effect_arg(e, name->ptr, name->len);
+        notify_key(c, NOTIFY_STREAM, "xgroup-createconsumer", key);
     }
     cons->seen_time = now;
     return cons;

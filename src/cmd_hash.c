@@ -30,6 +30,7 @@
 #include "conn.h"
 #include "handlers.h"
 #include "mem.h"
+#include "notify.h"
 #include "server.h"
 #include "util.h"
 
@@ -98,6 +99,7 @@ static struct hash *hash_create(struct conn *c, const struct util_arg *key)
 {
     struct hash *h = hash_new(c->srv->hash_seed);
     db_add(c->db, key->ptr, key->len, object_new(&hash_object_type, h, c->srv->lru_clock));
+    notify_key(c, NOTIFY_NEW, "new", key);
     return h;
 }
 
@@ -139,6 +141,7 @@ static void hset_generic(struct conn *c, bool hmset)
         effect_arg(e, v->ptr, v->len);
     }
     hash_changed(c, key, (c->argc - 2) / 2);
+    notify_key(c, NOTIFY_HASH, "hset", key);
     if (hmset)
         reply_ok(&c->out);
     else
@@ -178,6 +181,7 @@ void cmd_hsetnx(struct conn *c)
     effect_arg(e, key->ptr, key->len);
     effect_arg(e, f->ptr, f->len);
     effect_arg(e, v->ptr, v->len);
+    notify_key(c, NOTIFY_HASH, "hset", key);
     reply_int(&c->out, 1);
 }
 
@@ -310,6 +314,9 @@ void cmd_hdel(struct conn *c)
     if (deleted) {
         hash_changed(c, key, deleted);
         command_effect_verbatim(c);
+        notify_key(c, NOTIFY_HASH, "hdel", key);
+        if (!h)
+            notify_key(c, NOTIFY_GENERIC, "del", key);
     }
     reply_int(&c->out, deleted);
 }
@@ -346,6 +353,7 @@ void cmd_hincrby(struct conn *c)
     hash_set(h, f->ptr, f->len, buf, n, &lim);
     hash_changed(c, key, 1);
     command_effect_verbatim(c);
+    notify_key(c, NOTIFY_HASH, "hincrby", key);
     reply_int(&c->out, value);
 }
 
@@ -389,6 +397,7 @@ void cmd_hincrbyfloat(struct conn *c)
     effect_arg(e, key->ptr, key->len);
     effect_arg(e, f->ptr, f->len);
     effect_arg(e, buf, n);
+    notify_key(c, NOTIFY_HASH, "hincrbyfloat", key);
     reply_bulk(&c->out, buf, n);
 }
 

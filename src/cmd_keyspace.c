@@ -18,6 +18,7 @@
 #include "conn.h"
 #include "handlers.h"
 #include "mem.h"
+#include "notify.h"
 #include "multi.h"
 #include "server.h"
 #include "snapshot.h"
@@ -45,6 +46,7 @@ static void del_generic(struct conn *c, const char *verb)
             effect_arg_cstr(e, verb);
         }
         effect_arg(e, k->ptr, k->len);
+        notify_key(c, NOTIFY_GENERIC, "del", k);
         deleted++;
     }
     S(c)->dirty += deleted;
@@ -247,6 +249,7 @@ static void rename_generic(struct conn *c, int nx)
     int64_t expire;
     struct object *o = db_take(c->db, src->ptr, src->len, &expire);
     struct dict_entry *de = db_add(c->db, dst->ptr, dst->len, o);
+    notify_key(c, NOTIFY_NEW, "new", dst);
     if (expire >= 0)
         db_set_expire(c->db, de, expire);
     server_key_modified(S(c), c->db, src->ptr, src->len);
@@ -256,6 +259,8 @@ static void rename_generic(struct conn *c, int nx)
     effect_arg_cstr(e, nx ? "RENAMENX" : "RENAME");
     effect_arg(e, src->ptr, src->len);
     effect_arg(e, dst->ptr, dst->len);
+    notify_key(c, NOTIFY_GENERIC, "rename_from", src);
+    notify_key(c, NOTIFY_GENERIC, "rename_to", dst);
     if (nx)
         reply_int(&c->out, 1);
     else
@@ -318,6 +323,7 @@ void cmd_copy(struct conn *c)
     const struct object *so = se->val;
     struct object *copy = object_new(so->type, so->type->dup(so->ptr), S(c)->lru_clock);
     struct dict_entry *de = db_add(dstdb, dst->ptr, dst->len, copy);
+    notify_event(S(c), NOTIFY_NEW, "new", dstdb->id, dst->ptr, dst->len);
     if (se->aux >= 0)
         db_set_expire(dstdb, de, se->aux);
     server_key_modified(S(c), dstdb, dst->ptr, dst->len);
@@ -330,6 +336,7 @@ void cmd_copy(struct conn *c)
     effect_arg_ll(e, dstdb->id);
     if (replace)
         effect_arg_cstr(e, "REPLACE");
+    notify_event(S(c), NOTIFY_GENERIC, "copy_to", dstdb->id, dst->ptr, dst->len);
     reply_int(&c->out, 1);
 }
 
@@ -526,11 +533,13 @@ static void expire_generic(struct conn *c, long long basetime, long long unit_ms
         db_delete(c->db, key->ptr, key->len);
         effect_arg_cstr(e, "DEL");
         effect_arg(e, key->ptr, key->len);
+        notify_key(c, NOTIFY_GENERIC, "del", key);
     } else {
         db_set_expire(c->db, de, when);
         effect_arg_cstr(e, "PEXPIREAT");
         effect_arg(e, key->ptr, key->len);
         effect_arg_ll(e, when);
+        notify_key(c, NOTIFY_GENERIC, "expire", key);
     }
     server_key_modified(S(c), c->db, key->ptr, key->len);
     reply_int(&c->out, 1);
@@ -615,6 +624,7 @@ void cmd_persist(struct conn *c)
     effect_arg_cstr(e, "PERSIST");
     effect_arg(e, key->ptr, key->len);
     server_key_modified(S(c), c->db, key->ptr, key->len);
+    notify_key(c, NOTIFY_GENERIC, "persist", key);
     reply_int(&c->out, 1);
 }
 

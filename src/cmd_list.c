@@ -35,6 +35,7 @@
 #include "conn.h"
 #include "handlers.h"
 #include "mem.h"
+#include "notify.h"
 #include "server.h"
 #include "util.h"
 
@@ -102,6 +103,7 @@ static struct list *list_create(struct conn *c, const struct util_arg *key)
 {
     struct list *l = list_new();
     db_add(c->db, key->ptr, key->len, object_new(&list_object_type, l, c->srv->lru_clock));
+    notify_key(c, NOTIFY_NEW, "new", key);
     return l;
 }
 
@@ -233,6 +235,7 @@ static void push_generic(struct conn *c, enum list_where where, bool xx)
         list_push(l, where, c->argv[j].ptr, c->argv[j].len, fill);
     list_changed(c, key, c->argc - 2);
     emit_argv(c, 0, c->argc);
+    notify_key(c, NOTIFY_LIST, where == LIST_HEAD ? "lpush" : "rpush", key);
     reply_int(&c->out, (long long)list_len(l));
 }
 
@@ -274,8 +277,11 @@ static long long pop_reply(struct conn *c, const struct util_arg *key, struct li
         reply_bulk(&c->out, v, len);
         mem_free(v);
     }
-    list_after_removal(c, key, l);
+    bool gone = list_after_removal(c, key, l);
     list_changed(c, key, n);
+    notify_key(c, NOTIFY_LIST, where == LIST_HEAD ? "lpop" : "rpop", key);
+    if (gone)
+        notify_key(c, NOTIFY_GENERIC, "del", key);
     return n;
 }
 
@@ -505,6 +511,7 @@ void cmd_lset(struct conn *c)
     list_shrink_check(l, fill);
     list_changed(c, key, 1);
     emit_argv(c, 0, c->argc);
+    notify_key(c, NOTIFY_LIST, "lset", key);
     reply_ok(&c->out);
 }
 
@@ -524,9 +531,12 @@ void cmd_lrem(struct conn *c)
     }
     size_t removed = list_remove(l, count, c->argv[3].ptr, c->argv[3].len);
     if (removed) {
-        list_after_removal(c, key, l);
+        bool gone = list_after_removal(c, key, l);
         list_changed(c, key, (long long)removed);
         emit_argv(c, 0, c->argc);
+        notify_key(c, NOTIFY_LIST, "lrem", key);
+        if (gone)
+            notify_key(c, NOTIFY_GENERIC, "del", key);
     }
     reply_int(&c->out, (long long)removed);
 }
@@ -553,12 +563,16 @@ void cmd_ltrim(struct conn *c)
         head = len;
         tail = 0;
     }
+    bool gone = false;
     if (head || tail) {
         list_trim(l, head, tail);
-        list_after_removal(c, key, l);
+        gone = list_after_removal(c, key, l);
         list_changed(c, key, (long long)(head + tail));
         emit_argv(c, 0, c->argc);
     }
+    notify_key(c, NOTIFY_LIST, "ltrim", key); /* even when nothing went, as Redis */
+    if (gone)
+        notify_key(c, NOTIFY_GENERIC, "del", key);
     reply_ok(&c->out);
 }
 
@@ -588,8 +602,11 @@ static void move_one(struct conn *c, const struct util_arg *srckey, struct list 
     list_grow_check(dst, add, 1, fill);
     list_push(dst, to, v, len, fill);
     list_changed(c, dstkey, 1);
+    notify_key(c, NOTIFY_LIST, to == LIST_HEAD ? "lpush" : "rpush", dstkey);
+    notify_key(c, NOTIFY_LIST, from == LIST_HEAD ? "lpop" : "rpop", srckey);
     if (!same) {
-        list_after_removal(c, srckey, src);
+        if (list_after_removal(c, srckey, src))
+            notify_key(c, NOTIFY_GENERIC, "del", srckey);
         server_key_modified(c->srv, c->db, srckey->ptr, srckey->len);
     }
     reply_bulk(&c->out, v, len);

@@ -17,6 +17,7 @@
 #include "handlers.h"
 #include "log.h"
 #include "mem.h"
+#include "notify.h"
 #include "rdb.h"
 #include "server.h"
 #include "snapshot.h"
@@ -175,6 +176,7 @@ void cmd_restore(struct conn *c)
             effect_arg_cstr(e, "DEL");
             effect_arg(e, key->ptr, key->len);
             srv->dirty++;
+            notify_key(c, NOTIFY_GENERIC, "del", key);
         }
         reply_ok(&c->out);
         return;
@@ -182,9 +184,11 @@ void cmd_restore(struct conn *c)
     if (idle >= 0)
         o->lru = idle >= (long long)srv->lru_clock ? 0 : srv->lru_clock - (uint32_t)idle;
     struct dict_entry *de = db_add(c->db, key->ptr, key->len, o);
+    notify_key(c, NOTIFY_NEW, "new", key);
     if (ttl)
         db_set_expire(c->db, de, ttl);
     server_key_modified(srv, c->db, key->ptr, key->len);
+    notify_key(c, NOTIFY_GENERIC, "restore", key);
 
     struct effect *e = server_effect(srv, c->db->id);
     effect_arg_cstr(e, "RESTORE");

@@ -25,6 +25,7 @@
 #include "maxmemory.h"
 #include "mem.h"
 #include "observe.h"
+#include "pubsub.h"
 #include "server.h"
 #include "snapshot.h"
 #include "supervise.h"
@@ -179,8 +180,9 @@ static void info_stats(struct server *srv, struct reply_buf *b)
     info_add(b, "current_eviction_exceeded_time:0");
     info_add(b, "keyspace_hits:%lld", s->keyspace_hits);
     info_add(b, "keyspace_misses:%lld", s->keyspace_misses);
-    info_add(b, "pubsub_channels:0");
-    info_add(b, "pubsub_patterns:0");
+    info_add(b, "pubsub_channels:%ld", pubsub_names(srv, PUBSUB_CHANNEL));
+    info_add(b, "pubsub_patterns:%ld", pubsub_names(srv, PUBSUB_PATTERN));
+    info_add(b, "pubsubshard_channels:%ld", pubsub_names(srv, PUBSUB_SHARD));
     info_add(b, "latest_fork_usec:%lld", s->latest_fork_usec);
     info_add(b, "total_forks:%lld", s->total_forks);
     info_add(b, "migrate_cached_sockets:0");

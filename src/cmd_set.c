@@ -29,6 +29,7 @@
 #include "conn.h"
 #include "handlers.h"
 #include "mem.h"
+#include "notify.h"
 #include "server.h"
 #include "util.h"
 
@@ -122,6 +123,7 @@ void cmd_sadd(struct conn *c)
     if (!s) {
         s = set_new(c->srv->hash_seed);
         db_add(c->db, key->ptr, key->len, object_new(&set_object_type, s, c->srv->lru_clock));
+        notify_key(c, NOTIFY_NEW, "new", key);
     }
     size_t max = set_max_intset_of(&c->srv->cfg);
     long long added = 0;
@@ -130,6 +132,7 @@ void cmd_sadd(struct conn *c)
     if (added) {
         set_changed(c, key, added);
         command_effect_verbatim(c);
+        notify_key(c, NOTIFY_SET, "sadd", key);
     }
     reply_int(&c->out, added);
 }
@@ -154,6 +157,9 @@ void cmd_srem(struct conn *c)
     if (deleted) {
         set_changed(c, key, deleted);
         command_effect_verbatim(c);
+        notify_key(c, NOTIFY_SET, "srem", key);
+        if (!s)
+            notify_key(c, NOTIFY_GENERIC, "del", key);
     }
     reply_int(&c->out, deleted);
 }
@@ -277,6 +283,8 @@ static void spop_with_count(struct conn *c)
         struct effect *e = server_effect(c->srv, c->db->id);
         effect_arg_cstr(e, "DEL");
         effect_arg(e, key->ptr, key->len);
+        notify_key(c, NOTIFY_SET, "spop", key);
+        notify_key(c, NOTIFY_GENERIC, "del", key);
         return;
     }
     struct member_list l = {NULL, NULL, 0, 0};
@@ -289,6 +297,7 @@ static void spop_with_count(struct conn *c)
     }
     set_changed(c, key, (long long)l.n);
     effect_members(c, "SREM", key, &l);
+    notify_key(c, NOTIFY_SET, "spop", key);
     member_list_free(&l);
 }
 
@@ -326,8 +335,11 @@ void cmd_spop(struct conn *c)
     effect_arg(e, key->ptr, key->len);
     effect_arg(e, copy, len);
     mem_free(copy);
-    if (!set_len(s))
+    notify_key(c, NOTIFY_SET, "spop", key);
+    if (!set_len(s)) {
         db_delete(c->db, key->ptr, key->len);
+        notify_key(c, NOTIFY_GENERIC, "del", key);
+    }
     set_changed(c, key, 1);
 }
 
@@ -562,6 +574,8 @@ static void set_op_generic(struct conn *c, enum set_op op, bool store)
     }
     if (size) {
         db_add(c->db, key->ptr, key->len, object_new(&set_object_type, dst, c->srv->lru_clock));
+        if (!existed)
+            notify_key(c, NOTIFY_NEW, "new", key);
         struct member_list l = {NULL, NULL, 0, 0};
         struct set_iter it;
         const char *p;
@@ -572,10 +586,13 @@ static void set_op_generic(struct conn *c, enum set_op op, bool store)
         effect_members(c, "SADD", key, &l);
         member_list_free(&l);
         set_changed(c, key, 1);
+        notify_key(c, NOTIFY_SET, c->cmd->fullname, key); /* sinterstore, sunionstore, ... */
     } else {
         set_free(dst);
-        if (existed)
+        if (existed) {
             set_changed(c, key, 1);
+            notify_key(c, NOTIFY_GENERIC, "del", key);
+        }
     }
     reply_int(&c->out, size);
 }

@@ -30,6 +30,7 @@
 #include "dict.h"
 #include "handlers.h"
 #include "mem.h"
+#include "notify.h"
 #include "server.h"
 #include "stream.h"
 #include "stream_idmp.h"
@@ -126,6 +127,7 @@ static struct stream *stream_create(struct conn *c, const struct util_arg *key)
     struct stream *s = stream_new((size_t)cfg->stream_node_max_bytes,
                                   (size_t)cfg->stream_node_max_entries);
     db_add(c->db, key->ptr, key->len, object_new(&stream_object_type, s, c->srv->lru_clock));
+    notify_key(c, NOTIFY_NEW, "new", key);
     return s;
 }
 
@@ -516,6 +518,9 @@ void cmd_xadd(struct conn *c)
     uint64_t removed = a.strategy != -1 ? apply_trim(s, &a) : 0;
     effect_xadd(c, s, &a, field_pos, &id, iid, iidlen, removed);
     server_key_modified(c->srv, c->db, key->ptr, key->len);
+    notify_key(c, NOTIFY_STREAM, "xadd", key);
+    if (removed)
+        notify_key(c, NOTIFY_STREAM, "xtrim", key);
 }
 
 void cmd_xtrim(struct conn *c)
@@ -540,6 +545,7 @@ void cmd_xtrim(struct conn *c)
         effect_arg(e, key->ptr, key->len);
         effect_trim_args(e, s, &a);
         server_key_modified(c->srv, c->db, key->ptr, key->len);
+        notify_key(c, NOTIFY_STREAM, "xtrim", key);
     }
     reply_int(&c->out, (long long)removed);
 }
@@ -664,8 +670,10 @@ void cmd_xdel(struct conn *c)
         c->srv->dirty++;
     }
     mem_free(ids);
-    if (deleted)
+    if (deleted) {
         server_key_modified(c->srv, c->db, key->ptr, key->len);
+        notify_key(c, NOTIFY_STREAM, "xdel", key);
+    }
     reply_int(&c->out, deleted);
 }
 
@@ -1049,6 +1057,7 @@ void cmd_xsetid(struct conn *c)
         effect_arg(e, buf, stream_id_format(&s->max_deleted_id, buf, sizeof(buf)));
     }
     server_key_modified(c->srv, c->db, key->ptr, key->len);
+    notify_key(c, NOTIFY_STREAM, "xsetid", key);
     reply_ok(&c->out);
 }
 

@@ -33,6 +33,7 @@
 #include "command.h"
 #include "conn.h"
 #include "handlers.h"
+#include "notify.h"
 #include "server.h"
 #include "strobj.h"
 #include "util.h"
@@ -115,9 +116,12 @@ static bool is_string(const struct dict_entry *de)
 static struct dict_entry *string_store(struct conn *c, struct dict_entry *de,
                                        const struct util_arg *key, struct strobj *v, bool keepttl)
 {
-    if (!de)
-        return db_add(c->db, key->ptr, key->len,
-                      object_new(&string_object_type, v, c->srv->lru_clock));
+    if (!de) {
+        de = db_add(c->db, key->ptr, key->len,
+                    object_new(&string_object_type, v, c->srv->lru_clock));
+        notify_key(c, NOTIFY_NEW, "new", key);
+        return de;
+    }
     struct object *o = de->val;
     if (o->type->free)
         o->type->free(o->ptr);
@@ -321,6 +325,9 @@ static void set_generic(struct conn *c, const struct util_arg *key, const struct
         db_set_expire(c->db, de, when);
     string_changed(c, key, 1);
     effect_set(c, key, val->ptr, val->len, when, keepttl);
+    notify_key(c, NOTIFY_STRING, "set", key);
+    if (when >= 0)
+        notify_key(c, NOTIFY_GENERIC, "expire", key);
     if (!(o->flags & SET_GET)) {
         if (ok_reply >= 0)
             reply_int(&c->out, ok_reply);
@@ -363,6 +370,7 @@ void cmd_getset(struct conn *c)
     string_store(c, key_for_write(c, key), key, strobj_new(val->ptr, val->len), false);
     string_changed(c, key, 1);
     effect_set(c, key, val->ptr, val->len, -1, false);
+    notify_key(c, NOTIFY_STRING, "set", key);
 }
 
 void cmd_getdel(struct conn *c)
@@ -373,6 +381,7 @@ void cmd_getdel(struct conn *c)
     if (db_delete(c->db, key->ptr, key->len)) {
         string_changed(c, key, 1);
         effect_key(c, "DEL", key);
+        notify_key(c, NOTIFY_GENERIC, "del", key);
     }
 }
 
@@ -399,6 +408,7 @@ void cmd_getex(struct conn *c)
         db_delete(c->db, key->ptr, key->len);
         string_changed(c, key, 1);
         effect_key(c, "DEL", key);
+        notify_key(c, NOTIFY_GENERIC, "del", key);
     } else if (o.expire) {
         db_set_expire(c->db, key_for_write(c, key), when);
         string_changed(c, key, 1);
@@ -406,10 +416,12 @@ void cmd_getex(struct conn *c)
         effect_arg_cstr(e, "PEXPIREAT");
         effect_arg(e, key->ptr, key->len);
         effect_arg_ll(e, when);
+        notify_key(c, NOTIFY_GENERIC, "expire", key);
     } else if (o.flags & SET_PERSIST) {
         if (db_remove_expire(c->db, key_for_write(c, key))) {
             string_changed(c, key, 1);
             effect_key(c, "PERSIST", key);
+            notify_key(c, NOTIFY_GENERIC, "persist", key);
         }
     }
 }
@@ -452,6 +464,7 @@ static void mset_generic(struct conn *c, bool nx)
         server_key_modified(c->srv, c->db, key->ptr, key->len);
         effect_arg(e, key->ptr, key->len);
         effect_arg(e, val->ptr, val->len);
+        notify_key(c, NOTIFY_STRING, "set", key);
     }
     c->srv->dirty += (c->argc - 1) / 2;
     if (nx)
@@ -497,6 +510,7 @@ static void incr_generic(struct conn *c, long long incr)
     string_store(c, de, key, strobj_from_ll(value), true);
     string_changed(c, key, 1);
     command_effect_verbatim(c);
+    notify_key(c, NOTIFY_STRING, "incrby", key);
     reply_int(&c->out, value);
 }
 
@@ -606,6 +620,7 @@ void cmd_incrbyfloat(struct conn *c)
     string_changed(c, key, 1);
     /* Replicated as the result, so float formatting never differs. */
     effect_set(c, key, buf, n, -1, true);
+    notify_key(c, NOTIFY_STRING, "incrbyfloat", key);
     reply_bulk(&c->out, buf, n);
 }
 
@@ -633,6 +648,7 @@ void cmd_append(struct conn *c)
     }
     string_changed(c, key, 1);
     command_effect_verbatim(c);
+    notify_key(c, NOTIFY_STRING, "append", key);
     reply_int(&c->out, (long long)total);
 }
 
@@ -711,5 +727,6 @@ void cmd_setrange(struct conn *c)
         string_store(c, NULL, key, n, false);
     string_changed(c, key, 1);
     command_effect_verbatim(c);
+    notify_key(c, NOTIFY_STRING, "setrange", key);
     reply_int(&c->out, (long long)n->len);
 }

@@ -229,6 +229,16 @@ static int is_tx_control(const struct command *cmd)
            cmd->handler == cmd_quit || cmd->handler == cmd_reset;
 }
 
+/* What a RESP2 client holding subscriptions may run (Redis's processCommand;
+ * RESP3 clients may run anything while subscribed). */
+static int allowed_when_subscribed(const struct command *cmd)
+{
+    command_fn h = cmd->handler;
+    return h == cmd_ping || h == cmd_subscribe || h == cmd_ssubscribe || h == cmd_unsubscribe ||
+           h == cmd_sunsubscribe || h == cmd_psubscribe || h == cmd_punsubscribe ||
+           h == cmd_quit || h == cmd_reset;
+}
+
 /* Writes (and PING, and an EXEC with writes queued) are refused while the
  * AOF cannot be written: Redis's -MISCONF, as processCommand does. */
 static int server_denies_write(struct conn *c, const struct command *cmd)
@@ -356,6 +366,16 @@ void command_dispatch(struct conn *c)
     }
     if (server_denies_write(c, cmd)) {
         flag_transaction(c);
+        cmd->rejected_calls++;
+        srv->stat.total_error_replies++;
+        return;
+    }
+    if ((c->flags & CONN_PUBSUB) && c->resp == 2 && !allowed_when_subscribed(cmd)) {
+        flag_transaction(c);
+        reply_errorf(&c->out,
+                     "ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / "
+                     "QUIT / RESET are allowed in this context",
+                     cmd->fullname);
         cmd->rejected_calls++;
         srv->stat.total_error_replies++;
         return;

@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "mem.h"
+#include "notify.h"
 #include "util.h"
 
 #include "version.h"
@@ -482,6 +483,13 @@ static int config_parse_value(struct config *c, int id, int argc, const char *co
             return -1;
         }
         break;
+    case CONFIG_TYPE_NOTIFY:
+        v = notify_flags_parse(argv[0], strlen(argv[0]));
+        if (v < 0) {
+            config_err(err, errlen, "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.");
+            return -1;
+        }
+        break;
     case CONFIG_TYPE_ENUM:
         if (config_parse_enum(o, argv[0], &v, err, errlen) < 0)
             return -1;
@@ -549,6 +557,12 @@ char *config_get_value(const struct config *c, int id)
     case CONFIG_TYPE_OCTAL:
         config_sb_addf(&b, "%llo", (unsigned long long)config_num_get(c, o));
         break;
+    case CONFIG_TYPE_NOTIFY: {
+        char letters[32];
+        notify_flags_format((int)config_num_get(c, o), letters, sizeof(letters));
+        config_sb_adds(&b, letters);
+        break;
+    }
     case CONFIG_TYPE_STRING:
         config_sb_adds(&b, *(char **)config_field(c, o));
         break;
@@ -1401,6 +1415,7 @@ static void config_rewrite_option(struct config_rw *rw, const struct config *c,
     switch (o->type) {
     case CONFIG_TYPE_STRING:
     case CONFIG_TYPE_DIR:
+    case CONFIG_TYPE_NOTIFY:
         config_sb_repr(&b, cur, strlen(cur));
         break;
     case CONFIG_TYPE_MEMORY:

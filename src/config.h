@@ -139,6 +139,7 @@ struct config {
     long long hash_max_listpack_value;
     int list_max_listpack_size;       /* list node limit: < 0 bytes (-2 = 8 KB), > 0 elements */
     long long set_max_intset_entries; /* an integer set past it becomes a table */
+    int notify_keyspace_events;       /* NOTIFY_* flags (notify.h) */
     char *effect_trace_file;  /* testing hook; "" = none (see conf/runnel.conf) */
     /* Observability (observe.c, slowlog.c, latency.c). */
     long long slowlog_log_slower_than; /* us; -1 off, 0 every command */
@@ -200,7 +201,8 @@ enum config_type {
     CONFIG_TYPE_BIND,   /* struct config_bind */
     CONFIG_TYPE_OBUF,   /* struct config_obuf_limit[CONFIG_OBUF_CLASSES] */
     CONFIG_TYPE_DIR,    /* no field: the process's working directory */
-    CONFIG_TYPE_SAVE    /* struct config_save: "seconds changes" pairs */
+    CONFIG_TYPE_SAVE,   /* struct config_save: "seconds changes" pairs */
+    CONFIG_TYPE_NOTIFY  /* int: notify-keyspace-events flags, written as letters */
 };
 
 /* Row flags. */
@@ -264,6 +266,8 @@ extern const char *const config_supervised_names[];
       CONFIG_OFF(list_max_listpack_size), "-2", INT_MIN, INT_MAX, CONFIG_MUTABLE, NULL)       \
     X(SET_MAX_INTSET_ENTRIES, "set-max-intset-entries", CONFIG_TYPE_LL,                       \
       CONFIG_OFF(set_max_intset_entries), "512", 0, LLONG_MAX, CONFIG_MUTABLE, NULL)          \
+    X(NOTIFY_KEYSPACE_EVENTS, "notify-keyspace-events", CONFIG_TYPE_NOTIFY,                   \
+      CONFIG_OFF(notify_keyspace_events), "", 0, 0, CONFIG_MUTABLE, NULL)                     \
     X(EFFECT_TRACE_FILE, "effect-trace-file", CONFIG_TYPE_STRING,                             \
       CONFIG_OFF(effect_trace_file), "", 0, 0, 0, NULL)                                       \
     X(SLOWLOG_LOG_SLOWER_THAN, "slowlog-log-slower-than", CONFIG_TYPE_LL,                     \

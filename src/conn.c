@@ -32,6 +32,7 @@
 #include "log.h"
 #include "mem.h"
 #include "observe.h"
+#include "pubsub.h"
 #include "server.h"
 
 #define CONN_READ_CHUNK (16 * 1024)
@@ -162,6 +163,7 @@ void conn_free(struct conn *c)
         return;
     }
     block_end(c, BLOCK_END_GONE);
+    pubsub_client_free(c);
     observe_monitor_remove(c);
     aof_unhold(srv, c);
     multi_unwatch_all(c);
@@ -243,9 +245,11 @@ static size_t conn_query_bytes(const struct conn *c)
 int conn_check_output_limit(struct conn *c, long long now_ms)
 {
     const struct config *cfg = &c->srv->cfg;
-    unsigned long long hard = cfg->obuf_limits[CONFIG_OBUF_NORMAL].hard_bytes;
-    unsigned long long soft = cfg->obuf_limits[CONFIG_OBUF_NORMAL].soft_bytes;
-    long long soft_secs = cfg->obuf_limits[CONFIG_OBUF_NORMAL].soft_seconds;
+    /* A subscribed client is in the pubsub class (Redis's getClientType). */
+    int cls = (c->flags & CONN_PUBSUB) ? CONFIG_OBUF_PUBSUB : CONFIG_OBUF_NORMAL;
+    unsigned long long hard = cfg->obuf_limits[cls].hard_bytes;
+    unsigned long long soft = cfg->obuf_limits[cls].soft_bytes;
+    long long soft_secs = cfg->obuf_limits[cls].soft_seconds;
     size_t used = reply_pending(&c->out);
     int over = 0;
     if (hard && used >= hard)
@@ -481,6 +485,8 @@ static void flags_string(const struct conn *c, char *buf)
     char *p = buf;
     if (c->flags & CONN_MONITOR)
         *p++ = 'O';
+    if (c->flags & CONN_PUBSUB)
+        *p++ = 'P';
     if (c->flags & CONN_MULTI)
         *p++ = 'x';
     if (c->flags & CONN_BLOCKED)
@@ -525,12 +531,14 @@ char *conn_info_line(struct conn *c, long long now_ms)
     const char *cmd = c->lastcmd ? c->lastcmd->fullname : "NULL";
     char *line = mem_alloc(1024 + strlen(name) * 2);
     snprintf(line, 1024 + strlen(name) * 2,
-             "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s db=%d sub=0 "
-             "psub=0 ssub=0 multi=%d qbuf=%zu qbuf-free=%zu argv-mem=%zu multi-mem=%zu "
+             "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s db=%d sub=%ld "
+             "psub=%ld ssub=%ld multi=%d qbuf=%zu qbuf-free=%zu argv-mem=%zu multi-mem=%zu "
              "rbs=%zu rbp=%zu obl=%zu oll=0 omem=%zu tot-mem=%zu events=%s cmd=%s "
              "user=%s redir=-1 resp=%d lib-name=%s lib-ver=%s",
              (unsigned long long)c->id, c->addr, c->laddr, c->fd, name,
              (now_ms - c->ctime_ms) / 1000, (now_ms - c->last_ms) / 1000, flags, c->db->id,
+             pubsub_client_count(c, PUBSUB_CHANNEL), pubsub_client_count(c, PUBSUB_PATTERN),
+             pubsub_client_count(c, PUBSUB_SHARD),
              (c->flags & CONN_MULTI) ? c->multi.count : -1, qbuf, c->qcap - c->qlen, argv_mem,
              multi_mem, c->qcap, c->qcap, reply_pending(&c->out), omem, tot, events, cmd,
              acl_conn_username(c), c->resp, c->lib_name ? c->lib_name : "", c->lib_ver ? c->lib_ver : "");

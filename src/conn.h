@@ -27,6 +27,7 @@ struct server;
 struct db;
 struct event;
 struct command;
+struct pubsub_client;
 struct acl_user;
 
 #define CONN_CLOSE_AFTER_REPLY (1u << 0) /* write what is queued, then close */
@@ -43,6 +44,7 @@ struct acl_user;
 #define CONN_RERUN (1u << 11)            /* re-running its blocked command */
 #define CONN_FAKE (1u << 12)             /* no socket: AOF loading, tests */
 #define CONN_AOF_HELD (1u << 13)         /* output waits for the AOF (aof.h) */
+#define CONN_PUBSUB (1u << 14)           /* holds a (P|S)SUBSCRIBE subscription (pubsub.h) */
 #define CONN_AUTHENTICATED (1u << 18)    /* passed AUTH, or needed none (cmd_acl.h) */
 #define CONN_MONITOR (1u << 16)          /* MONITOR: gets every command (observe.c) */
 #define CONN_NO_EVICT (1u << 17)         /* CLIENT NO-EVICT on (flag e; no client eviction) */
@@ -80,6 +82,7 @@ struct conn {
     char *lib_name, *lib_ver;
     struct multi_state multi;
     struct block_state block;
+    struct pubsub_client *pubsub; /* its subscriptions (pubsub.c); NULL = never subscribed */
     struct acl_user *user;  /* authenticated as (cmd_acl.c); the default user at first */
     long long ctime_ms;     /* connected at */
     long long last_ms;      /* last interaction (timeout, idle=) */

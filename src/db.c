@@ -3,6 +3,7 @@
 
 #include "mem.h"
 #include "multi.h"
+#include "notify.h"
 #include "server.h"
 
 void db_init(struct db *db, int id, uint64_t seed)
@@ -84,6 +85,9 @@ struct dict_entry *db_lookup_entry(struct server *srv, struct db *db, const char
         else
             srv->stat.keyspace_misses++;
     }
+    /* A read that finds nothing: Redis's keymiss event (class m). */
+    if (!e && !(flags & (DB_LOOKUP_WRITE | DB_LOOKUP_NOSTATS)))
+        notify_event(srv, NOTIFY_KEY_MISS, "keymiss", db->id, key, klen);
     if (e && !(flags & DB_LOOKUP_NOTOUCH))
         ((struct object *)e->val)->lru = srv->lru_clock;
     return e;

@@ -202,6 +202,22 @@ void cmd_sinterstore(struct conn *c);
 void cmd_sunionstore(struct conn *c);
 void cmd_sdiffstore(struct conn *c);
 
+/* cmd_pubsub.c */
+void cmd_subscribe(struct conn *c);
+void cmd_unsubscribe(struct conn *c);
+void cmd_psubscribe(struct conn *c);
+void cmd_punsubscribe(struct conn *c);
+void cmd_ssubscribe(struct conn *c);
+void cmd_sunsubscribe(struct conn *c);
+void cmd_publish(struct conn *c);
+void cmd_spublish(struct conn *c);
+void cmd_pubsub_channels(struct conn *c);
+void cmd_pubsub_numsub(struct conn *c);
+void cmd_pubsub_numpat(struct conn *c);
+void cmd_pubsub_shardchannels(struct conn *c);
+void cmd_pubsub_shardnumsub(struct conn *c);
+void cmd_pubsub_help(struct conn *c);
+
 /* cmd_observe.c */
 void cmd_memory_stats(struct conn *c);
 void cmd_memory_doctor(struct conn *c);

@@ -36,7 +36,9 @@
 #include "maxmemory.h"
 #include "mem.h"
 #include "multi.h"
+#include "notify.h"
 #include "observe.h"
+#include "pubsub.h"
 #include "snapshot.h"
 #include "supervise.h"
 #include "util.h"
@@ -182,6 +184,7 @@ int server_init(struct server *srv)
     srv->dbs = mem_calloc(sizeof(struct db) * (size_t)srv->ndbs);
     for (int i = 0; i < srv->ndbs; i++)
         db_init(&srv->dbs[i], i, srv->hash_seed + (uint64_t)i * 0x9e3779b97f4a7c15ULL);
+    srv->pubsub = pubsub_create(srv->hash_seed ^ 0x7075627375620000ULL);
     if (command_table_init(srv) < 0)
         return -1;
     char aclerr[512];
@@ -285,6 +288,7 @@ void server_key_expired(struct server *srv, struct db *db, const char *key, size
     effect_arg(e, key, klen);
     multi_touch_key(db, key, klen);
     block_signal_key(srv, db, key, klen);
+    notify_event(srv, NOTIFY_EXPIRED, "expired", db->id, key, klen); /* key may live in the entry */
     db_delete(db, key, klen);
     srv->stat.expiredkeys++;
     server_effects_end(srv);
@@ -664,6 +668,8 @@ void server_free(struct server *srv)
 {
     while (srv->clients)
         conn_free(srv->clients);
+    pubsub_free(srv->pubsub);
+    srv->pubsub = NULL;
     for (int i = 0; i < srv->ndbs; i++)
         db_free(&srv->dbs[i]);
     mem_free(srv->dbs);

@@ -27,6 +27,7 @@ struct evconnlistener;
 struct conn;
 struct aof;
 struct snapshot;
+struct pubsub;
 struct acl;
 struct command_rename;
 struct observe;
@@ -121,6 +122,7 @@ struct server {
     int loading;                /* replaying the AOF: no expiry, no sinks */
     struct aof *aof;            /* append-only file state (aof.c) */
     struct snapshot *snap;      /* RDB snapshot state (snapshot.c) */
+    struct pubsub *pubsub;      /* channels, patterns, shard channels (pubsub.c) */
     struct acl *acl;            /* users, rules, ACL LOG (acl.c, cmd_acl.c) */
     struct command_rename *renames; /* rename-command lines (command.c) */
     int nrenames;
