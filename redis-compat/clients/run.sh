@@ -84,7 +84,7 @@ fi
 [ -n "${HOME:-}" ] || [ -n "${GOCACHE:-}" ] || export GOCACHE="$tmp/gocache"
 if ! command -v go >/dev/null 2>&1; then
     set_broken redigo "go missing (sh deps/install.sh clients)"
-elif ! (cd "$here/go" && GO111MODULE=off GOPATH=/usr/share/gocode GOFLAGS= \
+elif ! (cd "$here/go" && GO111MODULE=off GOPATH=/usr/share/gocode GOFLAGS='' \
         go build -o "$tmp/bin/redigo-workflows" workflows.go) >"$tmp/go-build.log" 2>&1; then
     set_broken redigo "go build failed (golang-github-gomodule-redigo-dev?): $(head -c 300 "$tmp/go-build.log")"
 fi
@@ -126,7 +126,7 @@ run_one() {
         [ $rc -eq 124 ] && echo "timed out after 120 s" >>"$tmp/out"
     fi
     t=$(secs "$start" "$(now_ms)")
-    why=$(tr '\n' ' ' <"$tmp/out" | head -c 400)
+    why=$(tr '\n' ' ' <"$tmp/out" | head -c 400 | sed 's/ *$//')
     [ -n "$why" ] || why="exit status $rc"
     case $2 in
     audit1)
