@@ -94,10 +94,23 @@ static int apply_user_line(struct server *srv, const struct config_line *line, c
     return 0;
 }
 
+/* CONFIG REWRITE's `user` lines: every user as ACL LIST shows it. */
+static char **rewrite_users(void *opaque, int *n)
+{
+    struct acl *acl = ((struct server *)opaque)->acl;
+    char **lines = mem_alloc(sizeof(*lines) * (size_t)(acl->nusers ? acl->nusers : 1));
+    for (int i = 0; i < acl->nusers; i++)
+        lines[i] = acl_user_describe(acl, acl->users[i]);
+    *n = acl->nusers;
+    return lines;
+}
+
 int acl_setup(struct server *srv, char *err, size_t errlen)
 {
     srv->acl = mem_calloc(sizeof(*srv->acl));
     acl_init(srv->acl, srv->commands, srv->ncommands);
+    srv->cfg.rewrite_users = rewrite_users;
+    srv->cfg.rewrite_users_opaque = srv;
     apply_requirepass(srv);
     for (int i = 0; i < srv->cfg.users.count; i++)
         if (apply_user_line(srv, &srv->cfg.users.line[i], err, errlen) < 0)

@@ -186,6 +186,10 @@ struct config {
     char *config_file;        /* absolute path of the file loaded, or NULL */
     config_apply_fn *apply;   /* runtime hook, or NULL */
     void *apply_opaque;
+    /* CONFIG REWRITE's source of `user` lines (mem_alloc'd array of
+     * mem_alloc'd "user ..." lines, count in *n), or NULL to keep them. */
+    char **(*rewrite_users)(void *opaque, int *n);
+    void *rewrite_users_opaque;
 };
 
 /* Types of option values. */
