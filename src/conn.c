@@ -373,7 +373,14 @@ void conn_process_input(struct conn *c)
         conn_run_request(c);
     }
     if (c->qpos == c->qlen) {
+        /* Everything parsed (arguments are copies): give the buffer back,
+         * so an idle client holds no query buffer and one big request does
+         * not pin its size (Redis 7.4's shared query buffer, in effect).
+         * The next read takes a fresh chunk from the allocator's cache. */
         c->qpos = c->qlen = 0;
+        mem_free(c->qbuf);
+        c->qbuf = NULL;
+        c->qcap = 0;
     } else if (c->qpos > c->qcap / 2) {
         memmove(c->qbuf, c->qbuf + c->qpos, c->qlen - c->qpos);
         c->qlen -= c->qpos;
