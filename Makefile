@@ -12,6 +12,7 @@
 #   make bench      redis-benchmark against Runnel and redis-server side by side
 #   make bench-memory   bytes per stream entry, both servers
 #   make startup-time   start-up to first PONG, both servers
+#   make soak           10,000 idle clients + a steady writer: memory, latency, both servers
 #   make bench-block    wake latency and ping-pong of blocked readers, both servers
 #   make bench-groups   consumer groups: consume rate and PEL scaling, both servers
 #   make bench-pubsub   PUBLISH to 1, 10, 100 subscribers: messages delivered/s, both servers
@@ -101,7 +102,7 @@ CHECK_AOF_ENV := RUNNEL_CHECK_AOF=$(abspath $(CHECK_AOF))
 
 DEPS_STAMP := build/.deps-ok
 
-.PHONY: all run test unit integration compat clients fuzz fuzz-aof fuzz-rdb bench-rdb bench bench-memory bench-block bench-groups bench-pubsub bench-aof crashtest startup-time clean deps
+.PHONY: all run test unit integration compat clients fuzz fuzz-aof fuzz-rdb bench-rdb bench bench-memory bench-block bench-groups bench-pubsub bench-aof crashtest startup-time soak clean deps
 all: $(SERVER) src/runnel-server src/runnel-check-aof
 
 deps: $(DEPS_STAMP)
@@ -225,6 +226,10 @@ bench-memory: all
 
 startup-time: all
 	sh utils/startup-time.sh
+
+SOAK_SECONDS ?= 30
+soak: all
+	sh utils/soak.sh $(SOAK_SECONDS)
 
 bench-block: all
 	sh utils/bench-block.sh
