@@ -10,6 +10,7 @@
 #include "handlers.h"
 #include "mem.h"
 #include "server.h"
+#include "util.h"
 
 struct wait_list {
     struct block_node *head, *tail;
@@ -56,11 +57,27 @@ int block_rerunning(const struct conn *c)
     return (c->flags & CONN_RERUN) != 0;
 }
 
+int block_left_waiting(const struct conn *c)
+{
+    if (!(c->flags & CONN_BLOCKED))
+        return 0;
+    return !(c->flags & CONN_RERUN) || c->block.still_waiting;
+}
+
 static void block_timeout_cb(evutil_socket_t fd, short what, void *arg)
 {
     (void)fd;
     (void)what;
-    block_end(arg, BLOCK_END_TIMEOUT);
+    struct conn *c = arg;
+    /* libevent's default (coarse) clock can fire a few ms early; Redis never
+     * answers a BLOCK before its time (its suite measures it), so wait on. */
+    long long left = c->block.deadline_ms - util_mstime();
+    if (left > 0 && c->block.timer) {
+        struct timeval tv = {(time_t)(left / 1000), (suseconds_t)((left % 1000) * 1000)};
+        evtimer_add(c->block.timer, &tv);
+        return;
+    }
+    block_end(c, BLOCK_END_TIMEOUT);
 }
 
 static void block_rerun(struct conn *c);
@@ -140,6 +157,7 @@ void block_for_keys(struct conn *c, const int *key_idx, int nkeys, long long tim
         b->timer = evtimer_new(srv->base, block_timeout_cb, c);
         struct timeval tv = {(time_t)(timeout_ms / 1000), (suseconds_t)((timeout_ms % 1000) * 1000)};
         evtimer_add(b->timer, &tv);
+        b->deadline_ms = util_mstime() + timeout_ms;
     }
     b->since_ms = server_mstime(srv);
     b->still_waiting = 0;
@@ -197,13 +215,18 @@ void block_end(struct conn *c, enum block_end how)
 {
     if (!(c->flags & CONN_BLOCKED))
         return;
+    struct command *cmd = (struct command *)c->block.cmd;
     block_cleanup(c);
     if (how == BLOCK_END_GONE)
         return;
-    if (how == BLOCK_END_TIMEOUT)
+    cmd->calls++; /* its runs while it waited were not counted */
+    if (how == BLOCK_END_TIMEOUT) {
         reply_null_array(&c->out);
-    else
+    } else {
         reply_error(&c->out, "UNBLOCKED client unblocked via CLIENT UNBLOCK");
+        cmd->failed_calls++;
+        c->srv->stat.total_error_replies++;
+    }
     block_resume(c);
 }
 

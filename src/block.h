@@ -34,6 +34,7 @@ struct block_state {
     int nkeys;
     struct event *timer;      /* NULL when waiting forever */
     long long since_ms;       /* when it blocked */
+    long long deadline_ms;    /* wall clock ms the timeout is due (with timer) */
     int argc;                 /* the request to re-run */
     struct util_arg *argv;
     struct event *recheck;    /* block_recheck_at's timer, or NULL */
@@ -54,6 +55,10 @@ void block_rewrite_arg(struct conn *c, int idx, const char *p, size_t len);
 void block_recheck_at(struct conn *c, long long when_ms);
 /* 1 while c's blocked command is being re-run. */
 int block_rerunning(const struct conn *c);
+/* 1 when the command c just ran left it waiting (it blocked, or a re-run
+ * found nothing): Redis counts a blocked command's call once, when it
+ * ends (its last run, a timeout or CLIENT UNBLOCK). */
+int block_left_waiting(const struct conn *c);
 
 /* A key was written: wake its waiters after the current command. */
 void block_signal_key(struct server *srv, struct db *db, const char *key, size_t klen);

@@ -47,12 +47,36 @@ static struct stream_idmp *idmp_of(const struct stream *s)
     return s->idmp;
 }
 
-/* The stream's map, created with the default bounds on first use. */
-static struct stream_idmp *idmp_attach(struct stream *s)
+/* The stream's map, created on first use with the bounds of the
+ * stream-idmp-duration / stream-idmp-maxsize options (Redis 8.6). */
+static struct stream_idmp *idmp_attach(struct conn *c, struct stream *s)
 {
-    if (!s->idmp)
+    if (!s->idmp) {
         s->idmp = stream_idmp_new();
+        const struct config *cfg = &c->srv->cfg;
+        int rc = stream_idmp_configure(s->idmp, (uint32_t)cfg->stream_idmp_duration,
+                                       (uint32_t)cfg->stream_idmp_maxsize);
+        assert(rc >= 0); /* CONFIG keeps both within XCFGSET's ranges */
+        (void)rc;
+    }
     return s->idmp;
+}
+
+/* Bounds other than the engine's defaults, which a replay would not
+ * assume: a map created by this command is described by an XCFGSET. */
+static void effect_idmp_bounds(struct conn *c, const struct util_arg *key,
+                               const struct stream_idmp *m)
+{
+    if (stream_idmp_duration(m) == STREAM_IDMP_DURATION_DEFAULT &&
+        stream_idmp_maxsize(m) == STREAM_IDMP_MAXSIZE_DEFAULT)
+        return;
+    struct effect *e = server_effect(c->srv, c->db->id);
+    effect_arg_cstr(e, "XCFGSET");
+    effect_arg(e, key->ptr, key->len);
+    effect_arg_cstr(e, "IDMP-DURATION");
+    effect_arg_ll(e, (long long)stream_idmp_duration(m));
+    effect_arg_cstr(e, "IDMP-MAXSIZE");
+    effect_arg_ll(e, (long long)stream_idmp_maxsize(m));
 }
 
 /* --- The stream type ---------------------------------------------------- */
@@ -388,7 +412,11 @@ static void effect_trim_args(struct effect *e, const struct stream *s, const str
 /* The error reply for a failed stream_append. */
 static void reply_append_error(struct conn *c, int rc)
 {
-    if (rc == STREAM_ERR_ID_TOO_SMALL || rc == STREAM_ERR_ID_ZERO)
+    /* An ms-* at ms's last sequence number: Redis 7.2+ answers as for a
+     * too small ID (7.0: "Elements are too large"; named difference
+     * xadd-seq-exhausted). */
+    if (rc == STREAM_ERR_ID_TOO_SMALL || rc == STREAM_ERR_ID_ZERO ||
+        rc == STREAM_ERR_SEQ_OVERFLOW)
         reply_error(&c->out, "ERR The ID specified in XADD is equal or smaller than the target "
                              "stream top item");
     else if (rc == STREAM_ERR_EXHAUSTED)
@@ -402,7 +430,7 @@ static void reply_append_error(struct conn *c, int rc)
  * the top of the file), or for IDMP the XADD / XIDMPRECORD / XTRIM unit. */
 static void effect_xadd(struct conn *c, const struct stream *s, const struct add_trim_args *a,
                         int field_pos, const struct stream_id *id, const char *iid,
-                        size_t iidlen, uint64_t removed)
+                        size_t iidlen, uint64_t removed, bool idmp_created)
 {
     const struct util_arg *key = &c->argv[1];
     char buf[STREAM_ID_STR_MAX];
@@ -418,6 +446,8 @@ static void effect_xadd(struct conn *c, const struct stream *s, const struct add
         effect_arg(e, c->argv[j].ptr, c->argv[j].len);
     if (a->idmp == IDMP_NONE)
         return;
+    if (idmp_created)
+        effect_idmp_bounds(c, key, s->idmp);
     e = server_effect(c->srv, c->db->id);
     effect_arg_cstr(e, "XIDMPRECORD");
     effect_arg(e, key->ptr, key->len);
@@ -509,14 +539,15 @@ void cmd_xadd(struct conn *c)
         return;
     }
     reply_stream_id(c, &id);
+    bool idmp_created = a.idmp != IDMP_NONE && !idmp_of(s);
     if (a.idmp != IDMP_NONE) {
-        int recorded = stream_idmp_record(idmp_attach(s), a.pid->ptr, a.pid->len, iid, iidlen,
+        int recorded = stream_idmp_record(idmp_attach(c, s), a.pid->ptr, a.pid->len, iid, iidlen,
                                           &id, now);
         assert(recorded == 0); /* a new entry's ID is in no record yet */
         (void)recorded;
     }
     uint64_t removed = a.strategy != -1 ? apply_trim(s, &a) : 0;
-    effect_xadd(c, s, &a, field_pos, &id, iid, iidlen, removed);
+    effect_xadd(c, s, &a, field_pos, &id, iid, iidlen, removed, idmp_created);
     server_key_modified(c->srv, c->db, key->ptr, key->len);
     notify_key(c, NOTIFY_STREAM, "xadd", key);
     if (removed)
@@ -747,7 +778,14 @@ int read_args_parse_or_reply(struct conn *c, bool group, struct read_args *a)
     for (int i = 1; i < c->argc; i++) {
         int more = c->argc - i - 1;
         const struct util_arg *o = &c->argv[i];
-        if (group && util_eq_nocase(o->ptr, o->len, "claim") && more) {
+        if (util_eq_nocase(o->ptr, o->len, "claim") && more) {
+            if (!group) {
+                /* Redis 8.4's XREAD refuses XREADGROUP's CLAIM (7.0: a
+                 * syntax error). */
+                reply_error(&c->out, "ERR The CLAIM option is only supported by XREADGROUP. "
+                                     "You called XREAD instead.");
+                return -1;
+            }
             i++;
             if (nonneg_ll_or_reply(c, i, &a->min_idle,
                                    "ERR min-idle-time is not an integer or out of range",
@@ -1024,9 +1062,17 @@ void cmd_xsetid(struct conn *c)
         reply_error(&c->out, "ERR no such key");
         return;
     }
-    /* Redis 7.0 lets the last ID go below the greatest deleted ID (only
-     * the live entries and a given MAXDELETEDID bound it). */
-    int rc = stream_set_last_id(s, &id, entries_added, &max_del);
+    /* Redis 7.2+ refuses a last ID below the greatest deleted ID (7.0 took
+     * it: named difference xsetid-max-deleted).  A fake client (AOF
+     * replay) keeps 7.0's leniency: a stream loaded from 7.0 data can have
+     * such a last ID, and the AOF base writes it as a last XSETID. */
+    int rc = (c->flags & CONN_FAKE) ? stream_set_last_id(s, &id, entries_added, &max_del)
+                                    : stream_setid(s, &id, entries_added, &max_del);
+    if (rc == STREAM_ERR_BELOW_MAX_DELETED) {
+        reply_error(&c->out, "ERR The ID specified in XSETID is smaller than current "
+                             "max_deleted_entry_id");
+        return;
+    }
     if (rc == STREAM_ERR_ID_TOO_SMALL) {
         reply_error(&c->out,
                     "ERR The ID specified in XSETID is smaller than the target stream top item");
@@ -1050,8 +1096,8 @@ void cmd_xsetid(struct conn *c)
     effect_arg(e, buf, stream_id_format(&s->last_id, buf, sizeof(buf)));
     effect_arg_cstr(e, "ENTRIESADDED");
     effect_arg_ll(e, (long long)s->entries_added);
-    /* A last ID below the greatest deleted one (XDEL 3-0, XSETID 2-0) keeps
-     * max-deleted-entry-id as it is; naming it would fail on replay. */
+    /* A last ID below the greatest deleted one (only a replay sets it)
+     * keeps max-deleted-entry-id as it is; naming it would fail on replay. */
     if (stream_id_cmp(&s->max_deleted_id, &s->last_id) <= 0) {
         effect_arg_cstr(e, "MAXDELETEDID");
         effect_arg(e, buf, stream_id_format(&s->max_deleted_id, buf, sizeof(buf)));
@@ -1111,7 +1157,7 @@ void cmd_xcfgset(struct conn *c)
         return;
     }
     bool created = idmp_of(s) == NULL;
-    struct stream_idmp *m = idmp_attach(s);
+    struct stream_idmp *m = idmp_attach(c, s);
     if (duration < 0)
         duration = stream_idmp_duration(m);
     if (maxsize < 0)
@@ -1161,7 +1207,8 @@ void cmd_xidmprecord(struct conn *c)
                                            : "ERR IDMP requires a non-empty idempotent ID");
         return;
     }
-    struct stream_idmp *m = idmp_attach(s);
+    bool created = idmp_of(s) == NULL;
+    struct stream_idmp *m = idmp_attach(c, s);
     int rc = stream_idmp_record(m, pid->ptr, pid->len, iid->ptr, iid->len, &spec.id,
                                 (uint64_t)server_mstime(c->srv));
     if (rc == STREAM_IDMP_ERR_CONFLICT) {
@@ -1171,6 +1218,8 @@ void cmd_xidmprecord(struct conn *c)
     }
     if (rc == 0) {
         c->srv->dirty++;
+        if (created)
+            effect_idmp_bounds(c, key, m);
         command_effect_verbatim(c);
         server_key_modified(c->srv, c->db, key->ptr, key->len);
     }

@@ -281,7 +281,8 @@ void command_call(struct conn *c, struct command *cmd)
     }
     c->cmd = saved;
     long long duration = util_ustime() - start;
-    cmd->calls++;
+    if (!block_left_waiting(c))
+        cmd->calls++; /* a blocked command counts once, when it ends */
     cmd->usec += duration;
     if (c->out.len > reply_start && c->out.buf[reply_start] == '-') {
         cmd->failed_calls++;

@@ -135,6 +135,8 @@ struct config {
     int hz;                   /* always CONFIG_HZ_MIN..CONFIG_HZ_MAX */
     long long stream_node_max_bytes;
     long long stream_node_max_entries;
+    long long stream_idmp_duration;   /* a stream's IDMP bounds until XCFGSET (Redis 8.6) */
+    long long stream_idmp_maxsize;
     long long hash_max_listpack_entries; /* a hash past either becomes a table */
     long long hash_max_listpack_value;
     int list_max_listpack_size;       /* list node limit: < 0 bytes (-2 = 8 KB), > 0 elements */
@@ -262,6 +264,10 @@ extern const char *const config_supervised_names[];
       CONFIG_OFF(stream_node_max_bytes), "4096", 0, LLONG_MAX, CONFIG_MUTABLE, NULL)          \
     X(STREAM_NODE_MAX_ENTRIES, "stream-node-max-entries", CONFIG_TYPE_LL,                     \
       CONFIG_OFF(stream_node_max_entries), "100", 0, LLONG_MAX, CONFIG_MUTABLE, NULL)         \
+    X(STREAM_IDMP_DURATION, "stream-idmp-duration", CONFIG_TYPE_LL,                           \
+      CONFIG_OFF(stream_idmp_duration), "100", 1, 86400, CONFIG_MUTABLE, NULL)                \
+    X(STREAM_IDMP_MAXSIZE, "stream-idmp-maxsize", CONFIG_TYPE_LL,                             \
+      CONFIG_OFF(stream_idmp_maxsize), "100", 1, 10000, CONFIG_MUTABLE, NULL)                 \
     X(HASH_MAX_LISTPACK_ENTRIES, "hash-max-listpack-entries", CONFIG_TYPE_LL,                 \
       CONFIG_OFF(hash_max_listpack_entries), "512", 0, LLONG_MAX, CONFIG_MUTABLE, NULL)       \
     X(HASH_MAX_LISTPACK_VALUE, "hash-max-listpack-value", CONFIG_TYPE_MEMORY,                 \

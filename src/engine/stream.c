@@ -611,6 +611,18 @@ int stream_set_last_id(struct stream *s, const struct stream_id *id, int64_t ent
     return STREAM_OK;
 }
 
+int stream_setid(struct stream *s, const struct stream_id *id, int64_t entries_added,
+                 const struct stream_id *max_deleted)
+{
+    /* Redis's order: the given max deleted ID, then the current one, then
+     * the top live entry and the length. */
+    if (max_deleted && stream_id_cmp(id, max_deleted) < 0)
+        return STREAM_ERR_MAX_DELETED;
+    if (stream_id_cmp(id, &s->max_deleted_id) < 0)
+        return STREAM_ERR_BELOW_MAX_DELETED;
+    return stream_set_last_id(s, id, entries_added, max_deleted);
+}
+
 size_t stream_memory_usage(const struct stream *s)
 {
     size_t total = mem_block_size(s) + index_memory(s->nodes);

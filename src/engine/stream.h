@@ -215,6 +215,13 @@ bool stream_last_entry(const struct stream *s, struct stream_id *id);
 int stream_set_last_id(struct stream *s, const struct stream_id *id, int64_t entries_added,
                        const struct stream_id *max_deleted);
 
+/* The XSETID command (Redis 7.2+): stream_set_last_id's checks, and
+ * before the top-item check, an id below the stream's current
+ * max_deleted_id fails with STREAM_ERR_BELOW_MAX_DELETED (Redis 7.0 took
+ * it).  Loaders keep using stream_set_last_id, which accepts such data. */
+int stream_setid(struct stream *s, const struct stream_id *id, int64_t entries_added,
+                 const struct stream_id *max_deleted);
+
 /* Bytes the stream occupies: struct, index and nodes (MEMORY USAGE). */
 size_t stream_memory_usage(const struct stream *s);
 

@@ -28,6 +28,7 @@ const char *stream_strerror(int err)
     case STREAM_ERR_MAX_DELETED: return "max deleted ID greater than last ID";
     case STREAM_ERR_TOO_BIG: return "entry too large";
     case STREAM_ERR_CORRUPT: return "corrupt stream data";
+    case STREAM_ERR_BELOW_MAX_DELETED: return "ID smaller than the max deleted ID";
     default: return "unknown stream error";
     }
 }

@@ -28,12 +28,14 @@ enum stream_err {
                                       * (XSETID: "... smaller than the target stream top item") */
     STREAM_ERR_EXHAUSTED = -4,       /* "The stream has exhausted the last possible ID, unable to add more items" */
     STREAM_ERR_SEQ_OVERFLOW = -5,    /* XADD ms-* with ms == last.ms and last.seq == UINT64_MAX:
-                                      * Redis answers "Elements are too large to be stored" */
+                                      * Redis 7.2+ answers as for ID_TOO_SMALL (7.0 said
+                                      * "Elements are too large to be stored") */
     STREAM_ERR_OVERFLOW = -6,        /* increment past the max ID / decrement below 0-0 */
     STREAM_ERR_ENTRIES_ADDED = -7,   /* XSETID: "The entries_added specified in XSETID is smaller than the target stream length" */
     STREAM_ERR_MAX_DELETED = -8,     /* XSETID: "The ID specified in XSETID is smaller than the provided max_deleted_entry_id" */
     STREAM_ERR_TOO_BIG = -9,         /* an entry too large to encode in one node (> 1 GiB) */
     STREAM_ERR_CORRUPT = -10,        /* loader: node bytes or metadata that fail validation */
+    STREAM_ERR_BELOW_MAX_DELETED = -11, /* XSETID (Redis 7.2+): "The ID specified in XSETID is smaller than current max_deleted_entry_id" */
 };
 
 /* A short constant description of an error code, for logs and tests only

@@ -226,7 +226,9 @@ static void write_mix(redisContext *c)
     test_ok(c, "XADD setid 1-0 a b");
     test_ok(c, "XADD setid 3-0 a b");
     test_ok(c, "XDEL setid 3-0");
-    test_ok(c, "XSETID setid 2-0"); /* below max-deleted-entry-id */
+    /* (Below max-deleted-entry-id Redis 7.2+ refuses it; check_aof_base
+     * replays that state, which only 7.0 data can bring.) */
+    test_ok(c, "XSETID setid 4-0 ENTRIESADDED 7");
     test_ok(c, "MULTI");
     test_ok(c, "XADD ttl 1-1 a b");
     test_ok(c, "PEXPIRE ttl 100000000");

@@ -542,6 +542,42 @@ START_TEST(test_setid)
 }
 END_TEST
 
+/* XSETID as Redis 7.2+ has it: a last ID below the greatest deleted ID
+ * is refused (stream_set_last_id, which loaders use, still takes it). */
+START_TEST(test_setid_max_deleted)
+{
+    struct stream *s = stream_new(0, 100);
+    add(s, 1, 1, 1);
+    add(s, 2, 1, 2);
+    ck_assert_int_eq(stream_delete(s, &(struct stream_id){2, 1}), 1);
+    ck_assert(stream_id_eq(&s->max_deleted_id, &(struct stream_id){2, 1}));
+    /* Above the top live entry (1-1) but below max deleted (2-1). */
+    ck_assert_int_eq(stream_setid(s, &(struct stream_id){1, 5}, -1, NULL),
+                     STREAM_ERR_BELOW_MAX_DELETED);
+    ck_assert(stream_id_eq(&s->last_id, &(struct stream_id){2, 1}));
+    /* A given MAXDELETEDID above the ID is named first, as Redis checks
+     * it while parsing. */
+    struct stream_id md = mk(3, 0);
+    ck_assert_int_eq(stream_setid(s, &(struct stream_id){1, 5}, -1, &md), STREAM_ERR_MAX_DELETED);
+    /* Below the top live entry and below max deleted: the max deleted
+     * check comes first, as in Redis. */
+    ck_assert_int_eq(stream_setid(s, &(struct stream_id){1, 0}, -1, NULL),
+                     STREAM_ERR_BELOW_MAX_DELETED);
+    /* Equal to max deleted is fine; so is above. */
+    ck_assert_int_eq(stream_setid(s, &(struct stream_id){2, 1}, -1, NULL), STREAM_OK);
+    ck_assert_int_eq(stream_setid(s, &(struct stream_id){9, 0}, 7, NULL), STREAM_OK);
+    ck_assert(stream_id_eq(&s->last_id, &(struct stream_id){9, 0}));
+    ck_assert_uint_eq(s->entries_added, 7);
+    /* entries_added below the length still fails after the ID checks. */
+    ck_assert_int_eq(stream_setid(s, &(struct stream_id){9, 0}, 0, NULL),
+                     STREAM_ERR_ENTRIES_ADDED);
+    /* The loaders' entry point keeps Redis 7.0's leniency. */
+    ck_assert_int_eq(stream_set_last_id(s, &(struct stream_id){1, 5}, -1, NULL), STREAM_OK);
+    ck_assert(stream_check(s));
+    stream_free(s);
+}
+END_TEST
+
 START_TEST(test_snapshot_roundtrip)
 {
     struct stream *s = stream_new(300, 17);
@@ -1397,6 +1433,7 @@ static Suite *stream_suite(void)
     Suite *s = suite_create("stream");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, test_append_basics);
+    tcase_add_test(tc, test_setid_max_deleted);
     tcase_add_test(tc, test_appender_matches_append);
     tcase_add_test(tc, test_appender_repeat_matches_append);
     tcase_add_test(tc, test_node_limits);
