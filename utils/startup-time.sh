@@ -9,6 +9,9 @@
 # answers.  Prints min / median / max in milliseconds for both servers, and
 # whether Runnel's median is within the 10 ms start-up target.
 #
+# On a busy machine the median mostly measures the scheduler; running the
+# script under `chrt -f 10` (root) takes the other load out of the figure.
+#
 # Environment:
 #   RUNNEL_SERVER        server binary (default: src/runnel-server)
 #   STARTUP_RUNNEL_ARGS  extra Runnel arguments, split on whitespace
