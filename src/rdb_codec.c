@@ -921,7 +921,7 @@ void lp_append_encoded_n(struct lp_builder *b, const void *elems, size_t len, ui
     b->count += n;
 }
 
-void lp_append_copy(struct lp_builder *b, size_t off, size_t len, uint32_t n)
+void lp_append_copy_any(struct lp_builder *b, size_t off, size_t len, uint32_t n)
 {
     unsigned char *p = lp_grow(b, len); /* may move buf: take the source after */
     const unsigned char *src = b->buf + off;

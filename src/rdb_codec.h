@@ -25,6 +25,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* --- Constants of the format (Redis 7.x) --------------------------------- */
 
@@ -156,14 +157,27 @@ void lp_append_string(struct lp_builder *b, const void *p, size_t len);
 void lp_append_int_any(struct lp_builder *b, int64_t v);
 static inline void lp_append_int(struct lp_builder *b, int64_t v)
 {
-    if (v >= 0 && v <= 127 && b->cap - b->len >= 2) {
-        /* The common case (stream flags, counts, small deltas): the value
-         * byte and a back-length of 1. */
-        b->buf[b->len] = (unsigned char)v;
-        b->buf[b->len + 1] = 1;
-        b->len += 2;
-        b->count++;
-        return;
+    if (b->cap - b->len >= 3) {
+        if (v >= 0 && v <= 127) {
+            /* The common case (stream flags, counts, small deltas): the
+             * value byte and a back-length of 1. */
+            b->buf[b->len] = (unsigned char)v;
+            b->buf[b->len + 1] = 1;
+            b->len += 2;
+            b->count++;
+            return;
+        }
+        if (v >= -4096 && v <= 4095) {
+            /* 13 bits (a sequence delta after the millisecond moved on):
+             * two bytes and a back-length of 2. */
+            uint64_t u = (uint64_t)v & 0x1fff;
+            b->buf[b->len] = (unsigned char)(0xC0 | (u >> 8));
+            b->buf[b->len + 1] = (unsigned char)u;
+            b->buf[b->len + 2] = 2;
+            b->len += 3;
+            b->count++;
+            return;
+        }
     }
     lp_append_int_any(b, v);
 }
@@ -177,7 +191,22 @@ void lp_append_encoded(struct lp_builder *b, const void *elem, size_t len);
 void lp_append_encoded_n(struct lp_builder *b, const void *elems, size_t len, uint32_t n);
 /* The same for n elements this builder already holds, at buf[off ..
  * off + len). */
-void lp_append_copy(struct lp_builder *b, size_t off, size_t len, uint32_t n);
+void lp_append_copy_any(struct lp_builder *b, size_t off, size_t len, uint32_t n);
+static inline void lp_append_copy(struct lp_builder *b, size_t off, size_t len, uint32_t n)
+{
+    if (len >= 16 && len <= 32 && b->cap - b->len >= len) {
+        /* An entry's values, as two overlapping 16-byte moves. */
+        unsigned char x[16], y[16];
+        memcpy(x, b->buf + off, 16);
+        memcpy(y, b->buf + off + len - 16, 16);
+        memcpy(b->buf + b->len, x, 16);
+        memcpy(b->buf + b->len + len - 16, y, 16);
+        b->len += len;
+        b->count += n;
+        return;
+    }
+    lp_append_copy_any(b, off, len, n);
+}
 /* Finish without giving the buffer up: the listpack is the returned
  * pointer's *len bytes, valid until the builder is used again;
  * lp_builder_restart then begins a new one in the same buffer (on a

@@ -1046,21 +1046,58 @@ size_t stream_node_cursor_repeats(struct stream_node_cursor *c, struct stream_id
     if (!c->rep_end)
         return 0;
     const char *d = (const char *)c->node->data;
-    size_t len = c->rep_end - c->rep_body, k = 0;
+    const char *rep = d + c->rep_body;
+    size_t used = c->node->used, len = c->rep_end - c->rep_body, k = 0;
+    /* The position and previous ID in locals while the loop runs (the
+     * stores to ids[] could alias the cursor's). */
+    size_t at = c->off;
+    struct stream_id prev = c->prev;
     while (k < max) {
+        /* The usual run entry inline: SAME_FIELDS like the run, an ID one
+         * header byte describes (no varints), the cells compared. */
+        if (c->rep_same && at < used && len < used - at) {
+            unsigned hdr = (unsigned char)d[at];
+            unsigned form = (hdr >> HDR_FORM_SHIFT) & 3;
+            uint64_t small = hdr >> HDR_SMALL_SHIFT;
+            if ((hdr & HDR_SAME) && small != HDR_SMALL_VARINT && form != FORM_MS_SEQ &&
+                bytes_eq(d + at + 1, rep, len)) {
+                struct stream_id id = prev;
+                bool ok;
+                if (form == FORM_SEQ) {
+                    ok = id.seq != UINT64_MAX && small <= UINT64_MAX - id.seq - 1;
+                    id.seq += 1 + small;
+                } else {
+                    ok = form == FORM_MS && id.ms != UINT64_MAX &&
+                         small <= UINT64_MAX - id.ms - 1;
+                    id.ms += 1 + small;
+                    id.seq = 0;
+                }
+                if (ok) {
+                    at += 1 + len;
+                    prev = id;
+                    ids[k] = id;
+                    deleted[k] = (hdr & HDR_DELETED) != 0;
+                    k++;
+                    continue;
+                }
+            }
+        }
+        c->off = at;
+        c->prev = prev;
         struct stream_node_entry e;
         size_t off;
         uint64_t cells;
         if (cursor_header(c, &e, &off, &cells) != 1 || e.same_fields != c->rep_same ||
-            e.npairs != c->rep_npairs || len > c->node->used - off ||
-            !bytes_eq(d + off, d + c->rep_body, len))
-            break; /* the next call decodes it (or reports the end) */
-        c->off = off + len;
-        c->prev = e.id;
+            e.npairs != c->rep_npairs || len > used - off || !bytes_eq(d + off, rep, len))
+            return k; /* the next call decodes it (or reports the end) */
+        at = off + len;
+        prev = e.id;
         ids[k] = e.id;
         deleted[k] = e.deleted;
         k++;
     }
+    c->off = at;
+    c->prev = prev;
     return k;
 }
 

@@ -537,6 +537,60 @@ START_TEST(test_cursor_repeats)
     REQUIRE_EQ(stream_node_cursor_next_cells(&cur, &v, &e, cells, 8, &nm, &rep), 0);
     stream_node_view_release(&v);
     stream_node_free(n);
+
+    /* Runs taken by stream_node_cursor_repeats, a few at a time, over IDs
+     * of every header form (seq steps, ms steps, ms with a seq, gaps that
+     * need varints) with some entries deleted: every entry comes back
+     * once, in order, with its ID and flag. */
+    struct want w2[300];
+    struct stream_id id = mk(1000, 0);
+    for (size_t k = 0; k < 300; k++) {
+        switch (k % 7) {
+        case 0: id.ms += 1; id.seq = 0; break;
+        case 1: id.ms += 40; id.seq = 7; break;
+        case 2: id.seq += 100; break;
+        default: id.seq += 1; break;
+        }
+        w2[k] = (struct want){id, k % 50 < 45 ? a : b, 2, false};
+    }
+    n = build(w2, 300);
+    stream_node_cursor_init(&cur, n);
+    for (size_t k = 0; k < 300; k++) {
+        REQUIRE_EQ(stream_node_cursor_next(&cur, &e), 1);
+        if (k % 11 == 3) {
+            stream_node_mark_deleted(n, &e);
+            w2[k].deleted = true;
+        }
+    }
+    check_node(n, w2, 300);
+    REQUIRE_EQ(stream_node_view_load(&v, n), STREAM_OK);
+    stream_node_cursor_init(&cur, n);
+    size_t got = 0, runs = 0;
+    for (;;) {
+        bool r2;
+        int rc = stream_node_cursor_next_cells(&cur, &v, &e, cells, 8, &nm, &r2);
+        if (rc == 0)
+            break;
+        REQUIRE_EQ(rc, 1);
+        REQUIRE(stream_id_eq(&e.id, &w2[got].id));
+        REQUIRE_EQ(e.deleted, w2[got].deleted);
+        got++;
+        struct stream_id ids[3];
+        bool del[3];
+        size_t m;
+        while ((m = stream_node_cursor_repeats(&cur, ids, del, 3)) > 0) {
+            runs += m;
+            for (size_t j = 0; j < m; j++, got++) {
+                ck_assert_msg(stream_id_eq(&ids[j], &w2[got].id), "entry %zu", got);
+                REQUIRE_EQ(del[j], w2[got].deleted);
+                REQUIRE(w2[got].fv == w2[got - 1].fv);
+            }
+        }
+    }
+    REQUIRE_EQ(got, 300);
+    REQUIRE_GT(runs, 200);
+    stream_node_view_release(&v);
+    stream_node_free(n);
 }
 END_TEST
 
