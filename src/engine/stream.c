@@ -131,7 +131,8 @@ static int append_at(struct stream *s, const struct stream_id *idp, const struct
     if (a) {
         a->rep_node = t;
         a->rep_first = t->first;
-        a->rep_body = start ? stream_node_entry_cells(t, start, &a->rep_same) : 0;
+        a->rep_off = start; /* its cells are found when a repeat comes */
+        a->rep_body = 0;
         a->rep_end = t->used;
         a->rep_raw = raw;
     }
@@ -164,7 +165,7 @@ void stream_appender_init(struct stream_appender *a, struct stream *s)
     a->node = NULL;
     a->first = (struct stream_id){0, 0};
     a->rep_node = NULL;
-    a->rep_body = 0;
+    a->rep_off = a->rep_body = 0;
     stream_node_view_init_buffers(&a->view, a->cells, STREAM_APPENDER_CELLS, a->numbuf,
                                   sizeof(a->numbuf));
 }
@@ -188,11 +189,13 @@ int stream_appender_add_repeat(struct stream_appender *a, const struct stream_id
      * last_id, which so is not the maximum; not 0-0). */
     struct stream *s = a->s;
     struct stream_node *t = s->tail;
-    if (!a->rep_body || !t || a->rep_node != t || a->rep_end != t->used ||
+    if (!a->rep_off || !t || a->rep_node != t || a->rep_end != t->used ||
         !stream_id_eq(&a->rep_first, &t->first) || stream_id_is_zero(id) ||
         stream_id_cmp(id, &s->last_id) <= 0 || tail_is_full(s, t, a->rep_raw))
         return stream_appender_add(a, id, fv, npairs);
-    size_t blen = a->rep_end - a->rep_body;
+    if (!a->rep_body)
+        a->rep_body = stream_node_entry_cells(t, a->rep_off, &a->rep_same);
+    size_t blen = a->rep_end - a->rep_body, start = t->used;
     struct stream_node *moved = stream_node_append_cells(t, id, a->rep_same, a->rep_body,
                                                          a->rep_end);
     if (moved != t) {
@@ -201,6 +204,7 @@ int stream_appender_add_repeat(struct stream_appender *a, const struct stream_id
             a->node = NULL;
         a->rep_node = moved;
     }
+    a->rep_off = start;
     a->rep_end = moved->used;
     a->rep_body = moved->used - blen;
     s->tail = moved;

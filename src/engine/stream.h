@@ -87,13 +87,14 @@ struct stream_appender {
     struct stream_node_view view;
     struct stream_cell cells[STREAM_APPENDER_CELLS];
     char numbuf[STREAM_APPENDER_CELLS * STREAM_NODE_NUM_MAX];
-    /* the entry the last add appended (for add_repeat): its cells
-     * rep_node->data[rep_body .. rep_end) (stream_node_entry_cells),
-     * rep_body 0 when there is none or it is a master; rep_same its
-     * SAME_FIELDS flag; rep_raw its fields' and values' raw length */
+    /* the entry the last add appended (for add_repeat): its bytes
+     * rep_node->data[rep_off .. rep_end), rep_off 0 when there is none or
+     * it is a master; its cells from rep_body (stream_node_entry_cells,
+     * found on the first repeat: 0 until then) with SAME_FIELDS rep_same;
+     * rep_raw its fields' and values' raw length */
     const struct stream_node *rep_node;
     struct stream_id rep_first;
-    size_t rep_body, rep_end, rep_raw;
+    size_t rep_off, rep_body, rep_end, rep_raw;
     bool rep_same;
 };
 
