@@ -59,29 +59,38 @@ int stream_id_decr(struct stream_id *id)
     return STREAM_OK;
 }
 
-/* Digits of v, least significant first, into tmp; returns how many. */
-static size_t u64_digits_rev(uint64_t v, char *tmp)
+/* The decimal digits of v at out (no NUL), two at a time from a table
+ * (an XADD formats its ID twice: reply and effect); returns how many. */
+static size_t u64_put(char *out, uint64_t v)
 {
-    size_t n = 0;
-    do {
-        tmp[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    return n;
+    static const char pairs[] = "00010203040506070809101112131415161718192021222324"
+                                "25262728293031323334353637383940414243444546474849"
+                                "50515253545556575859606162636465666768697071727374"
+                                "75767778798081828384858687888990919293949596979899";
+    char tmp[20];
+    size_t i = sizeof(tmp);
+    while (v >= 100) {
+        unsigned r = (unsigned)(v % 100);
+        v /= 100;
+        i -= 2;
+        memcpy(tmp + i, pairs + 2 * r, 2);
+    }
+    if (v >= 10) {
+        i -= 2;
+        memcpy(tmp + i, pairs + 2 * v, 2);
+    } else {
+        tmp[--i] = (char)('0' + v);
+    }
+    memcpy(out, tmp + i, sizeof(tmp) - i);
+    return sizeof(tmp) - i;
 }
 
 size_t stream_id_format(const struct stream_id *id, char *buf, size_t size)
 {
     char tmp[STREAM_ID_STR_MAX];
-    size_t len = 0;
-    char d[20];
-    size_t n = u64_digits_rev(id->ms, d);
-    while (n)
-        tmp[len++] = d[--n];
+    size_t len = u64_put(tmp, id->ms);
     tmp[len++] = '-';
-    n = u64_digits_rev(id->seq, d);
-    while (n)
-        tmp[len++] = d[--n];
+    len += u64_put(tmp + len, id->seq);
     if (size == 0)
         return len;
     size_t copy = len < size - 1 ? len : size - 1;

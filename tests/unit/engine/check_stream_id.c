@@ -2,6 +2,7 @@
  * Redis 7's exact leniencies, checked against redis-server 7.0.15), and the
  * XADD ID rules. */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -90,6 +91,20 @@ START_TEST(test_format)
     ck_assert_uint_eq(stream_id_format(&id, small, sizeof(small)), 8);
     ck_assert_str_eq(small, "1234");
     ck_assert_uint_eq(stream_id_format(&id, small, 0), 8);
+    /* Every digit count, and both sides of each power of ten: the same
+     * text as printf's. */
+    uint64_t p = 1;
+    for (int k = 0; k < 20; k++, p *= 10) {
+        const uint64_t vals[] = {p - 1, p, p + 1, p * 9 + 9, p * 5 + 37};
+        for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
+            char want[STREAM_ID_STR_MAX];
+            id = mk(vals[i], vals[(i + 2) % 5] / 3);
+            snprintf(want, sizeof(want), "%llu-%llu", (unsigned long long)id.ms,
+                     (unsigned long long)id.seq);
+            ck_assert_uint_eq(stream_id_format(&id, buf, sizeof(buf)), strlen(want));
+            ck_assert_str_eq(buf, want);
+        }
+    }
 }
 END_TEST
 
