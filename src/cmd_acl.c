@@ -6,6 +6,8 @@
  * must AUTH while the default user has a password or is off (Redis's
  * auth_required).  Deleting a user closes its clients (the one running
  * ACL DELUSER after its reply); turning a user off does not, as in 7.0.
+ * SETUSER taking channels away closes the user's subscribers that hold a
+ * channel or pattern no longer allowed (Redis's ACLKillPubsubClientsIfNeeded).
  *
  * Every refusal (failed AUTH, denied command, key or channel) is counted
  * for INFO and becomes an ACL LOG entry carrying the client's CLIENT LIST
@@ -23,6 +25,7 @@
 #include "handlers.h"
 #include "log.h"
 #include "mem.h"
+#include "pubsub.h"
 #include "reply.h"
 #include "server.h"
 #include "util.h"
@@ -374,6 +377,51 @@ void cmd_acl_list(struct conn *c)
     }
 }
 
+struct sub_check {
+    const struct acl_user *u;
+    int is_pattern;
+};
+
+static int sub_denied(const char *name, size_t len, void *ud)
+{
+    const struct sub_check *k = ud;
+    return acl_check_channel(k->u, name, len, k->is_pattern) != ACL_OK;
+}
+
+/* Redis 7.0's ACLKillPubsubClientsIfNeeded: when SETUSER takes channels
+ * away from a user, its clients subscribed to a channel or pattern it may
+ * no longer use are disconnected (after the reply, for the caller). */
+static void kill_denied_subscribers(struct conn *self, const struct acl_user *old,
+                                    const struct acl_user *next)
+{
+    if (next->flags & ACL_USER_ALLCHANNELS)
+        return;
+    /* Nothing was taken away when every old channel pattern is still there. */
+    int narrowed = (old->flags & ACL_USER_ALLCHANNELS) != 0;
+    for (int i = 0; i < old->nchans && !narrowed; i++) {
+        int found = 0;
+        for (int j = 0; j < next->nchans && !found; j++)
+            found = old->chans[i].len == next->chans[j].len &&
+                    memcmp(old->chans[i].text, next->chans[j].text, old->chans[i].len) == 0;
+        narrowed = !found;
+    }
+    if (!narrowed)
+        return;
+    for (struct conn *o = self->srv->clients; o; o = o->next) {
+        if (o->user != old || !(o->flags & CONN_PUBSUB))
+            continue;
+        struct sub_check pat = {next, 1}, chan = {next, 0};
+        if (pubsub_client_any(o, PUBSUB_PATTERN, sub_denied, &pat) ||
+            pubsub_client_any(o, PUBSUB_CHANNEL, sub_denied, &chan) ||
+            pubsub_client_any(o, PUBSUB_SHARD, sub_denied, &chan)) {
+            if (o == self)
+                o->flags |= CONN_CLOSE_AFTER_REPLY;
+            else
+                conn_close_asap(o);
+        }
+    }
+}
+
 void cmd_acl_setuser(struct conn *c)
 {
     struct acl *acl = c->srv->acl;
@@ -396,7 +444,9 @@ void cmd_acl_setuser(struct conn *c)
             return;
         }
     }
-    if (!u)
+    if (u)
+        kill_denied_subscribers(c, u, stage);
+    else
         u = acl_user_create(acl, name->ptr, name->len);
     acl_user_copy(acl, u, stage);
     acl_user_free(acl, stage);

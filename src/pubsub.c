@@ -80,6 +80,20 @@ long pubsub_client_channels_patterns(const struct conn *c)
     return pubsub_client_count(c, PUBSUB_CHANNEL) + pubsub_client_count(c, PUBSUB_PATTERN);
 }
 
+int pubsub_client_any(const struct conn *c, enum pubsub_kind kind,
+                      int (*pred)(const char *name, size_t len, void *ud), void *ud)
+{
+    if (!c->pubsub)
+        return 0;
+    struct dict_iter it;
+    struct dict_entry *e;
+    dict_iter_init(&it, &c->pubsub->names[kind]);
+    while ((e = dict_iter_next(&it)))
+        if (pred(e->key, e->klen, ud))
+            return 1;
+    return 0;
+}
+
 static void update_flag(struct conn *c)
 {
     long total = pubsub_client_channels_patterns(c) + pubsub_client_count(c, PUBSUB_SHARD);

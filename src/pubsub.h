@@ -50,6 +50,10 @@ void pubsub_client_free(struct conn *c);
  * and PSUBSCRIBE report). */
 long pubsub_client_count(const struct conn *c, enum pubsub_kind kind);
 long pubsub_client_channels_patterns(const struct conn *c);
+/* 1 if pred holds for one of c's subscriptions of kind (the ACL's check
+ * of a subscriber whose channel permissions shrank), else 0. */
+int pubsub_client_any(const struct conn *c, enum pubsub_kind kind,
+                      int (*pred)(const char *name, size_t len, void *ud), void *ud);
 /* The count an (un)subscribe confirmation of kind carries: shard channels
  * for the S forms, channels + patterns otherwise. */
 long long pubsub_confirm_count(const struct conn *c, enum pubsub_kind kind);

@@ -318,6 +318,37 @@ START_TEST(deluser_disconnects)
 }
 END_TEST
 
+/* SETUSER taking channels away disconnects the user's subscribers that
+ * hold a channel or pattern no longer allowed (Redis 7.0). */
+START_TEST(narrowed_channels_disconnect_subscribers)
+{
+    struct test_server s;
+    ck_assert_int_eq(test_server_start(&s, NULL), 0);
+    redisContext *admin = test_connect(&s);
+    expect_status(admin, "OK", "ACL SETUSER sk on nopass +@all ~* resetchannels &a* &b*");
+    redisContext *chan = test_connect(&s), *pat = test_connect(&s);
+    expect_status(chan, "OK", "AUTH sk x");
+    expect_status(pat, "OK", "AUTH sk x");
+    redisReply *r = test_cmd(chan, "SUBSCRIBE a1");
+    freeReplyObject(r);
+    r = test_cmd(pat, "PSUBSCRIBE a*");
+    freeReplyObject(r);
+    expect_status(admin, "OK", "ACL SETUSER sk resetchannels &a*");
+    ck_assert(!conn_closed(chan));
+    ck_assert(!conn_closed(pat));
+    /* a1 is still allowed; the pattern a* is not one of the user's. */
+    expect_status(admin, "OK", "ACL SETUSER sk resetchannels &a1");
+    ck_assert(!conn_closed(chan));
+    ck_assert(conn_closed(pat));
+    expect_status(admin, "OK", "ACL SETUSER sk resetchannels &c");
+    ck_assert(conn_closed(chan));
+    redisFree(chan);
+    redisFree(pat);
+    redisFree(admin);
+    test_server_stop(&s);
+}
+END_TEST
+
 /* --- protected mode -------------------------------------------------------- */
 
 START_TEST(protected_mode)
@@ -415,6 +446,7 @@ static Suite *acl_suite(void)
     tcase_add_test(tc, config_users_and_permissions);
     tcase_add_test(tc, bad_user_line_stops_startup);
     tcase_add_test(tc, deluser_disconnects);
+    tcase_add_test(tc, narrowed_channels_disconnect_subscribers);
     tcase_add_test(tc, protected_mode);
     tcase_add_test(tc, rename_command);
     suite_add_tcase(s, tc);
