@@ -89,6 +89,8 @@ struct run {
     size_t cur;
     struct mods sticky;           /* flags switched on with "@x on" */
     char *diff_name;              /* @expect-diff waiting for its command */
+    struct tokens newer_fields;   /* @newer-fields NAME a,b,c: keys newer Redis adds */
+    char *newer_name;             /* ... and the named difference they belong to */
     int abort_file;
 
     long passed;
@@ -328,6 +330,33 @@ static int list_has(const struct tokens *t, const char *s, size_t len, int nocas
     return 0;
 }
 
+/* Key/value pairs whose key is one of names are removed (in maps, or in
+ * flat key/value arrays as RESP2 sends XINFO), at any depth.  Returns how
+ * many were removed. */
+static long strip_fields(struct reply *r, const struct tokens *names)
+{
+    long removed = 0;
+    int flat = r->type == R_MAP || (r->type == R_ARRAY && r->nelem % 2 == 0);
+    if (flat) {
+        size_t out = 0;
+        for (size_t i = 0; i + 1 < r->nelem; i += 2) {
+            struct reply *k = r->elem[i];
+            if ((k->type == R_BULK || k->type == R_STATUS) && list_has(names, k->str, k->len, 0)) {
+                reply_free(r->elem[i]);
+                reply_free(r->elem[i + 1]);
+                removed++;
+                continue;
+            }
+            r->elem[out++] = r->elem[i];
+            r->elem[out++] = r->elem[i + 1];
+        }
+        r->nelem = out;
+    }
+    for (size_t i = 0; i < r->nelem; i++)
+        removed += strip_fields(r->elem[i], names);
+    return removed;
+}
+
 /* Values of the named fields (in maps, or in flat key/value arrays as
  * RESP2 sends HELLO and XINFO) become wildcards, at any depth. */
 static void ignore_fields(struct reply *r, const struct tokens *names)
@@ -498,6 +527,8 @@ static struct reply *normalize(struct run *run, const struct mods *m,
 {
     if (is_pseudo(r))
         return r;
+    if (run->newer_fields.n && strip_fields(r, &run->newer_fields) && s == TARGET)
+        run->diffs++; /* the named difference of @newer-fields, checked */
     if (m->ignore_fields.n)
         ignore_fields(r, &m->ignore_fields);
     if (m->match_ids && s >= 0)
@@ -1027,6 +1058,9 @@ static void reset_file_state(struct run *run)
     memset(&run->sticky, 0, sizeof(run->sticky));
     free(run->diff_name);
     run->diff_name = NULL;
+    tokens_free(&run->newer_fields);
+    free(run->newer_name);
+    run->newer_name = NULL;
     run->timeout_ms = run->default_timeout_ms;
     run->abort_file = 0;
 }
@@ -1091,6 +1125,21 @@ static int exec_directive(struct run *run, const char *name, struct mods *m,
         }
         free(run->diff_name);
         run->diff_name = xstrndup(t->v[from].s, t->v[from].len);
+    } else if (strcmp(name, "newer-fields") == 0) {
+        /* @newer-fields NAME a,b,c | @newer-fields off */
+        tokens_free(&run->newer_fields);
+        free(run->newer_name);
+        run->newer_name = NULL;
+        if (nargs == 1 && t->v[from].len == 3 && memcmp(t->v[from].s, "off", 3) == 0)
+            return 0;
+        if (nargs != 2) {
+            script_error(run, "usage: @newer-fields NAME field,field... | @newer-fields off");
+            return 0;
+        }
+        run->newer_name = xstrndup(t->v[from].s, t->v[from].len);
+        char *list = xstrndup(t->v[from + 1].s, t->v[from + 1].len);
+        split_list(list, &run->newer_fields);
+        free(list);
     } else {
         snprintf(err, sizeof(err), "unknown directive '@%s'", name);
         script_error(run, err);

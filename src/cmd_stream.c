@@ -1287,10 +1287,19 @@ void cmd_xinfo_stream(struct conn *c)
         reply_error(&c->out, "ERR no such key");
         return;
     }
-    /* Redis 8.6 adds the IDMP fields; Runnel shows them for a stream
-     * that has used IDMP or XCFGSET (see redis-compat/README.md). */
+    /* Redis 8.6 adds the IDMP fields, on every stream: a stream without a
+     * map shows the bounds a map would start with and zero counts. */
     struct stream_idmp *m = idmp_of(s);
-    reply_map(&c->out, (full ? 9 : 10) + (m ? 6 : 0));
+    struct stream_idmp_stats st = {0};
+    long long duration = c->srv->cfg.stream_idmp_duration;
+    long long maxsize = c->srv->cfg.stream_idmp_maxsize;
+    if (m) {
+        stream_idmp_expire(m, (uint64_t)server_mstime(c->srv));
+        stream_idmp_stats(m, &st);
+        duration = stream_idmp_duration(m);
+        maxsize = stream_idmp_maxsize(m);
+    }
+    reply_map(&c->out, (full ? 9 : 10) + 6);
     reply_bulk_cstr(&c->out, "length");
     reply_int(&c->out, (long long)s->length);
     reply_bulk_cstr(&c->out, "radix-tree-keys");
@@ -1305,23 +1314,18 @@ void cmd_xinfo_stream(struct conn *c)
     reply_int(&c->out, (long long)s->entries_added);
     reply_bulk_cstr(&c->out, "recorded-first-entry-id");
     reply_stream_id(c, &s->first_id);
-    if (m) {
-        struct stream_idmp_stats st;
-        stream_idmp_expire(m, (uint64_t)server_mstime(c->srv));
-        stream_idmp_stats(m, &st);
-        reply_bulk_cstr(&c->out, "idmp-duration");
-        reply_int(&c->out, stream_idmp_duration(m));
-        reply_bulk_cstr(&c->out, "idmp-maxsize");
-        reply_int(&c->out, stream_idmp_maxsize(m));
-        reply_bulk_cstr(&c->out, "pids-tracked");
-        reply_int(&c->out, (long long)st.pids_tracked);
-        reply_bulk_cstr(&c->out, "iids-tracked");
-        reply_int(&c->out, (long long)st.iids_tracked);
-        reply_bulk_cstr(&c->out, "iids-added");
-        reply_int(&c->out, (long long)st.iids_added);
-        reply_bulk_cstr(&c->out, "iids-duplicates");
-        reply_int(&c->out, (long long)st.iids_duplicates);
-    }
+    reply_bulk_cstr(&c->out, "idmp-duration");
+    reply_int(&c->out, duration);
+    reply_bulk_cstr(&c->out, "idmp-maxsize");
+    reply_int(&c->out, maxsize);
+    reply_bulk_cstr(&c->out, "pids-tracked");
+    reply_int(&c->out, (long long)st.pids_tracked);
+    reply_bulk_cstr(&c->out, "iids-tracked");
+    reply_int(&c->out, (long long)st.iids_tracked);
+    reply_bulk_cstr(&c->out, "iids-added");
+    reply_int(&c->out, (long long)st.iids_added);
+    reply_bulk_cstr(&c->out, "iids-duplicates");
+    reply_int(&c->out, (long long)st.iids_duplicates);
     if (!full) {
         reply_bulk_cstr(&c->out, "groups");
         reply_int(&c->out, (long long)stream_group_count(s));
