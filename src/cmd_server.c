@@ -451,9 +451,9 @@ void cmd_config_resetstat(struct conn *c)
 {
     struct server *srv = c->srv;
     memset(&srv->stat, 0, sizeof(srv->stat));
+    observe_reset_stats(srv);
     srv->acl->denied_auth = srv->acl->denied_cmd = 0;
     srv->acl->denied_key = srv->acl->denied_channel = 0;
-    observe_reset_stats(srv);
     for (int i = 0; i < srv->ncommands; i++) {
         struct command *cmd = &srv->commands[i];
         cmd->calls = cmd->usec = cmd->rejected_calls = cmd->failed_calls = 0;

@@ -45,9 +45,9 @@ struct acl_user;
 #define CONN_FAKE (1u << 12)             /* no socket: AOF loading, tests */
 #define CONN_AOF_HELD (1u << 13)         /* output waits for the AOF (aof.h) */
 #define CONN_PUBSUB (1u << 14)           /* holds a (P|S)SUBSCRIBE subscription (pubsub.h) */
-#define CONN_AUTHENTICATED (1u << 18)    /* passed AUTH, or needed none (cmd_acl.h) */
 #define CONN_MONITOR (1u << 16)          /* MONITOR: gets every command (observe.c) */
 #define CONN_NO_EVICT (1u << 17)         /* CLIENT NO-EVICT on (flag e; no client eviction) */
+#define CONN_AUTHENTICATED (1u << 18)    /* passed AUTH, or needed none (cmd_acl.h) */
 
 enum conn_reply_mode { REPLY_ON = 0, REPLY_OFF, REPLY_SKIP_NEXT, REPLY_SKIP };
 

@@ -27,10 +27,10 @@ struct evconnlistener;
 struct conn;
 struct aof;
 struct snapshot;
+struct observe;
 struct pubsub;
 struct acl;
 struct command_rename;
-struct observe;
 
 #define SERVER_MAX_LISTENERS 16
 #define SERVER_MAX_SINKS 8
