@@ -825,6 +825,33 @@ int aof_set_enabled(struct server *srv, int on, char *err, size_t errlen)
     return 0;
 }
 
+int aof_reload(struct server *srv)
+{
+    struct aof *a = srv->aof;
+    if (a->state != AOF_ON || !a->manifest)
+        return -1;
+    aof_flush(srv, 1);
+    snapshot_empty_all(srv);
+    long long numcommands = srv->stat.numcommands;
+    const struct aof_manifest *m = a->manifest;
+    int rc = 0;
+    if (m->base) {
+        char *p = aof_path(a, m->base->name);
+        rc = aof_load_file(srv, p, m->nincr == 0);
+        mem_free(p);
+    }
+    for (int i = 0; rc == 0 && i < m->nincr; i++) {
+        char *p = aof_path(a, m->incr[i].name);
+        rc = aof_load_file(srv, p, i == m->nincr - 1);
+        mem_free(p);
+    }
+    srv->stat.numcommands = numcommands;
+    srv->dirty = 0;
+    if (rc == 0)
+        log_notice("Append Only File loaded by DEBUG LOADAOF");
+    return rc;
+}
+
 void aof_shutdown(struct server *srv)
 {
     struct aof *a = srv->aof;

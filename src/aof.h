@@ -162,6 +162,10 @@ int aof_rewrite_background(struct server *srv, char *err, size_t errlen);
 int aof_set_enabled(struct server *srv, int on, char *err, size_t errlen);
 /* SHUTDOWN / SIGTERM: stop a rewrite, write and fsync what is buffered. */
 void aof_shutdown(struct server *srv);
+/* DEBUG LOADAOF: write out what is buffered, empty every database and load
+ * the manifest's files again (the dirty counter ends at 0, as Redis's).
+ * 0, or -1 when the AOF is off or a file does not load (logged). */
+int aof_reload(struct server *srv);
 /* The AOF fields of INFO persistence. */
 void aof_info(struct server *srv, struct reply_buf *b);
 

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "aof.h"
 #include "command.h"
 #include "conn.h"
 #include "handlers.h"
@@ -224,6 +225,8 @@ static void debug_help(struct conn *c)
         "CHANGE-REPL-ID",
         "    Change the replication IDs of the instance.",
         "    Dangerous: should be used only for testing the replication subsystem.",
+        "LOADAOF",
+        "    Flush the AOF buffers on disk and reload the AOF in memory.",
         "LOG <message>",
         "    Write <message> to the server log.",
         "OBJECT <key>",
@@ -319,6 +322,14 @@ void cmd_debug(struct conn *c)
         debug_help(c);
     } else if (util_eq_nocase(sub->ptr, sub->len, "reload")) {
         debug_reload(c);
+    } else if (c->argc == 2 && util_eq_nocase(sub->ptr, sub->len, "loadaof")) {
+        /* Redis 7.0 exits when the reload fails; Runnel keeps serving and
+         * says so (an AOF that is off is an error here, not an empty
+         * dataset). */
+        if (aof_reload(c->srv) < 0)
+            reply_error(&c->out, "ERR Error trying to load the AOF files, check server logs.");
+        else
+            reply_ok(&c->out);
     } else if (c->argc == 3 && util_eq_nocase(sub->ptr, sub->len, "object")) {
         debug_object(c);
     } else if (c->argc == 3 && util_eq_nocase(sub->ptr, sub->len, "sleep")) {

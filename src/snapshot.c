@@ -317,15 +317,19 @@ static void empty_db(struct server *srv, struct db *db)
     db_empty(db);
 }
 
+void snapshot_empty_all(struct server *srv)
+{
+    for (int i = 0; i < srv->ndbs; i++)
+        empty_db(srv, &srv->dbs[i]);
+}
+
 int snapshot_reload(struct server *srv, int save, int flush, int merge, char *err,
                     size_t errlen)
 {
     if (save && snapshot_save(srv, err, errlen) < 0)
         return -1;
-    if (flush) {
-        for (int i = 0; i < srv->ndbs; i++)
-            empty_db(srv, &srv->dbs[i]);
-    }
+    if (flush)
+        snapshot_empty_all(srv);
     long long dirty = srv->dirty;
     srv->snap->load_merge = merge;
     int rc = rdb_load_file(srv, srv->cfg.dbfilename, err, errlen);

@@ -76,6 +76,9 @@ int snapshot_prepare_shutdown(struct server *srv, int flags);
 void snapshot_after_flushall(struct server *srv);
 /* DEBUG RELOAD: save (unless !save), empty the databases (unless !flush),
  * load dbfilename (merge: the file's copy of a key wins).  0, or -1 + err. */
+/* Empty every database for a reload (watchers and blocked readers of the
+ * keys told, no effects: what follows is loaded, not written). */
+void snapshot_empty_all(struct server *srv);
 int snapshot_reload(struct server *srv, int save, int flush, int merge, char *err,
                     size_t errlen);
 

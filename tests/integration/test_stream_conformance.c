@@ -3,7 +3,7 @@
  * differential scripts cannot: a blocked command counted once in INFO
  * commandstats, a BLOCK timeout that never answers early, and the
  * stream-idmp-duration / stream-idmp-maxsize defaults surviving an AOF
- * replay on a server started with other defaults. */
+ * replay on a server started with other defaults, and DEBUG LOADAOF. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -168,6 +168,69 @@ START_TEST(idmp_options_survive_aof_replay)
 }
 END_TEST
 
+/* DEBUG LOADAOF (the suites' "... can propagate correctly" tests): the
+ * data is emptied and loaded again from the AOF files in place, the
+ * dirty counter ends at 0, and with the AOF off it is refused without
+ * touching the data. */
+START_TEST(debug_loadaof_reloads_in_place)
+{
+    struct test_server s;
+    const char *const extra[] = {"--appendonly", "yes", NULL};
+    ck_assert_int_eq(test_server_start(&s, extra), 0);
+    redisContext *c = test_connect(&s);
+    for (int i = 0; i < 100; i++)
+        test_ok(c, "XADD s * n %d", i);
+    test_ok(c, "XADD s MAXLEN 50 * n last");
+    test_ok(c, "XGROUP CREATE s g 0");
+    test_ok(c, "XREADGROUP GROUP g alice COUNT 3 STREAMS s >");
+    test_ok(c, "XDEL s 0-1"); /* nothing deleted: still logged state */
+    test_ok(c, "SET other v");
+    char *before = test_stream_view(c, "s", (const char *const[]){"last-delivered-id",
+                                                                "entries-read", "pel-count", NULL},
+                                    (const char *const[]){"name", "pel-count", NULL});
+    /* A command that only the file has (appended behind the server's
+     * back; the server appends with O_APPEND): it must appear, so the
+     * data really comes from the files. */
+    char incr[512];
+    snprintf(incr, sizeof(incr), "%s/appendonlydir/appendonly.aof.1.incr.aof", s.dir);
+    FILE *f = fopen(incr, "a");
+    ck_assert_ptr_nonnull(f);
+    fputs("*3\r\n$3\r\nSET\r\n$9\r\nfile-only\r\n$1\r\n1\r\n", f);
+    fclose(f);
+    ck_assert_int_eq(test_int(c, "EXISTS file-only"), 0);
+    redisReply *r = test_cmd(c, "DEBUG LOADAOF");
+    ck_assert_int_eq(r->type, REDIS_REPLY_STATUS);
+    ck_assert_str_eq(r->str, "OK");
+    freeReplyObject(r);
+    char *after = test_stream_view(c, "s", (const char *const[]){"last-delivered-id",
+                                                               "entries-read", "pel-count", NULL},
+                                   (const char *const[]){"name", "pel-count", NULL});
+    ck_assert_str_eq(after, before);
+    free(before);
+    free(after);
+    ck_assert_int_eq(test_int(c, "XLEN s"), 50);
+    ck_assert_int_eq(test_int(c, "EXISTS file-only"), 1);
+    r = test_cmd(c, "GET other");
+    ck_assert_str_eq(r->str, "v");
+    freeReplyObject(r);
+    r = test_cmd(c, "INFO persistence");
+    ck_assert(strstr(r->str, "rdb_changes_since_last_save:0\r\n") != NULL);
+    freeReplyObject(r);
+    /* Writes go on after the reload and survive the next one. */
+    test_ok(c, "XADD s * n after");
+    test_ok(c, "DEBUG LOADAOF");
+    ck_assert_int_eq(test_int(c, "XLEN s"), 51);
+
+    test_ok(c, "CONFIG SET appendonly no");
+    r = test_cmd(c, "DEBUG LOADAOF");
+    ck_assert_int_eq(r->type, REDIS_REPLY_ERROR);
+    freeReplyObject(r);
+    ck_assert_int_eq(test_int(c, "XLEN s"), 51);
+    redisFree(c);
+    test_server_stop(&s);
+}
+END_TEST
+
 static Suite *conformance_suite(void)
 {
     Suite *s = suite_create("stream_conformance");
@@ -177,6 +240,7 @@ static Suite *conformance_suite(void)
     tcase_add_test(tc, blocked_command_counts_once);
     tcase_add_test(tc, block_timeout_never_early);
     tcase_add_test(tc, idmp_options_survive_aof_replay);
+    tcase_add_test(tc, debug_loadaof_reloads_in_place);
     suite_add_tcase(s, tc);
     return s;
 }
