@@ -874,13 +874,7 @@ void aof_shutdown(struct server *srv)
 void aof_info(struct server *srv, struct reply_buf *b)
 {
     struct aof *a = srv->aof;
-    char line[256];
-#define INFO_LINE(...)                                               \
-    do {                                                             \
-        int n_ = snprintf(line, sizeof(line), __VA_ARGS__);          \
-        reply_raw(b, line, (size_t)n_);                              \
-        reply_raw(b, "\r\n", 2);                                     \
-    } while (0)
+#define INFO_LINE(...) reply_info_line(b, __VA_ARGS__)
     long long now = server_mstime(srv);
     INFO_LINE("aof_enabled:%d", a && a->state != AOF_OFF);
     INFO_LINE("aof_rewrite_in_progress:%d", a && a->child > 0);

@@ -47,58 +47,40 @@ void cmd_time(struct conn *c)
 
 /* --- INFO ----------------------------------------------------------------- */
 
-static void info_add(struct reply_buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void info_add(struct reply_buf *b, const char *fmt, ...)
-{
-    char line[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(line, sizeof(line), fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return;
-    if ((size_t)n >= sizeof(line))
-        n = sizeof(line) - 1;
-    reply_raw(b, line, (size_t)n);
-    reply_raw(b, "\r\n", 2);
-}
-
 static void info_server(struct server *srv, struct reply_buf *b)
 {
     struct utsname un;
     uname(&un);
     long long now_us = util_ustime();
     long long up = (now_us - srv->start_us) / 1000000;
-    info_add(b, "# Server");
-    info_add(b, "redis_version:%s", RUNNEL_REDIS_VERSION);
-    info_add(b, "runnel_version:%s", RUNNEL_VERSION);
-    info_add(b, "redis_git_sha1:00000000");
-    info_add(b, "redis_git_dirty:0");
-    info_add(b, "redis_build_id:0");
-    info_add(b, "redis_mode:standalone");
-    info_add(b, "os:%s %s %s", un.sysname, un.release, un.machine);
-    info_add(b, "arch_bits:%d", (int)(sizeof(long) * 8));
-    info_add(b, "monotonic_clock:POSIX clock_gettime");
-    info_add(b, "multiplexing_api:libevent");
-    info_add(b, "atomicvar_api:c11-builtin");
+    reply_info_line(b, "# Server");
+    reply_info_line(b, "redis_version:%s", RUNNEL_REDIS_VERSION);
+    reply_info_line(b, "runnel_version:%s", RUNNEL_VERSION);
+    reply_info_line(b, "redis_git_sha1:00000000");
+    reply_info_line(b, "redis_git_dirty:0");
+    reply_info_line(b, "redis_build_id:0");
+    reply_info_line(b, "redis_mode:standalone");
+    reply_info_line(b, "os:%s %s %s", un.sysname, un.release, un.machine);
+    reply_info_line(b, "arch_bits:%d", (int)(sizeof(long) * 8));
+    reply_info_line(b, "monotonic_clock:POSIX clock_gettime");
+    reply_info_line(b, "multiplexing_api:libevent");
+    reply_info_line(b, "atomicvar_api:c11-builtin");
 #ifdef __GNUC__
-    info_add(b, "gcc_version:%d.%d.%d", __GNUC__, __GNUC_MINOR__, __GNUC_PATCHLEVEL__);
+    reply_info_line(b, "gcc_version:%d.%d.%d", __GNUC__, __GNUC_MINOR__, __GNUC_PATCHLEVEL__);
 #endif
-    info_add(b, "process_id:%ld", (long)getpid());
-    info_add(b, "process_supervised:%s", supervise_mode_name(srv->supervised));
-    info_add(b, "run_id:%s", srv->run_id);
-    info_add(b, "tcp_port:%d", srv->cfg.port);
-    info_add(b, "server_time_usec:%lld", now_us);
-    info_add(b, "uptime_in_seconds:%lld", up);
-    info_add(b, "uptime_in_days:%lld", up / 86400);
-    info_add(b, "hz:%d", srv->hz);
-    info_add(b, "configured_hz:%d", srv->cfg.hz);
-    info_add(b, "lru_clock:%u", srv->lru_clock & ((1u << 24) - 1));
-    info_add(b, "executable:%s", srv->executable ? srv->executable : "");
-    info_add(b, "config_file:%s", srv->cfg.config_file ? srv->cfg.config_file : "");
-    info_add(b, "io_threads_active:0");
+    reply_info_line(b, "process_id:%ld", (long)getpid());
+    reply_info_line(b, "process_supervised:%s", supervise_mode_name(srv->supervised));
+    reply_info_line(b, "run_id:%s", srv->run_id);
+    reply_info_line(b, "tcp_port:%d", srv->cfg.port);
+    reply_info_line(b, "server_time_usec:%lld", now_us);
+    reply_info_line(b, "uptime_in_seconds:%lld", up);
+    reply_info_line(b, "uptime_in_days:%lld", up / 86400);
+    reply_info_line(b, "hz:%d", srv->hz);
+    reply_info_line(b, "configured_hz:%d", srv->cfg.hz);
+    reply_info_line(b, "lru_clock:%u", srv->lru_clock & ((1u << 24) - 1));
+    reply_info_line(b, "executable:%s", srv->executable ? srv->executable : "");
+    reply_info_line(b, "config_file:%s", srv->cfg.config_file ? srv->cfg.config_file : "");
+    reply_info_line(b, "io_threads_active:0");
 }
 
 static void info_clients(struct server *srv, struct reply_buf *b)
@@ -113,12 +95,12 @@ static void info_clients(struct server *srv, struct reply_buf *b)
         if (c->out.cap > max_out)
             max_out = c->out.cap;
     }
-    info_add(b, "# Clients");
-    info_add(b, "connected_clients:%lld", srv->nclients);
-    info_add(b, "cluster_connections:0");
-    info_add(b, "maxclients:%u", srv->cfg.maxclients);
-    info_add(b, "client_recent_max_input_buffer:%zu", max_in);
-    info_add(b, "client_recent_max_output_buffer:%zu", max_out);
+    reply_info_line(b, "# Clients");
+    reply_info_line(b, "connected_clients:%lld", srv->nclients);
+    reply_info_line(b, "cluster_connections:0");
+    reply_info_line(b, "maxclients:%u", srv->cfg.maxclients);
+    reply_info_line(b, "client_recent_max_input_buffer:%zu", max_in);
+    reply_info_line(b, "client_recent_max_output_buffer:%zu", max_out);
     unsigned long long blocking_keys = 0;
     long long in_timeout = 0;
     for (int i = 0; i < srv->ndbs; i++)
@@ -126,11 +108,11 @@ static void info_clients(struct server *srv, struct reply_buf *b)
     for (struct conn *c = srv->clients; c; c = c->next)
         if ((c->flags & CONN_BLOCKED) && c->block.timer)
             in_timeout++;
-    info_add(b, "blocked_clients:%lld", blocked);
-    info_add(b, "tracking_clients:0");
-    info_add(b, "clients_in_timeout_table:%lld", in_timeout);
-    info_add(b, "total_blocking_keys:%llu", blocking_keys);
-    info_add(b, "total_blocking_keys_on_nokey:%llu", block_keys_on_nokey(srv));
+    reply_info_line(b, "blocked_clients:%lld", blocked);
+    reply_info_line(b, "tracking_clients:0");
+    reply_info_line(b, "clients_in_timeout_table:%lld", in_timeout);
+    reply_info_line(b, "total_blocking_keys:%llu", blocking_keys);
+    reply_info_line(b, "total_blocking_keys_on_nokey:%llu", block_keys_on_nokey(srv));
 }
 
 /* The memory section is maxmemory.c's (it owns used_memory). */
@@ -141,9 +123,9 @@ static void info_memory(struct server *srv, struct reply_buf *b)
 
 static void info_persistence(struct server *srv, struct reply_buf *b)
 {
-    info_add(b, "# Persistence");
-    info_add(b, "loading:0");
-    info_add(b, "async_loading:0");
+    reply_info_line(b, "# Persistence");
+    reply_info_line(b, "loading:0");
+    reply_info_line(b, "async_loading:0");
     snapshot_info(srv, b);
     aof_info(srv, b);
 }
@@ -151,85 +133,85 @@ static void info_persistence(struct server *srv, struct reply_buf *b)
 static void info_stats(struct server *srv, struct reply_buf *b)
 {
     const struct server_stats *s = &srv->stat;
-    info_add(b, "# Stats");
-    info_add(b, "total_connections_received:%lld", s->numconnections);
-    info_add(b, "total_commands_processed:%lld", s->numcommands);
-    info_add(b, "instantaneous_ops_per_sec:%lld", observe_instantaneous(srv, OBSERVE_OPS));
-    info_add(b, "total_net_input_bytes:%lld", s->net_input_bytes);
-    info_add(b, "total_net_output_bytes:%lld", s->net_output_bytes);
-    info_add(b, "total_net_repl_input_bytes:0");
-    info_add(b, "total_net_repl_output_bytes:0");
-    info_add(b, "instantaneous_input_kbps:%.2f",
+    reply_info_line(b, "# Stats");
+    reply_info_line(b, "total_connections_received:%lld", s->numconnections);
+    reply_info_line(b, "total_commands_processed:%lld", s->numcommands);
+    reply_info_line(b, "instantaneous_ops_per_sec:%lld", observe_instantaneous(srv, OBSERVE_OPS));
+    reply_info_line(b, "total_net_input_bytes:%lld", s->net_input_bytes);
+    reply_info_line(b, "total_net_output_bytes:%lld", s->net_output_bytes);
+    reply_info_line(b, "total_net_repl_input_bytes:0");
+    reply_info_line(b, "total_net_repl_output_bytes:0");
+    reply_info_line(b, "instantaneous_input_kbps:%.2f",
              (double)observe_instantaneous(srv, OBSERVE_NET_IN) / 1024);
-    info_add(b, "instantaneous_output_kbps:%.2f",
+    reply_info_line(b, "instantaneous_output_kbps:%.2f",
              (double)observe_instantaneous(srv, OBSERVE_NET_OUT) / 1024);
-    info_add(b, "instantaneous_input_repl_kbps:0.00");
-    info_add(b, "instantaneous_output_repl_kbps:0.00");
-    info_add(b, "rejected_connections:%lld", s->rejected_conn);
-    info_add(b, "sync_full:0");
-    info_add(b, "sync_partial_ok:0");
-    info_add(b, "sync_partial_err:0");
-    info_add(b, "expired_keys:%lld", s->expiredkeys);
-    info_add(b, "expired_stale_perc:0.00");
-    info_add(b, "expired_time_cap_reached_count:0");
-    info_add(b, "expire_cycle_cpu_milliseconds:%lld",
+    reply_info_line(b, "instantaneous_input_repl_kbps:0.00");
+    reply_info_line(b, "instantaneous_output_repl_kbps:0.00");
+    reply_info_line(b, "rejected_connections:%lld", s->rejected_conn);
+    reply_info_line(b, "sync_full:0");
+    reply_info_line(b, "sync_partial_ok:0");
+    reply_info_line(b, "sync_partial_err:0");
+    reply_info_line(b, "expired_keys:%lld", s->expiredkeys);
+    reply_info_line(b, "expired_stale_perc:0.00");
+    reply_info_line(b, "expired_time_cap_reached_count:0");
+    reply_info_line(b, "expire_cycle_cpu_milliseconds:%lld",
              srv->obs ? srv->obs->expire_cycle_us / 1000 : 0);
-    info_add(b, "evicted_keys:0");
-    info_add(b, "evicted_clients:0");
-    info_add(b, "total_eviction_exceeded_time:0");
-    info_add(b, "current_eviction_exceeded_time:0");
-    info_add(b, "keyspace_hits:%lld", s->keyspace_hits);
-    info_add(b, "keyspace_misses:%lld", s->keyspace_misses);
-    info_add(b, "pubsub_channels:%ld", pubsub_names(srv, PUBSUB_CHANNEL));
-    info_add(b, "pubsub_patterns:%ld", pubsub_names(srv, PUBSUB_PATTERN));
-    info_add(b, "pubsubshard_channels:%ld", pubsub_names(srv, PUBSUB_SHARD));
-    info_add(b, "latest_fork_usec:%lld", s->latest_fork_usec);
-    info_add(b, "total_forks:%lld", s->total_forks);
-    info_add(b, "migrate_cached_sockets:0");
-    info_add(b, "slave_expires_tracked_keys:0");
-    info_add(b, "active_defrag_hits:0");
-    info_add(b, "active_defrag_misses:0");
-    info_add(b, "active_defrag_key_hits:0");
-    info_add(b, "active_defrag_key_misses:0");
-    info_add(b, "total_active_defrag_time:0");
-    info_add(b, "current_active_defrag_time:0");
-    info_add(b, "tracking_total_keys:0");
-    info_add(b, "tracking_total_items:0");
-    info_add(b, "tracking_total_prefixes:0");
-    info_add(b, "unexpected_error_replies:%lld", s->unexpected_error_replies);
-    info_add(b, "total_error_replies:%lld", s->total_error_replies);
-    info_add(b, "dump_payload_sanitizations:0");
-    info_add(b, "total_reads_processed:%lld", s->total_reads);
-    info_add(b, "total_writes_processed:%lld", s->total_writes);
-    info_add(b, "io_threaded_reads_processed:0");
-    info_add(b, "io_threaded_writes_processed:0");
-    info_add(b, "reply_buffer_shrinks:0");
-    info_add(b, "reply_buffer_expands:0");
-    info_add(b, "client_query_buffer_limit_disconnections:%lld",
+    reply_info_line(b, "evicted_keys:0");
+    reply_info_line(b, "evicted_clients:0");
+    reply_info_line(b, "total_eviction_exceeded_time:0");
+    reply_info_line(b, "current_eviction_exceeded_time:0");
+    reply_info_line(b, "keyspace_hits:%lld", s->keyspace_hits);
+    reply_info_line(b, "keyspace_misses:%lld", s->keyspace_misses);
+    reply_info_line(b, "pubsub_channels:%ld", pubsub_names(srv, PUBSUB_CHANNEL));
+    reply_info_line(b, "pubsub_patterns:%ld", pubsub_names(srv, PUBSUB_PATTERN));
+    reply_info_line(b, "pubsubshard_channels:%ld", pubsub_names(srv, PUBSUB_SHARD));
+    reply_info_line(b, "latest_fork_usec:%lld", s->latest_fork_usec);
+    reply_info_line(b, "total_forks:%lld", s->total_forks);
+    reply_info_line(b, "migrate_cached_sockets:0");
+    reply_info_line(b, "slave_expires_tracked_keys:0");
+    reply_info_line(b, "active_defrag_hits:0");
+    reply_info_line(b, "active_defrag_misses:0");
+    reply_info_line(b, "active_defrag_key_hits:0");
+    reply_info_line(b, "active_defrag_key_misses:0");
+    reply_info_line(b, "total_active_defrag_time:0");
+    reply_info_line(b, "current_active_defrag_time:0");
+    reply_info_line(b, "tracking_total_keys:0");
+    reply_info_line(b, "tracking_total_items:0");
+    reply_info_line(b, "tracking_total_prefixes:0");
+    reply_info_line(b, "unexpected_error_replies:%lld", s->unexpected_error_replies);
+    reply_info_line(b, "total_error_replies:%lld", s->total_error_replies);
+    reply_info_line(b, "dump_payload_sanitizations:0");
+    reply_info_line(b, "total_reads_processed:%lld", s->total_reads);
+    reply_info_line(b, "total_writes_processed:%lld", s->total_writes);
+    reply_info_line(b, "io_threaded_reads_processed:0");
+    reply_info_line(b, "io_threaded_writes_processed:0");
+    reply_info_line(b, "reply_buffer_shrinks:0");
+    reply_info_line(b, "reply_buffer_expands:0");
+    reply_info_line(b, "client_query_buffer_limit_disconnections:%lld",
              s->client_qbuf_limit_disconnections);
-    info_add(b, "client_output_buffer_limit_disconnections:%lld",
+    reply_info_line(b, "client_output_buffer_limit_disconnections:%lld",
              s->client_outbuf_limit_disconnections);
     /* Redis 7.2's ACL counters (7.0 has none). */
-    info_add(b, "acl_access_denied_auth:%lld", srv->acl->denied_auth);
-    info_add(b, "acl_access_denied_cmd:%lld", srv->acl->denied_cmd);
-    info_add(b, "acl_access_denied_key:%lld", srv->acl->denied_key);
-    info_add(b, "acl_access_denied_channel:%lld", srv->acl->denied_channel);
+    reply_info_line(b, "acl_access_denied_auth:%lld", srv->acl->denied_auth);
+    reply_info_line(b, "acl_access_denied_cmd:%lld", srv->acl->denied_cmd);
+    reply_info_line(b, "acl_access_denied_key:%lld", srv->acl->denied_key);
+    reply_info_line(b, "acl_access_denied_channel:%lld", srv->acl->denied_channel);
 }
 
 static void info_replication(struct server *srv, struct reply_buf *b)
 {
-    info_add(b, "# Replication");
-    info_add(b, "role:master");
-    info_add(b, "connected_slaves:0");
-    info_add(b, "master_failover_state:no-failover");
-    info_add(b, "master_replid:%s", srv->run_id);
-    info_add(b, "master_replid2:0000000000000000000000000000000000000000");
-    info_add(b, "master_repl_offset:0");
-    info_add(b, "second_repl_offset:-1");
-    info_add(b, "repl_backlog_active:0");
-    info_add(b, "repl_backlog_size:1048576");
-    info_add(b, "repl_backlog_first_byte_offset:0");
-    info_add(b, "repl_backlog_histlen:0");
+    reply_info_line(b, "# Replication");
+    reply_info_line(b, "role:master");
+    reply_info_line(b, "connected_slaves:0");
+    reply_info_line(b, "master_failover_state:no-failover");
+    reply_info_line(b, "master_replid:%s", srv->run_id);
+    reply_info_line(b, "master_replid2:0000000000000000000000000000000000000000");
+    reply_info_line(b, "master_repl_offset:0");
+    reply_info_line(b, "second_repl_offset:-1");
+    reply_info_line(b, "repl_backlog_active:0");
+    reply_info_line(b, "repl_backlog_size:1048576");
+    reply_info_line(b, "repl_backlog_first_byte_offset:0");
+    reply_info_line(b, "repl_backlog_histlen:0");
 }
 
 static void info_cpu(struct server *srv, struct reply_buf *b)
@@ -238,29 +220,29 @@ static void info_cpu(struct server *srv, struct reply_buf *b)
     struct rusage self, kids;
     getrusage(RUSAGE_SELF, &self);
     getrusage(RUSAGE_CHILDREN, &kids);
-    info_add(b, "# CPU");
-    info_add(b, "used_cpu_sys:%ld.%06ld", (long)self.ru_stime.tv_sec, (long)self.ru_stime.tv_usec);
-    info_add(b, "used_cpu_user:%ld.%06ld", (long)self.ru_utime.tv_sec, (long)self.ru_utime.tv_usec);
-    info_add(b, "used_cpu_sys_children:%ld.%06ld", (long)kids.ru_stime.tv_sec,
+    reply_info_line(b, "# CPU");
+    reply_info_line(b, "used_cpu_sys:%ld.%06ld", (long)self.ru_stime.tv_sec, (long)self.ru_stime.tv_usec);
+    reply_info_line(b, "used_cpu_user:%ld.%06ld", (long)self.ru_utime.tv_sec, (long)self.ru_utime.tv_usec);
+    reply_info_line(b, "used_cpu_sys_children:%ld.%06ld", (long)kids.ru_stime.tv_sec,
              (long)kids.ru_stime.tv_usec);
-    info_add(b, "used_cpu_user_children:%ld.%06ld", (long)kids.ru_utime.tv_sec,
+    reply_info_line(b, "used_cpu_user_children:%ld.%06ld", (long)kids.ru_utime.tv_sec,
              (long)kids.ru_utime.tv_usec);
     struct rusage main_thread;
     getrusage(RUSAGE_THREAD, &main_thread);
-    info_add(b, "used_cpu_sys_main_thread:%ld.%06ld", (long)main_thread.ru_stime.tv_sec,
+    reply_info_line(b, "used_cpu_sys_main_thread:%ld.%06ld", (long)main_thread.ru_stime.tv_sec,
              (long)main_thread.ru_stime.tv_usec);
-    info_add(b, "used_cpu_user_main_thread:%ld.%06ld", (long)main_thread.ru_utime.tv_sec,
+    reply_info_line(b, "used_cpu_user_main_thread:%ld.%06ld", (long)main_thread.ru_utime.tv_sec,
              (long)main_thread.ru_utime.tv_usec);
 }
 
 static void info_commandstats(struct server *srv, struct reply_buf *b)
 {
-    info_add(b, "# Commandstats");
+    reply_info_line(b, "# Commandstats");
     for (int i = 0; i < srv->ncommands; i++) {
         const struct command *cmd = &srv->commands[i];
         if (!cmd->calls && !cmd->failed_calls && !cmd->rejected_calls)
             continue;
-        info_add(b, "cmdstat_%s:calls=%lld,usec=%lld,usec_per_call=%.2f,rejected_calls=%lld,"
+        reply_info_line(b, "cmdstat_%s:calls=%lld,usec=%lld,usec_per_call=%.2f,rejected_calls=%lld,"
                     "failed_calls=%lld",
                  cmd->fullname, cmd->calls, cmd->usec,
                  cmd->calls ? (double)cmd->usec / (double)cmd->calls : 0.0, cmd->rejected_calls,
@@ -270,23 +252,23 @@ static void info_commandstats(struct server *srv, struct reply_buf *b)
 
 static void info_errorstats(struct server *srv, struct reply_buf *b)
 {
-    info_add(b, "# Errorstats");
+    reply_info_line(b, "# Errorstats");
     for (int i = 0; i < srv->stat.nerrstats; i++)
-        info_add(b, "errorstat_%s:count=%lld", srv->stat.errstats[i].name,
+        reply_info_line(b, "errorstat_%s:count=%lld", srv->stat.errstats[i].name,
                  srv->stat.errstats[i].count);
 }
 
 static void info_modules(struct server *srv, struct reply_buf *b)
 {
     (void)srv;
-    info_add(b, "# Modules");
+    reply_info_line(b, "# Modules");
 }
 
 /* latency_percentiles_usec_<cmd>:p50=..,p99=..,p99.9=.. for every command
  * that ran, at the percentiles of latency-tracking-info-percentiles. */
 static void info_latencystats(struct server *srv, struct reply_buf *b)
 {
-    info_add(b, "# Latencystats");
+    reply_info_line(b, "# Latencystats");
     double pct[16];
     char err[128];
     int npct = observe_parse_percentiles(srv->cfg.latency_tracking_info_percentiles, pct, 16, err,
@@ -308,25 +290,25 @@ static void info_latencystats(struct server *srv, struct reply_buf *b)
         if (len >= sizeof(line))
             len = sizeof(line) - 1;
         line[len] = '\0';
-        info_add(b, "latency_percentiles_usec_%s:%s", srv->commands[i].fullname, line);
+        reply_info_line(b, "latency_percentiles_usec_%s:%s", srv->commands[i].fullname, line);
     }
 }
 
 static void info_cluster(struct server *srv, struct reply_buf *b)
 {
     (void)srv;
-    info_add(b, "# Cluster");
-    info_add(b, "cluster_enabled:0");
+    reply_info_line(b, "# Cluster");
+    reply_info_line(b, "cluster_enabled:0");
 }
 
 static void info_keyspace(struct server *srv, struct reply_buf *b)
 {
-    info_add(b, "# Keyspace");
+    reply_info_line(b, "# Keyspace");
     for (int i = 0; i < srv->ndbs; i++) {
         const struct db *db = &srv->dbs[i];
         if (!db->keys.used)
             continue;
-        info_add(b, "db%d:keys=%llu,expires=%llu,avg_ttl=%lld", i,
+        reply_info_line(b, "db%d:keys=%llu,expires=%llu,avg_ttl=%lld", i,
                  (unsigned long long)db->keys.used, (unsigned long long)db->expires.used,
                  db->avg_ttl);
     }

@@ -108,24 +108,6 @@ int maxmemory_refuses(struct conn *c, const struct command *cmd)
 
 /* --- INFO memory ----------------------------------------------------------- */
 
-static void info_line(struct reply_buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void info_line(struct reply_buf *b, const char *fmt, ...)
-{
-    char line[256];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(line, sizeof(line), fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return;
-    if ((size_t)n >= sizeof(line))
-        n = sizeof(line) - 1;
-    reply_raw(b, line, (size_t)n);
-    reply_raw(b, "\r\n", 2);
-}
-
 /* Redis's bytesToHuman: B below 1K, then two decimals up to P. */
 static void human(char *buf, size_t cap, unsigned long long n)
 {
@@ -190,63 +172,63 @@ void maxmemory_info(struct server *srv, struct reply_buf *b)
     size_t dataset = used > overhead ? used - overhead : 0;
     size_t net = used > srv->mem_startup ? used - srv->mem_startup : 1;
 
-    info_line(b, "# Memory");
+    reply_info_line(b, "# Memory");
     human(h, sizeof(h), used);
-    info_line(b, "used_memory:%zu", used);
-    info_line(b, "used_memory_human:%s", h);
+    reply_info_line(b, "used_memory:%zu", used);
+    reply_info_line(b, "used_memory_human:%s", h);
     human(h, sizeof(h), rss);
-    info_line(b, "used_memory_rss:%zu", rss);
-    info_line(b, "used_memory_rss_human:%s", h);
+    reply_info_line(b, "used_memory_rss:%zu", rss);
+    reply_info_line(b, "used_memory_rss_human:%s", h);
     human(h, sizeof(h), srv->mem_peak);
-    info_line(b, "used_memory_peak:%zu", srv->mem_peak);
-    info_line(b, "used_memory_peak_human:%s", h);
-    info_line(b, "used_memory_peak_perc:%.2f%%", ratio(used, srv->mem_peak) * 100);
-    info_line(b, "used_memory_overhead:%zu", overhead);
-    info_line(b, "used_memory_startup:%zu", srv->mem_startup);
-    info_line(b, "used_memory_dataset:%zu", dataset);
-    info_line(b, "used_memory_dataset_perc:%.2f%%", ratio(dataset, net) * 100);
-    info_line(b, "allocator_allocated:%zu", st.allocated);
-    info_line(b, "allocator_active:%zu", st.active);
-    info_line(b, "allocator_resident:%zu", st.resident);
+    reply_info_line(b, "used_memory_peak:%zu", srv->mem_peak);
+    reply_info_line(b, "used_memory_peak_human:%s", h);
+    reply_info_line(b, "used_memory_peak_perc:%.2f%%", ratio(used, srv->mem_peak) * 100);
+    reply_info_line(b, "used_memory_overhead:%zu", overhead);
+    reply_info_line(b, "used_memory_startup:%zu", srv->mem_startup);
+    reply_info_line(b, "used_memory_dataset:%zu", dataset);
+    reply_info_line(b, "used_memory_dataset_perc:%.2f%%", ratio(dataset, net) * 100);
+    reply_info_line(b, "allocator_allocated:%zu", st.allocated);
+    reply_info_line(b, "allocator_active:%zu", st.active);
+    reply_info_line(b, "allocator_resident:%zu", st.resident);
     human(h, sizeof(h), total);
-    info_line(b, "total_system_memory:%llu", total);
-    info_line(b, "total_system_memory_human:%s", h);
+    reply_info_line(b, "total_system_memory:%llu", total);
+    reply_info_line(b, "total_system_memory_human:%s", h);
     /* No scripting engine: Redis 7.0's script fields, all empty. */
-    info_line(b, "used_memory_lua:0");
-    info_line(b, "used_memory_vm_eval:0");
-    info_line(b, "used_memory_lua_human:0B");
-    info_line(b, "used_memory_scripts_eval:0");
-    info_line(b, "number_of_cached_scripts:0");
-    info_line(b, "number_of_functions:0");
-    info_line(b, "number_of_libraries:0");
-    info_line(b, "used_memory_vm_functions:0");
-    info_line(b, "used_memory_vm_total:0");
-    info_line(b, "used_memory_vm_total_human:0B");
-    info_line(b, "used_memory_functions:0");
-    info_line(b, "used_memory_scripts:0");
-    info_line(b, "used_memory_scripts_human:0B");
+    reply_info_line(b, "used_memory_lua:0");
+    reply_info_line(b, "used_memory_vm_eval:0");
+    reply_info_line(b, "used_memory_lua_human:0B");
+    reply_info_line(b, "used_memory_scripts_eval:0");
+    reply_info_line(b, "number_of_cached_scripts:0");
+    reply_info_line(b, "number_of_functions:0");
+    reply_info_line(b, "number_of_libraries:0");
+    reply_info_line(b, "used_memory_vm_functions:0");
+    reply_info_line(b, "used_memory_vm_total:0");
+    reply_info_line(b, "used_memory_vm_total_human:0B");
+    reply_info_line(b, "used_memory_functions:0");
+    reply_info_line(b, "used_memory_scripts:0");
+    reply_info_line(b, "used_memory_scripts_human:0B");
     human(h, sizeof(h), (unsigned long long)srv->cfg.maxmemory);
-    info_line(b, "maxmemory:%lld", srv->cfg.maxmemory);
-    info_line(b, "maxmemory_human:%s", h);
-    info_line(b, "maxmemory_policy:%s", config_maxmemory_policy_names[srv->cfg.maxmemory_policy]);
-    info_line(b, "allocator_frag_ratio:%.2f", ratio(st.active, st.allocated));
-    info_line(b, "allocator_frag_bytes:%lld", (long long)st.active - (long long)st.allocated);
-    info_line(b, "allocator_rss_ratio:%.2f", ratio(st.resident, st.active));
-    info_line(b, "allocator_rss_bytes:%lld", (long long)st.resident - (long long)st.active);
-    info_line(b, "rss_overhead_ratio:%.2f", ratio(rss, st.resident));
-    info_line(b, "rss_overhead_bytes:%lld",
+    reply_info_line(b, "maxmemory:%lld", srv->cfg.maxmemory);
+    reply_info_line(b, "maxmemory_human:%s", h);
+    reply_info_line(b, "maxmemory_policy:%s", config_maxmemory_policy_names[srv->cfg.maxmemory_policy]);
+    reply_info_line(b, "allocator_frag_ratio:%.2f", ratio(st.active, st.allocated));
+    reply_info_line(b, "allocator_frag_bytes:%lld", (long long)st.active - (long long)st.allocated);
+    reply_info_line(b, "allocator_rss_ratio:%.2f", ratio(st.resident, st.active));
+    reply_info_line(b, "allocator_rss_bytes:%lld", (long long)st.resident - (long long)st.active);
+    reply_info_line(b, "rss_overhead_ratio:%.2f", ratio(rss, st.resident));
+    reply_info_line(b, "rss_overhead_bytes:%lld",
               st.resident ? (long long)rss - (long long)st.resident : 0);
-    info_line(b, "mem_fragmentation_ratio:%.2f", ratio(rss, used));
-    info_line(b, "mem_fragmentation_bytes:%lld", (long long)rss - (long long)used);
-    info_line(b, "mem_not_counted_for_evict:%zu", aof_buf);
-    info_line(b, "mem_replication_backlog:0");
-    info_line(b, "mem_total_replication_buffers:0");
-    info_line(b, "mem_clients_slaves:0");
-    info_line(b, "mem_clients_normal:%zu", clients);
-    info_line(b, "mem_cluster_links:0");
-    info_line(b, "mem_aof_buffer:%zu", aof_buf);
-    info_line(b, "mem_allocator:%s", mem_allocator_name());
-    info_line(b, "active_defrag_running:0");
-    info_line(b, "lazyfree_pending_objects:0");
-    info_line(b, "lazyfreed_objects:0");
+    reply_info_line(b, "mem_fragmentation_ratio:%.2f", ratio(rss, used));
+    reply_info_line(b, "mem_fragmentation_bytes:%lld", (long long)rss - (long long)used);
+    reply_info_line(b, "mem_not_counted_for_evict:%zu", aof_buf);
+    reply_info_line(b, "mem_replication_backlog:0");
+    reply_info_line(b, "mem_total_replication_buffers:0");
+    reply_info_line(b, "mem_clients_slaves:0");
+    reply_info_line(b, "mem_clients_normal:%zu", clients);
+    reply_info_line(b, "mem_cluster_links:0");
+    reply_info_line(b, "mem_aof_buffer:%zu", aof_buf);
+    reply_info_line(b, "mem_allocator:%s", mem_allocator_name());
+    reply_info_line(b, "active_defrag_running:0");
+    reply_info_line(b, "lazyfree_pending_objects:0");
+    reply_info_line(b, "lazyfreed_objects:0");
 }

@@ -94,6 +94,21 @@ void reply_raw(struct reply_buf *r, const char *p, size_t n)
     r->len += n;
 }
 
+void reply_info_line(struct reply_buf *r, const char *fmt, ...)
+{
+    char line[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if ((size_t)n >= sizeof(line))
+        n = sizeof(line) - 1;
+    reply_raw(r, line, (size_t)n);
+    reply_raw(r, "\r\n", 2);
+}
+
 char *reply_space(struct reply_buf *r, size_t n)
 {
     reply_reserve(r, n);

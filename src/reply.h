@@ -48,6 +48,9 @@ void reply_compact(struct reply_buf *r);
 static inline size_t reply_pending(const struct reply_buf *r) { return r->len - r->sent; }
 /* Append raw, already-encoded RESP (MULTI's queued replies, tests). */
 void reply_raw(struct reply_buf *r, const char *p, size_t n);
+/* One "name:value" line of an INFO text (printf, up to 1 KB) and its CRLF;
+ * the INFO sections of every module write through it. */
+void reply_info_line(struct reply_buf *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Room for n more bytes at r->buf + r->len (returned): an encoder writes
  * there and then adds what it wrote to r->len. */
 char *reply_space(struct reply_buf *r, size_t n);

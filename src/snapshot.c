@@ -346,13 +346,7 @@ int snapshot_reload(struct server *srv, int save, int flush, int merge, char *er
 void snapshot_info(struct server *srv, struct reply_buf *b)
 {
     struct snapshot *sn = srv->snap;
-    char line[256];
-#define INFO_LINE(...)                                               \
-    do {                                                             \
-        int n_ = snprintf(line, sizeof(line), __VA_ARGS__);          \
-        reply_raw(b, line, (size_t)n_);                              \
-        reply_raw(b, "\r\n", 2);                                     \
-    } while (0)
+#define INFO_LINE(...) reply_info_line(b, __VA_ARGS__)
     long long now_ms = util_ustime() / 1000;
     INFO_LINE("current_cow_peak:0");
     INFO_LINE("current_cow_size:0");
