@@ -40,8 +40,7 @@ uint32_t acl_category_bit(const char *name, size_t len)
     return 0;
 }
 
-/* The categories of a table row's acl string ("@keyspace @write @slow"). */
-static uint32_t row_categories(const struct command *cmd)
+uint32_t acl_command_categories(const struct command *cmd)
 {
     const char *p = cmd->acl ? cmd->acl : "";
     uint32_t bits = 0;
@@ -293,7 +292,7 @@ void acl_init(struct acl *acl, const struct command *cmds, int ncmds)
     acl->ncmds = ncmds;
     acl->cats = mem_calloc(sizeof(*acl->cats) * (size_t)(ncmds ? ncmds : 1));
     for (int i = 0; i < ncmds; i++)
-        acl->cats[i] = row_categories(&cmds[i]);
+        acl->cats[i] = acl_command_categories(&cmds[i]);
     struct acl_user *d = acl_user_create(acl, "default", 7);
     static const char *const rules[] = {"+@all", "~*", "&*", "on", "nopass"};
     for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)

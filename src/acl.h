@@ -160,5 +160,8 @@ void acl_log_reset(struct acl *acl);
 
 /* Category bit for a name without '@' (0 if unknown). */
 uint32_t acl_category_bit(const char *name, size_t len);
+/* The category bits of a command table row's acl string ("@keyspace
+ * @write @slow"); COMMAND INFO and the ACL rules both read it. */
+uint32_t acl_command_categories(const struct command *cmd);
 
 #endif

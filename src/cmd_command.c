@@ -19,6 +19,7 @@
 
 #include <string.h>
 
+#include "acl.h"
 #include "command.h"
 #include "command_docs.h"
 #include "conn.h"
@@ -55,15 +56,6 @@ static const struct {
 
 #define NCOMMAND_FLAGS (sizeof(command_flag_names) / sizeof(command_flag_names[0]))
 
-/* ACL categories in Redis's order (ACL CAT, COMMAND INFO). */
-static const char *const acl_category_names[] = {
-    "keyspace", "read",   "write", "set",       "sortedset",  "list",        "hash",
-    "string",   "bitmap", "hyperloglog", "geo", "stream",     "pubsub",      "admin",
-    "fast",     "slow",   "blocking",    "dangerous", "connection", "transaction",
-    "scripting",
-};
-
-#define NACL_CATEGORIES (sizeof(acl_category_names) / sizeof(acl_category_names[0]))
 
 /* COMMAND HELP, line by line (Redis's text). */
 static const char *const command_help_lines[] = {
@@ -107,35 +99,6 @@ static long count_top_level(const struct server *srv)
     return n;
 }
 
-/* Bit (1 << index in acl_category_names) of a category name without '@',
- * case-insensitive; 0 if unknown. */
-static uint32_t acl_category_bit(const char *name, size_t len)
-{
-    for (size_t i = 0; i < NACL_CATEGORIES; i++)
-        if (util_eq_nocase(name, len, acl_category_names[i]))
-            return 1u << i;
-    return 0;
-}
-
-/* The categories of a row's acl string ("@keyspace @write @slow"). */
-static uint32_t acl_categories_of(const struct command *cmd)
-{
-    const char *p = cmd->acl ? cmd->acl : "";
-    uint32_t bits = 0;
-
-    while (*p) {
-        size_t n;
-
-        while (*p == ' ')
-            p++;
-        n = strcspn(p, " ");
-        if (n > 1 && *p == '@')
-            bits |= acl_category_bit(p + 1, n - 1);
-        p += n;
-    }
-    return bits;
-}
-
 /* Find a command by the full name COMMAND INFO/DOCS take: "get" or
  * "config|get" (case-insensitive).  As Redis: one level of '|' only, and
  * "get|x" is unknown because GET has no subcommands. */
@@ -163,7 +126,7 @@ static struct command *lookup_fullname(struct server *srv, const char *name, siz
 static void reply_command_info(struct reply_buf *r, const struct command *cmd)
 {
     uint32_t flags = cmd->flags;
-    uint32_t cats = acl_categories_of(cmd);
+    uint32_t cats = acl_command_categories(cmd);
     long n = 0;
 
     /* Redis derives movablekeys from the key specs as well. */
@@ -185,11 +148,11 @@ static void reply_command_info(struct reply_buf *r, const struct command *cmd)
     reply_int(r, cmd->key_step);
 
     n = 0;
-    for (size_t i = 0; i < NACL_CATEGORIES; i++)
+    for (size_t i = 0; i < ACL_NCATEGORIES; i++)
         if (cats & (1u << i))
             n++;
     reply_set(r, n);
-    for (size_t i = 0; i < NACL_CATEGORIES; i++) {
+    for (size_t i = 0; i < ACL_NCATEGORIES; i++) {
         if (cats & (1u << i)) {
             char name[32];
 
@@ -309,7 +272,7 @@ static int list_match(const struct list_query *q, const struct command *cmd)
     case LIST_MODULE:
         return 0; /* Runnel loads no modules */
     case LIST_ACLCAT:
-        return (acl_categories_of(cmd) & q->aclcat) != 0;
+        return (acl_command_categories(cmd) & q->aclcat) != 0;
     case LIST_PATTERN:
         return util_glob_match(q->arg->ptr, q->arg->len, cmd->fullname,
                                strlen(cmd->fullname), 1);
