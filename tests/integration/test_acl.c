@@ -185,6 +185,29 @@ START_TEST(requirepass_and_auth)
 }
 END_TEST
 
+/* requirepass on the command line: every client, the first one included,
+ * must authenticate; CONFIG GET shows it. */
+START_TEST(requirepass_at_startup)
+{
+    struct test_server s;
+    const char *const extra[] = {"--requirepass", "boot-pw", NULL};
+    ck_assert_int_eq(test_server_start(&s, extra), 0);
+    redisContext *c = test_connect(&s);
+    expect_error(c, NOAUTH, "PING");
+    expect_error(c, NOAUTH, "CONFIG GET requirepass");
+    expect_error(c, WRONGPASS, "AUTH boot");
+    expect_status(c, "OK", "AUTH %s", "boot-pw");
+    expect_status(c, "PONG", "PING");
+    redisReply *r = test_cmd(c, "CONFIG GET requirepass");
+    ck_assert_int_eq(r->type, REDIS_REPLY_ARRAY);
+    ck_assert_int_eq(r->elements, 2);
+    ck_assert_str_eq(r->element[1]->str, "boot-pw");
+    freeReplyObject(r);
+    redisFree(c);
+    test_server_stop(&s);
+}
+END_TEST
+
 /* --- users from the configuration ---------------------------------------- */
 
 START_TEST(config_users_and_permissions)
@@ -443,6 +466,7 @@ static Suite *acl_suite(void)
     TCase *tc = tcase_create("acl");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, requirepass_and_auth);
+    tcase_add_test(tc, requirepass_at_startup);
     tcase_add_test(tc, config_users_and_permissions);
     tcase_add_test(tc, bad_user_line_stops_startup);
     tcase_add_test(tc, deluser_disconnects);
