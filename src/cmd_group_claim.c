@@ -489,8 +489,10 @@ void cmd_xackdel(struct conn *c)
         c->srv->dirty += deleted ? deleted : 1;
         command_effect_verbatim(c);
     }
-    if (deleted)
+    if (deleted) {
         server_key_modified(c->srv, c->db, key->ptr, key->len);
+        notify_key(c, NOTIFY_STREAM, "xdel", key); /* Redis 8.2, as XDEL */
+    }
 }
 
 /* XDELEX key [KEEPREF|DELREF|ACKED] IDS n id...: per ID 1, 2 or -1. */
@@ -527,6 +529,8 @@ void cmd_xdelex(struct conn *c)
         c->srv->dirty += deleted ? deleted : 1;
         command_effect_verbatim(c);
     }
-    if (deleted)
+    if (deleted) {
         server_key_modified(c->srv, c->db, key->ptr, key->len);
+        notify_key(c, NOTIFY_STREAM, "xdel", key); /* Redis 8.2, as XDEL */
+    }
 }

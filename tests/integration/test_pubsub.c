@@ -185,6 +185,39 @@ START_TEST(resp3_push_and_any_command)
 }
 END_TEST
 
+/* Redis 8.2's XDELEX and XACKDEL announce what they delete as XDEL does
+ * ("xdel"), and nothing when nothing was deleted.  7.0 lacks both commands,
+ * so this is not in pubsub.script. */
+START_TEST(newer_stream_commands_notify_xdel)
+{
+    redisContext *c = test_connect(&srv);
+    test_ok(c, "CONFIG SET notify-keyspace-events Et");
+    redisContext *s = test_connect(&srv);
+    expect_confirm(test_cmd(s, "SUBSCRIBE __keyevent@0__:xdel"), "subscribe",
+                   "__keyevent@0__:xdel", 1);
+    test_ok(c, "XADD nx 1-0 f v");
+    test_ok(c, "XADD nx 2-0 f v");
+    test_ok(c, "XGROUP CREATE nx g 0");
+    test_ok(c, "XREADGROUP GROUP g alice STREAMS nx >");
+    test_ok(c, "XDELEX nx IDS 1 9-0"); /* deletes nothing: no event */
+    test_ok(c, "XDELEX nx IDS 1 1-0");
+    test_ok(c, "XACKDEL nx g IDS 1 2-0");
+    /* PUBLISH is a fence: its message comes after whatever came before. */
+    test_int(c, "PUBLISH __keyevent@0__:xdel fence");
+    const char *const want[] = {"nx", "nx", "fence"};
+    for (int i = 0; i < 3; i++) {
+        redisReply *r = test_reply(s);
+        ck_assert_int_eq(r->elements, 3);
+        ck_assert_str_eq(r->element[0]->str, "message");
+        ck_assert_str_eq(r->element[2]->str, want[i]);
+        freeReplyObject(r);
+    }
+    test_ok(c, "CONFIG SET notify-keyspace-events %s", "");
+    redisFree(s);
+    redisFree(c);
+}
+END_TEST
+
 START_TEST(pattern_matching)
 {
     redisContext *s = test_connect(&srv);
@@ -384,6 +417,7 @@ static Suite *pubsub_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, resp2_subscribed_mode);
     tcase_add_test(tc, resp3_push_and_any_command);
+    tcase_add_test(tc, newer_stream_commands_notify_xdel);
     tcase_add_test(tc, pattern_matching);
     tcase_add_test(tc, client_list_info_and_close);
     tcase_add_test(tc, slow_subscriber_disconnected);
