@@ -31,17 +31,7 @@ case "$scale" in ''|*[!0-9]*|0) echo "bench-aof: BENCH_SCALE must be a positive 
 case "$repeat" in ''|*[!0-9]*|0) echo "bench-aof: BENCH_REPEAT must be a positive integer" >&2; exit 2 ;; esac
 [ -x "$runnel" ] || { echo "bench-aof: $runnel is not built (make all)" >&2; exit 2; }
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/runnel-baof.XXXXXX") || exit 2
-redis_pid=
-runnel_pid=
-cleanup() {
-    srv_stop "$redis_pid"
-    srv_stop "$runnel_pid"
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM HUP
+srv_bench_tmp baof || exit 2
 
 scaled() { # scaled N MIN
     awk -v n="$1" -v s="$scale" -v m="$2" 'BEGIN { v = int(n * s / 100); print (v < m ? m : v) }'

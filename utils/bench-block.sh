@@ -10,17 +10,7 @@ root=$(cd "$here/.." && pwd)
 # shellcheck source=utils/servers.sh
 . "$here/servers.sh"
 runnel=${RUNNEL_SERVER:-$root/src/runnel-server}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/runnel-bblock.XXXXXX") || exit 2
-redis_pid=
-runnel_pid=
-cleanup() {
-    srv_stop "$redis_pid"
-    srv_stop "$runnel_pid"
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM HUP
+srv_bench_tmp bblock || exit 2
 cc -O2 -o "$tmp/blockbench" "$here/blockbench.c" $(pkg-config --cflags --libs hiredis) || exit 2
 # 10,000 readers and a few control connections on each server.
 srv_start_pair "$tmp" --maxclients 10100 || exit 2

@@ -35,17 +35,7 @@ case "$scale" in ''|*[!0-9]*|0) echo "bench-groups: BENCH_SCALE must be a positi
 case "$repeat" in ''|*[!0-9]*|0) echo "bench-groups: BENCH_REPEAT must be a positive integer" >&2; exit 2 ;; esac
 [ -x "$runnel" ] || { echo "bench-groups: $runnel is not built (make all)" >&2; exit 2; }
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/runnel-bgroups.XXXXXX") || exit 2
-redis_pid=
-runnel_pid=
-cleanup() {
-    srv_stop "$redis_pid"
-    srv_stop "$runnel_pid"
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM HUP
+srv_bench_tmp bgroups || exit 2
 # shellcheck disable=SC2046 # pkg-config's flags are meant to be split
 cc -O2 -o "$tmp/groupbench" "$here/groupbench.c" $(pkg-config --cflags --libs hiredis) -lpthread ||
     exit 2

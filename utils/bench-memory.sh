@@ -14,17 +14,7 @@ root=$(cd "$here/.." && pwd)
 . "$here/servers.sh"
 count=${1:-1000000}
 runnel=${RUNNEL_SERVER:-$root/src/runnel-server}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/runnel-mem.XXXXXX") || exit 2
-redis_pid=
-runnel_pid=
-cleanup() {
-    srv_stop "$redis_pid"
-    srv_stop "$runnel_pid"
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM HUP
+srv_bench_tmp mem || exit 2
 
 cc -O2 -o "$tmp/streamload" "$here/streamload.c" $(pkg-config --cflags --libs hiredis) || exit 2
 srv_start_pair "$tmp" || exit 2

@@ -13,17 +13,7 @@ root=$(cd "$here/.." && pwd)
 runnel=${RUNNEL_SERVER:-$root/src/runnel-server}
 secs=${SECONDS_PER_RUN:-3}
 bytes=${MSGBYTES:-16}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/runnel-bpubsub.XXXXXX") || exit 2
-redis_pid=
-runnel_pid=
-cleanup() {
-    srv_stop "$redis_pid"
-    srv_stop "$runnel_pid"
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM HUP
+srv_bench_tmp bpubsub || exit 2
 cc -O2 -o "$tmp/pubsubbench" "$here/pubsubbench.c" || exit 2
 srv_start_pair "$tmp" || exit 2
 

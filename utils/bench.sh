@@ -60,18 +60,7 @@ if [ -n "${BENCH_ROWS_FILE:-}" ]; then
 $(cat "$BENCH_ROWS_FILE")" || exit 2
 fi
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/runnel-bench.XXXXXX") || exit 2
-runnel_pid=
-redis_pid=
-# shellcheck disable=SC2317 # called from the EXIT trap
-cleanup() {
-    srv_stop "$runnel_pid"
-    srv_stop "$redis_pid"
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM HUP
+srv_bench_tmp bench || exit 2
 
 mkdir -p "$tmp/runnel" "$tmp/redis"
 srv_oracle_link "$tmp" || exit 2

@@ -14,6 +14,8 @@
 #                              and set SRV_ORACLE to its path
 #   srv_stop PID               SIGTERM, wait up to 5 s, then SIGKILL; reaps
 #   srv_start_pair TMP [ARG..] oracle and Runnel side by side (benchmarks)
+#   srv_bench_tmp NAME         a benchmark's temp dir in $tmp, removed (after
+#                              stopping $redis_pid and $runnel_pid) on exit
 #
 # The oracle: the redis-tools package's /usr/bin/redis-check-rdb is the whole
 # Redis server and runs as one when started under the name redis-server, so
@@ -134,6 +136,26 @@ srv_log_tail() {
     [ -s "$1" ] || return 0
     echo "--- last lines of $1:"
     tail -n "${2:-20}" "$1" | sed 's/^/    /'
+}
+
+# srv_bench_tmp NAME: the benchmarks' scratch space.  Makes the temp dir
+# ${TMPDIR:-/tmp}/runnel-NAME.XXXXXX and sets tmp to it, clears redis_pid and
+# runnel_pid, and traps EXIT (and INT, TERM, HUP, which exit) to stop both
+# servers and remove the dir.  Returns 1 when the dir cannot be made.
+srv_bench_tmp() {
+    tmp=$(mktemp -d "${TMPDIR:-/tmp}/runnel-$1.XXXXXX") || return 1
+    redis_pid=
+    runnel_pid=
+    trap srv_bench_cleanup EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM HUP
+}
+
+# shellcheck disable=SC2317 # called from the EXIT trap
+srv_bench_cleanup() {
+    srv_stop "$redis_pid"
+    srv_stop "$runnel_pid"
+    rm -rf "$tmp"
 }
 
 # srv_start_pair TMP [ARG...]: the benchmarks' set-up.  Makes TMP/redis and

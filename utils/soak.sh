@@ -26,17 +26,7 @@ rate=${3:-1000}
 for v in "$seconds" "$conns" "$rate"; do
     case "$v" in ''|*[!0-9]*) echo "usage: sh utils/soak.sh [SECONDS] [CONNS] [RATE]" >&2; exit 2 ;; esac
 done
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/runnel-soak.XXXXXX") || exit 2
-redis_pid=
-runnel_pid=
-cleanup() {
-    srv_stop "$redis_pid"
-    srv_stop "$runnel_pid"
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM HUP
+srv_bench_tmp soak || exit 2
 
 # The servers raise their own descriptor limit up to the hard limit.
 ulimit -n $((conns + 256)) 2>/dev/null || {
