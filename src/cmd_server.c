@@ -26,6 +26,7 @@
 #include "mem.h"
 #include "observe.h"
 #include "pubsub.h"
+#include "repl.h"
 #include "server.h"
 #include "snapshot.h"
 #include "supervise.h"
@@ -200,18 +201,7 @@ static void info_stats(struct server *srv, struct reply_buf *b)
 
 static void info_replication(struct server *srv, struct reply_buf *b)
 {
-    reply_info_line(b, "# Replication");
-    reply_info_line(b, "role:master");
-    reply_info_line(b, "connected_slaves:0");
-    reply_info_line(b, "master_failover_state:no-failover");
-    reply_info_line(b, "master_replid:%s", srv->run_id);
-    reply_info_line(b, "master_replid2:0000000000000000000000000000000000000000");
-    reply_info_line(b, "master_repl_offset:0");
-    reply_info_line(b, "second_repl_offset:-1");
-    reply_info_line(b, "repl_backlog_active:0");
-    reply_info_line(b, "repl_backlog_size:1048576");
-    reply_info_line(b, "repl_backlog_first_byte_offset:0");
-    reply_info_line(b, "repl_backlog_histlen:0");
+    repl_info(srv, b); /* repl.h */
 }
 
 static void info_cpu(struct server *srv, struct reply_buf *b)

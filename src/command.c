@@ -28,6 +28,7 @@
 #include "mem.h"
 #include "multi.h"
 #include "observe.h"
+#include "repl.h"
 #include "server.h"
 #include "snapshot.h"
 #include "util.h"
@@ -367,6 +368,13 @@ void command_dispatch(struct conn *c)
     }
     if (server_denies_write(c, cmd)) {
         flag_transaction(c);
+        cmd->rejected_calls++;
+        srv->stat.total_error_replies++;
+        return;
+    }
+    if (repl_denies_write(c, cmd)) {
+        flag_transaction(c);
+        reply_error(&c->out, REPL_READONLY_ERR);
         cmd->rejected_calls++;
         srv->stat.total_error_replies++;
         return;

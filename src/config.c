@@ -469,7 +469,7 @@ static int config_parse_value(struct config *c, int id, int argc, const char *co
     default:
         break;
     }
-    if (argc != 1) {
+    if (argc != 1 && !(o->type == CONFIG_TYPE_STRING && (o->flags & CONFIG_MULTI_ARG))) {
         config_err(err, errlen, "wrong number of arguments");
         return -1;
     }
@@ -510,6 +510,20 @@ static int config_parse_value(struct config *c, int id, int argc, const char *co
             return -1;
         }
         mem_free(*f);
+        if ((o->flags & CONFIG_MULTI_ARG) && argc != 1) {
+            /* "replicaof host port": the words joined by one space. */
+            size_t n = 1;
+            for (int i = 0; i < argc; i++)
+                n += strlen(argv[i]) + 1;
+            *f = mem_alloc(n);
+            (*f)[0] = '\0';
+            for (int i = 0; i < argc; i++) {
+                if (i)
+                    strcat(*f, " ");
+                strcat(*f, argv[i]);
+            }
+            return 0;
+        }
         *f = mem_strdup(argv[0]);
         return 0;
     }

@@ -168,6 +168,11 @@ struct config {
     int rdbchecksum;
     int rdb_save_incremental_fsync;
     int rdb_del_sync_files;   /* accepted; Runnel has no replicas to sync */
+    /* Replication (repl_master.c, repl_replica.c). */
+    char *replicaof;          /* "host port" from the config file, or "" */
+    int replica_read_only;
+    int repl_ping_replica_period;
+    int replica_priority;
     int stop_writes_on_bgsave_error;
     int rdb_key_save_delay;   /* testing hook: microseconds slept per key saved */
     int enable_debug_command; /* enum config_protected_action */
@@ -325,6 +330,14 @@ extern const char *const config_supervised_names[];
       CONFIG_OFF(rdb_save_incremental_fsync), "yes", 0, 1, CONFIG_MUTABLE, NULL)              \
     X(RDB_DEL_SYNC_FILES, "rdb-del-sync-files", CONFIG_TYPE_BOOL,                             \
       CONFIG_OFF(rdb_del_sync_files), "no", 0, 1, CONFIG_MUTABLE, NULL)                       \
+    X(REPLICAOF, "replicaof", CONFIG_TYPE_STRING, CONFIG_OFF(replicaof), "", 0, 0,            \
+      CONFIG_MULTI_ARG, NULL)                                                                 \
+    X(REPLICA_READ_ONLY, "replica-read-only", CONFIG_TYPE_BOOL,                               \
+      CONFIG_OFF(replica_read_only), "yes", 0, 1, CONFIG_MUTABLE, NULL)                       \
+    X(REPL_PING_REPLICA_PERIOD, "repl-ping-replica-period", CONFIG_TYPE_INT,                  \
+      CONFIG_OFF(repl_ping_replica_period), "10", 1, INT_MAX, CONFIG_MUTABLE, NULL)           \
+    X(REPLICA_PRIORITY, "replica-priority", CONFIG_TYPE_INT, CONFIG_OFF(replica_priority),    \
+      "100", 0, INT_MAX, CONFIG_MUTABLE, NULL)                                                \
     X(STOP_WRITES_ON_BGSAVE_ERROR, "stop-writes-on-bgsave-error", CONFIG_TYPE_BOOL,           \
       CONFIG_OFF(stop_writes_on_bgsave_error), "yes", 0, 1, CONFIG_MUTABLE, NULL)             \
     X(RDB_KEY_SAVE_DELAY, "rdb-key-save-delay", CONFIG_TYPE_INT,                              \

@@ -33,6 +33,7 @@
 #include "mem.h"
 #include "observe.h"
 #include "pubsub.h"
+#include "repl.h"
 #include "server.h"
 
 #define CONN_READ_CHUNK (16 * 1024)
@@ -162,6 +163,7 @@ void conn_free(struct conn *c)
         mem_free(c);
         return;
     }
+    repl_conn_gone(c);
     block_end(c, BLOCK_END_GONE);
     pubsub_client_free(c);
     observe_monitor_remove(c);
@@ -246,7 +248,9 @@ int conn_check_output_limit(struct conn *c, long long now_ms)
 {
     const struct config *cfg = &c->srv->cfg;
     /* A subscribed client is in the pubsub class (Redis's getClientType). */
-    int cls = (c->flags & CONN_PUBSUB) ? CONFIG_OBUF_PUBSUB : CONFIG_OBUF_NORMAL;
+    int cls = c->repl_peer                 ? CONFIG_OBUF_REPLICA
+              : (c->flags & CONN_PUBSUB) ? CONFIG_OBUF_PUBSUB
+                                         : CONFIG_OBUF_NORMAL;
     unsigned long long hard = cfg->obuf_limits[cls].hard_bytes;
     unsigned long long soft = cfg->obuf_limits[cls].soft_bytes;
     long long soft_secs = cfg->obuf_limits[cls].soft_seconds;
@@ -492,6 +496,8 @@ static void flags_string(const struct conn *c, char *buf)
     char *p = buf;
     if (c->flags & CONN_MONITOR)
         *p++ = 'O';
+    if (c->repl_peer)
+        *p++ = 'S';
     if (c->flags & CONN_PUBSUB)
         *p++ = 'P';
     if (c->flags & CONN_MULTI)

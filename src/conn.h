@@ -29,6 +29,7 @@ struct event;
 struct command;
 struct pubsub_client;
 struct acl_user;
+struct repl_peer;
 
 #define CONN_CLOSE_AFTER_REPLY (1u << 0) /* write what is queued, then close */
 #define CONN_CLOSE_ASAP (1u << 1)        /* close without writing more */
@@ -84,6 +85,8 @@ struct conn {
     struct block_state block;
     struct pubsub_client *pubsub; /* its subscriptions (pubsub.c); NULL = never subscribed */
     struct acl_user *user;  /* authenticated as (cmd_acl.c); the default user at first */
+    struct repl_peer *repl_peer; /* set when it is a replica of ours (repl.h) */
+    long long repl_woff;    /* replication offset after its last write (WAIT) */
     long long ctime_ms;     /* connected at */
     long long last_ms;      /* last interaction (timeout, idle=) */
     char addr[64];          /* peer "ip:port" or socket path */

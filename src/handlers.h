@@ -54,6 +54,13 @@ void cmd_bgrewriteaof(struct conn *c);
 void cmd_save(struct conn *c);
 void cmd_bgsave(struct conn *c);
 void cmd_lastsave(struct conn *c);
+/* cmd_repl.c */
+void cmd_replconf(struct conn *c);
+void cmd_psync(struct conn *c);
+void cmd_sync(struct conn *c);
+void cmd_replicaof(struct conn *c);
+void cmd_role(struct conn *c);
+void cmd_wait(struct conn *c);
 void cmd_dump(struct conn *c);
 void cmd_restore(struct conn *c);
 void cmd_debug(struct conn *c);

@@ -39,6 +39,7 @@
 #include "notify.h"
 #include "observe.h"
 #include "pubsub.h"
+#include "repl.h"
 #include "snapshot.h"
 #include "supervise.h"
 #include "util.h"
@@ -197,6 +198,8 @@ int server_init(struct server *srv)
         return -1;
     if (snapshot_init(srv) < 0)
         return -1;
+    if (repl_init(srv) < 0)
+        return -1;
 
     if (srv->cfg.effect_trace_file && srv->cfg.effect_trace_file[0]) {
         srv->trace_fd = open(srv->cfg.effect_trace_file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
@@ -207,6 +210,7 @@ int server_init(struct server *srv)
         }
         server_add_sink(srv, server_trace_sink, srv);
     }
+    repl_start_from_config(srv);
     return 0;
 }
 
@@ -560,6 +564,7 @@ static void server_cron(evutil_socket_t fd, short what, void *arg)
 
     aof_cron(srv);
     snapshot_cron(srv);
+    repl_cron(srv);
     maxmemory_refresh(srv, 0);
 
     /* Active expiry: a bounded number of buckets per db per run. */
@@ -668,6 +673,7 @@ void server_free(struct server *srv)
 {
     while (srv->clients)
         conn_free(srv->clients);
+    repl_free(srv);
     pubsub_free(srv->pubsub);
     srv->pubsub = NULL;
     for (int i = 0; i < srv->ndbs; i++)

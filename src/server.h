@@ -31,6 +31,7 @@ struct observe;
 struct pubsub;
 struct acl;
 struct command_rename;
+struct repl;
 
 #define SERVER_MAX_LISTENERS 16
 #define SERVER_MAX_SINKS 8
@@ -127,6 +128,7 @@ struct server {
     struct command_rename *renames; /* rename-command lines (command.c) */
     int nrenames;
     struct observe *obs;        /* slow log, latency, MONITOR, rates (observe.c) */
+    struct repl *repl;          /* replication, both sides (repl.h) */
     int shutdown_asap;
     int shutdown_prepared;      /* SHUTDOWN already did the final save */
     int active_expire_off;      /* DEBUG SET-ACTIVE-EXPIRE 0 */

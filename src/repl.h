@@ -1,0 +1,143 @@
+/* repl.h -- replication as Redis 7.0's replicas and tooling speak it.
+ *
+ *   master side (repl_master.c)             replica side (repl_replica.c)
+ *   REPLCONF listening-port/capa  <-------- handshake: PING, REPLCONF, PSYNC ? -1
+ *   PSYNC/SYNC: +FULLRESYNC id off -------> read "$len", the RDB: empty, load
+ *               $len <rdb bytes>
+ *   effect sink: every unit of effects ----> applied on a fake client (effects
+ *     RESP-encoded as the AOF writes them    feed the replica's own AOF; the raw
+ *     (no annotations), to every online      bytes go on to its own replicas)
+ *     replica, master_repl_offset += bytes
+ *   REPLCONF ACK off  <-------------------- every second and on REPLCONF GETACK
+ *   WAIT n timeout: served by the ACKs
+ *
+ * The full sync is written in the foreground into memory (the RDB writer's
+ * memory mode) and queued on the replica's output in one go, so no write
+ * happens between the snapshot and the first streamed effect: nothing needs
+ * buffering.  The price is a pause of the loop while the RDB is encoded and
+ * a copy of it in memory.  There is no backlog yet: every (re)connection is
+ * a full resync. */
+#ifndef RUNNEL_REPL_H
+#define RUNNEL_REPL_H
+
+#include <stddef.h>
+
+#include "reply.h"
+
+struct server;
+struct conn;
+struct command;
+struct event;
+
+/* A replica of this server, as its master sees it (conn->repl_peer). */
+struct repl_peer {
+    struct conn *c;
+    int online;             /* got its RDB: receives the stream */
+    int port;               /* REPLCONF listening-port (0 = not told) */
+    char ip[64];            /* REPLCONF ip-address, else the peer address */
+    long long ack_off;      /* last REPLCONF ACK offset */
+    long long ack_ms;       /* when it came (ms), or when it went online */
+    struct repl_peer *next;
+};
+
+/* A WAIT in progress: the client is blocked until numreplicas replicas
+ * acknowledged target, or deadline_ms (0 = forever). */
+struct repl_waiter {
+    struct conn *c;
+    long long target;
+    long long numreplicas;
+    long long deadline_ms;
+    struct repl_waiter *next;
+};
+
+/* The replica side's link state, as ROLE names them. */
+enum repl_link {
+    REPL_LINK_NONE = 0,     /* not a replica */
+    REPL_LINK_CONNECT,      /* must connect (next attempt at retry_ms) */
+    REPL_LINK_CONNECTING,   /* TCP connect in flight */
+    REPL_LINK_PONG,         /* waiting for PING's reply */
+    REPL_LINK_PORT,         /* waiting for REPLCONF listening-port's reply */
+    REPL_LINK_CAPA,         /* waiting for REPLCONF capa's reply */
+    REPL_LINK_PSYNC,        /* waiting for +FULLRESYNC */
+    REPL_LINK_TRANSFER,     /* reading the RDB bulk */
+    REPL_LINK_CONNECTED     /* applying the stream */
+};
+
+struct repl {
+    /* Both sides. */
+    char replid[41];
+    char replid2[41];
+    long long offset;          /* master_repl_offset */
+    long long second_offset;   /* second_repl_offset, -1 */
+
+    /* Master side. */
+    struct repl_peer *peers;
+    int sink_on;               /* the effect sink is registered */
+    int stream_db;             /* the db the stream's readers are in, -1 */
+    long long last_ping_ms;
+    struct repl_waiter *waiters;
+    struct reply_buf enc;      /* scratch: one unit encoded */
+
+    /* Replica side. */
+    char *master_host;         /* NULL: this server is a master */
+    int master_port;
+    enum repl_link link;
+    int fd;
+    struct event *rev, *wev;
+    char *in;                  /* bytes read from the master, not used yet */
+    size_t inlen, incap;
+    long long bulk_len;        /* the RDB's length, -1 before its "$" line */
+    long long bulk_read;
+    struct reply_buf out;      /* handshake and ACKs waiting for the socket */
+    struct conn *mc;           /* the fake client that applies the stream */
+    char master_replid[41];
+    long long last_io_ms;
+    long long down_since_ms;
+    long long retry_ms;
+    long long last_ack_ms;
+};
+
+int repl_init(struct server *srv);
+void repl_free(struct server *srv);
+/* Start replicating from the `replicaof` option, if set. */
+void repl_start_from_config(struct server *srv);
+/* Called by the server cron (hz times a second): PINGs, ACKs, reconnects,
+ * WAIT timeouts. */
+void repl_cron(struct server *srv);
+/* A client is being freed: forget it as a replica or a WAIT waiter. */
+void repl_conn_gone(struct conn *c);
+/* 1 when this server is a read-only replica and c (not the master's link)
+ * may not run cmd: the caller replies Redis's -READONLY error. */
+int repl_denies_write(struct conn *c, const struct command *cmd);
+#define REPL_READONLY_ERR "READONLY You can't write against a read only replica."
+
+/* INFO replication, whole section. */
+void repl_info(struct server *srv, struct reply_buf *b);
+
+/* Master side (repl_master.c). */
+void repl_master_feed_raw(struct server *srv, const char *p, size_t len);
+int repl_master_attach(struct conn *c, const char *ip);
+/* PSYNC (psync 1: +FULLRESYNC first) or SYNC (0: the RDB alone). */
+void repl_master_full_sync(struct conn *c, int psync);
+void repl_master_ack(struct conn *c, long long off);
+int repl_online_peers(const struct server *srv);
+void repl_master_wait(struct conn *c, long long numreplicas, long long timeout_ms);
+void repl_master_check_waiters(struct server *srv);
+void repl_master_drop_peers(struct server *srv);
+/* A new history (promotion, or becoming a replica): replid2 = replid. */
+void repl_master_shift_replid(struct server *srv);
+
+void repl_master_cron(struct server *srv);
+
+/* Replica side (repl_replica.c). */
+void repl_replica_cron(struct server *srv);
+/* REPLICAOF host port (host NULL: NO ONE). */
+void repl_replica_set_master(struct server *srv, const char *host, int port);
+/* REPLCONF GETACK from the master's link: answer with an ACK now. */
+void repl_replica_send_ack(struct server *srv);
+int repl_is_master_link(const struct conn *c);
+/* The replica's processed offset (slave_repl_offset). */
+long long repl_replica_offset(const struct server *srv);
+const char *repl_link_state_name(enum repl_link l);
+
+#endif

@@ -1,0 +1,397 @@
+/* repl_master.c -- the master side of replication: replicas attached by
+ * PSYNC/SYNC, the full sync, the effect stream, ACKs and WAIT.
+ *
+ * Invariants:
+ *   - every online replica has received exactly the bytes [its sync offset,
+ *     repl->offset) of the stream, in the same order (one shared encoding
+ *     per unit, appended to each replica's output);
+ *   - the effect sink is registered only while some replica is attached,
+ *     so a server without replicas builds no effects for them (and its
+ *     master_repl_offset stays where it is, as Redis without a backlog);
+ *   - a replica that has not finished its handshake gets nothing. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conn.h"
+#include "handlers.h"
+#include "log.h"
+#include "mem.h"
+#include "rdb.h"
+#include "rdb_codec.h"
+#include "repl.h"
+#include "server.h"
+#include "util.h"
+
+#define REPL_PING "*1\r\n$4\r\nPING\r\n"
+#define REPL_GETACK "*3\r\n$8\r\nREPLCONF\r\n$6\r\nGETACK\r\n$1\r\n*\r\n"
+
+/* 40 random hex digits (a replication ID). */
+static void random_replid(char *out)
+{
+    unsigned char raw[20] = {0};
+    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || read(fd, raw, sizeof(raw)) != (ssize_t)sizeof(raw)) {
+        /* No urandom: the clock and the pid still make it unlikely to repeat. */
+        unsigned long long x = (unsigned long long)util_ustime() ^ ((unsigned long long)getpid() << 32);
+        for (size_t i = 0; i < sizeof(raw); i++) {
+            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+            raw[i] = (unsigned char)(x >> 56);
+        }
+    }
+    if (fd >= 0)
+        close(fd);
+    static const char hex[] = "0123456789abcdef";
+    for (size_t i = 0; i < sizeof(raw); i++) {
+        out[2 * i] = hex[raw[i] >> 4];
+        out[2 * i + 1] = hex[raw[i] & 15];
+    }
+    out[40] = '\0';
+}
+
+/* Append bytes of the stream to every online replica and count them. */
+void repl_master_feed_raw(struct server *srv, const char *p, size_t len)
+{
+    struct repl *r = srv->repl;
+    long long now = server_mstime(srv);
+    for (struct repl_peer *pe = r->peers; pe; pe = pe->next) {
+        if (!pe->online || (pe->c->flags & (CONN_CLOSE_ASAP | CONN_CLOSE_AFTER_REPLY)))
+            continue;
+        reply_raw(&pe->c->out, p, len);
+        conn_want_write(pe->c);
+        conn_check_output_limit(pe->c, now);
+    }
+    r->offset += (long long)len;
+}
+
+/* The sink: a unit of effects, as the AOF encodes it but without the '#'
+ * annotations (a replica would run them as commands). */
+static void repl_sink(void *ud, const struct effect *effects, int n)
+{
+    struct server *srv = ud;
+    struct repl *r = srv->repl;
+    if (r->master_host || srv->loading)
+        return; /* a replica passes its master's bytes on as they are */
+    struct effect stack[16];
+    struct effect *v = n <= 16 ? stack : mem_alloc(sizeof(*v) * (size_t)n);
+    int k = 0;
+    for (int i = 0; i < n; i++)
+        if (!(effects[i].flags & EFFECT_ANNOTATION))
+            v[k++] = effects[i];
+    /* WAIT waits for the offset of the caller's own last write. */
+    if (k > 0) {
+        r->enc.len = r->enc.sent = 0;
+        effect_encode(&r->enc, v, k, &r->stream_db);
+        repl_master_feed_raw(srv, r->enc.buf, r->enc.len);
+        if (srv->current)
+            srv->current->repl_woff = r->offset;
+    }
+    if (v != stack)
+        mem_free(v);
+}
+
+int repl_online_peers(const struct server *srv)
+{
+    int n = 0;
+    for (struct repl_peer *pe = srv->repl->peers; pe; pe = pe->next)
+        n += pe->online;
+    return n;
+}
+
+int repl_master_attach(struct conn *c, const char *ip)
+{
+    struct server *srv = c->srv;
+    struct repl *r = srv->repl;
+    if (c->repl_peer)
+        return 0;
+    struct repl_peer *pe = mem_calloc(sizeof(*pe));
+    pe->c = c;
+    snprintf(pe->ip, sizeof(pe->ip), "%s", ip);
+    pe->next = r->peers;
+    r->peers = pe;
+    c->repl_peer = pe;
+    if (!r->sink_on && server_add_sink(srv, repl_sink, srv) == 0)
+        r->sink_on = 1;
+    return 0;
+}
+
+/* The peer's address without the port: "ip" of "ip:port". */
+static void peer_ip(const struct conn *c, char *out, size_t cap)
+{
+    snprintf(out, cap, "%s", c->addr);
+    char *colon = strrchr(out, ':');
+    if (colon)
+        *colon = '\0';
+}
+
+/* PSYNC/SYNC: +FULLRESYNC, then the RDB as a bulk without its CRLF.  The
+ * snapshot is taken now, in the loop, so the stream that follows starts at
+ * exactly the offset announced. */
+void repl_master_full_sync(struct conn *c, int psync)
+{
+    struct server *srv = c->srv;
+    struct repl *r = srv->repl;
+    if (!c->repl_peer) {
+        char ip[64];
+        peer_ip(c, ip, sizeof(ip));
+        repl_master_attach(c, ip);
+    }
+    struct repl_peer *pe = c->repl_peer;
+    long long start = util_ustime();
+    struct rdb_writer w;
+    rdb_writer_init(&w, NULL, NULL, srv->cfg.rdbcompression);
+    if (rdb_save_to_writer(srv, &w, 0) < 0) {
+        rdb_writer_free(&w);
+        log_warning("Replica %s: the RDB for the full sync could not be made", c->addr);
+        conn_close_asap(c);
+        return;
+    }
+    char head[128];
+    int hl;
+    if (psync) {
+        hl = snprintf(head, sizeof(head), "+FULLRESYNC %s %lld\r\n", r->replid, r->offset);
+        reply_raw(&c->out, head, (size_t)hl);
+    }
+    hl = snprintf(head, sizeof(head), "$%zu\r\n", w.len);
+    reply_raw(&c->out, head, (size_t)hl);
+    reply_raw(&c->out, (const char *)w.buf, w.len);
+    log_notice("Replica %s asks for synchronization; full resync: %zu bytes of RDB sent from "
+               "memory (%.3f seconds), offset %lld",
+               c->addr, w.len, (double)(util_ustime() - start) / 1e6, r->offset);
+    rdb_writer_free(&w);
+    pe->online = 1;
+    pe->ack_off = 0;
+    /* Its own requests get no replies from now on: the output is the
+     * stream (Redis never answers a replica's REPLCONF ACK or PING). */
+    c->reply_mode = REPLY_OFF;
+    pe->ack_ms = server_mstime(srv);
+    /* The new reader starts in db 0: the next effect says SELECT. */
+    r->stream_db = -1;
+    conn_want_write(c);
+}
+
+void repl_master_ack(struct conn *c, long long off)
+{
+    struct repl_peer *pe = c->repl_peer;
+    if (!pe)
+        return;
+    if (off > pe->ack_off)
+        pe->ack_off = off;
+    pe->ack_ms = server_mstime(c->srv);
+    repl_master_check_waiters(c->srv);
+}
+
+static long long acked_count(const struct server *srv, long long target)
+{
+    long long n = 0;
+    for (struct repl_peer *pe = srv->repl->peers; pe; pe = pe->next)
+        if (pe->online && pe->ack_off >= target)
+            n++;
+    return n;
+}
+
+/* End a WAIT: its reply, and the client runs again. */
+static void waiter_end(struct server *srv, struct repl_waiter *w)
+{
+    struct conn *c = w->c;
+    if (c->flags & CONN_BLOCKED) {
+        c->flags &= ~CONN_BLOCKED;
+        srv->blocked_clients--;
+        reply_int(&c->out, acked_count(srv, w->target));
+        if (c->qpos < c->qlen)
+            conn_want_input(c);
+        conn_want_write(c);
+    }
+}
+
+void repl_master_wait(struct conn *c, long long numreplicas, long long timeout_ms)
+{
+    struct server *srv = c->srv;
+    struct repl *r = srv->repl;
+    long long target = c->repl_woff;
+    long long have = acked_count(srv, target);
+    if (have >= numreplicas || (c->flags & (CONN_MULTI | CONN_IN_EXEC | CONN_FAKE))) {
+        reply_int(&c->out, have);
+        return;
+    }
+    struct repl_waiter *w = mem_calloc(sizeof(*w));
+    w->c = c;
+    w->target = target;
+    w->numreplicas = numreplicas;
+    w->deadline_ms = timeout_ms > 0 ? server_mstime(srv) + timeout_ms : 0;
+    w->next = r->waiters;
+    r->waiters = w;
+    /* Blocked without keys: input stops until waiter_end; CLIENT UNBLOCK
+     * and disconnects go through block_end, which knows nothing of us
+     * (repl_master_check_waiters notices the flag is gone). */
+    c->block.cmd = c->cmd;
+    c->block.since_ms = server_mstime(srv);
+    c->flags |= CONN_BLOCKED;
+    srv->blocked_clients++;
+    /* Ask every replica for its offset now rather than at its next ACK. */
+    if (repl_online_peers(srv) && !r->master_host)
+        repl_master_feed_raw(srv, REPL_GETACK, sizeof(REPL_GETACK) - 1);
+}
+
+void repl_master_check_waiters(struct server *srv)
+{
+    struct repl *r = srv->repl;
+    long long now = server_mstime(srv);
+    struct repl_waiter **pp = &r->waiters;
+    while (*pp) {
+        struct repl_waiter *w = *pp;
+        int done = !(w->c->flags & CONN_BLOCKED) ||
+                   acked_count(srv, w->target) >= w->numreplicas ||
+                   (w->deadline_ms && now >= w->deadline_ms);
+        if (!done) {
+            pp = &w->next;
+            continue;
+        }
+        *pp = w->next;
+        waiter_end(srv, w);
+        mem_free(w);
+    }
+}
+
+void repl_master_drop_peers(struct server *srv)
+{
+    for (struct repl_peer *pe = srv->repl->peers; pe; pe = pe->next)
+        conn_close_asap(pe->c);
+}
+
+void repl_master_shift_replid(struct server *srv)
+{
+    struct repl *r = srv->repl;
+    memcpy(r->replid2, r->replid, sizeof(r->replid2));
+    r->second_offset = r->offset + 1;
+    random_replid(r->replid);
+}
+
+void repl_conn_gone(struct conn *c)
+{
+    struct server *srv = c->srv;
+    struct repl *r = srv->repl;
+    if (!r)
+        return;
+    for (struct repl_waiter **pp = &r->waiters; *pp; pp = &(*pp)->next) {
+        if ((*pp)->c == c) {
+            struct repl_waiter *w = *pp;
+            *pp = w->next;
+            if (c->flags & CONN_BLOCKED) {
+                c->flags &= ~CONN_BLOCKED;
+                srv->blocked_clients--;
+            }
+            mem_free(w);
+            break;
+        }
+    }
+    if (!c->repl_peer)
+        return;
+    for (struct repl_peer **pp = &r->peers; *pp; pp = &(*pp)->next) {
+        if (*pp == c->repl_peer) {
+            *pp = c->repl_peer->next;
+            break;
+        }
+    }
+    if (c->repl_peer->online)
+        log_notice("Connection with replica %s lost.", c->addr);
+    mem_free(c->repl_peer);
+    c->repl_peer = NULL;
+    if (!r->peers && r->sink_on) {
+        server_remove_sink(srv, repl_sink, srv);
+        r->sink_on = 0;
+    }
+    repl_master_check_waiters(srv);
+}
+
+/* Master half of the cron: PING the replicas now and then (they count it
+ * in their offset, as Redis's replicationCron does). */
+void repl_master_cron(struct server *srv)
+{
+    struct repl *r = srv->repl;
+    long long now = server_mstime(srv);
+    /* A replica passes its master's PINGs on instead. */
+    if (r->peers && !r->master_host && now - r->last_ping_ms >= (long long)srv->cfg.repl_ping_replica_period * 1000) {
+        r->last_ping_ms = now;
+        if (repl_online_peers(srv))
+            repl_master_feed_raw(srv, REPL_PING, sizeof(REPL_PING) - 1);
+    }
+    if (r->waiters)
+        repl_master_check_waiters(srv);
+}
+
+/* --- Life cycle ------------------------------------------------------ */
+
+int repl_init(struct server *srv)
+{
+    struct repl *r = mem_calloc(sizeof(*r));
+    srv->repl = r;
+    random_replid(r->replid);
+    memset(r->replid2, '0', 40);
+    r->replid2[40] = '\0';
+    r->second_offset = -1;
+    r->stream_db = -1;
+    r->fd = -1;
+    r->bulk_len = -1;
+    reply_init(&r->enc, 2);
+    reply_init(&r->out, 2);
+    return 0;
+}
+
+void repl_start_from_config(struct server *srv)
+{
+    const char *v = srv->cfg.replicaof;
+    if (!v || !v[0])
+        return;
+    char host[256];
+    int port;
+    if (sscanf(v, "%255s %d", host, &port) != 2) {
+        log_warning("Bad replicaof option '%s': expected 'host port'", v);
+        return;
+    }
+    repl_replica_set_master(srv, host, port);
+}
+
+void repl_free(struct server *srv)
+{
+    struct repl *r = srv->repl;
+    if (!r)
+        return;
+    repl_replica_set_master(srv, NULL, 0);
+    while (r->waiters) {
+        struct repl_waiter *w = r->waiters;
+        r->waiters = w->next;
+        mem_free(w);
+    }
+    while (r->peers) {
+        struct repl_peer *pe = r->peers;
+        r->peers = pe->next;
+        pe->c->repl_peer = NULL;
+        mem_free(pe);
+    }
+    reply_free(&r->enc);
+    reply_free(&r->out);
+    mem_free(r->in);
+    mem_free(r);
+    srv->repl = NULL;
+}
+
+void repl_cron(struct server *srv)
+{
+    repl_master_cron(srv);
+    repl_replica_cron(srv);
+}
+
+int repl_denies_write(struct conn *c, const struct command *cmd)
+{
+    struct server *srv = c->srv;
+    if (!srv->repl->master_host || !srv->cfg.replica_read_only || (c->flags & CONN_FAKE))
+        return 0;
+    int is_write = (cmd->flags & CMD_WRITE) != 0;
+    if (cmd->handler == cmd_exec) {
+        for (int i = 0; i < c->multi.count && !is_write; i++)
+            is_write = (c->multi.cmds[i].cmd->flags & CMD_WRITE) != 0;
+    }
+    return is_write;
+}

@@ -1,0 +1,475 @@
+/* repl_replica.c -- the replica side: the link to a master, the handshake,
+ * the full sync and the stream applied on a fake client.
+ *
+ *   CONNECT --connect()--> CONNECTING --writable--> PING --> PONG
+ *     --> REPLCONF listening-port <port> --> PORT
+ *     --> REPLCONF capa psync2 --> CAPA   (no "capa eof": a Redis master then
+ *                                          sends the RDB with its length)
+ *     --> PSYNC ? -1 --> PSYNC: "+FULLRESYNC <replid> <offset>"
+ *     --> TRANSFER: newlines (the master's keepalive), "$<len>\r\n", len bytes:
+ *         empty every db, load the RDB
+ *     --> CONNECTED: each command the master sends runs on the fake client
+ *         `mc` (its replies dropped); its bytes count in the offset and go on,
+ *         as they are, to this server's own replicas.
+ *   Any error or EOF: close, back to CONNECT, retry a second later.
+ *
+ * The master's commands write through the normal command path, so their
+ * effects reach this server's AOF and its blocked readers are woken; the
+ * effect sink of repl_master.c ignores them on a replica (its replicas get
+ * the master's bytes instead, which keeps the offsets equal down a chain). */
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "aof.h"
+#include "conn.h"
+#include "log.h"
+#include "mem.h"
+#include "rdb.h"
+#include "repl.h"
+#include "server.h"
+#include "snapshot.h"
+#include "util.h"
+
+#define REPL_RETRY_MS 1000
+#define REPL_TIMEOUT_MS 60000 /* repl-timeout's default */
+
+static void link_read_cb(evutil_socket_t fd, short what, void *arg);
+
+const char *repl_link_state_name(enum repl_link l)
+{
+    switch (l) {
+    case REPL_LINK_NONE:
+        return "none";
+    case REPL_LINK_CONNECT:
+        return "connect";
+    case REPL_LINK_CONNECTING:
+        return "connecting";
+    case REPL_LINK_TRANSFER:
+        return "sync";
+    case REPL_LINK_CONNECTED:
+        return "connected";
+    default:
+        return "handshake";
+    }
+}
+
+int repl_is_master_link(const struct conn *c)
+{
+    const struct repl *r = c->srv->repl;
+    return r && r->mc == c;
+}
+
+long long repl_replica_offset(const struct server *srv)
+{
+    const struct repl *r = srv->repl;
+    return r->link == REPL_LINK_CONNECTED ? r->offset : -1;
+}
+
+/* Close the link (if any) and forget everything it held. */
+static void link_close(struct server *srv)
+{
+    struct repl *r = srv->repl;
+    if (r->rev) {
+        event_free(r->rev);
+        r->rev = NULL;
+    }
+    if (r->wev) {
+        event_free(r->wev);
+        r->wev = NULL;
+    }
+    if (r->fd >= 0) {
+        close(r->fd);
+        r->fd = -1;
+    }
+    if (r->mc) {
+        conn_free(r->mc);
+        r->mc = NULL;
+    }
+    r->inlen = 0;
+    r->out.len = r->out.sent = 0;
+    r->bulk_len = -1;
+    r->bulk_read = 0;
+}
+
+/* The link failed: try again in a second. */
+static void link_lost(struct server *srv, const char *why)
+{
+    struct repl *r = srv->repl;
+    if (r->link == REPL_LINK_CONNECTED)
+        log_warning("Connection with master lost: %s", why);
+    else
+        log_warning("Replication with %s:%d failed: %s", r->master_host, r->master_port, why);
+    link_close(srv);
+    r->link = REPL_LINK_CONNECT;
+    r->retry_ms = server_mstime(srv) + REPL_RETRY_MS;
+    if (!r->down_since_ms)
+        r->down_since_ms = server_mstime(srv);
+}
+
+static void link_flush(struct server *srv)
+{
+    struct repl *r = srv->repl;
+    while (reply_pending(&r->out)) {
+        ssize_t w = write(r->fd, r->out.buf + r->out.sent, reply_pending(&r->out));
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK) {
+                if (r->wev)
+                    event_add(r->wev, NULL);
+                return;
+            }
+            link_lost(srv, strerror(errno));
+            return;
+        }
+        r->out.sent += (size_t)w;
+    }
+    r->out.len = r->out.sent = 0;
+}
+
+/* Queue a command (words) to the master and try to write it. */
+static void link_send(struct server *srv, int argc, const char **argv)
+{
+    struct repl *r = srv->repl;
+    reply_array(&r->out, argc);
+    for (int i = 0; i < argc; i++)
+        reply_bulk_cstr(&r->out, argv[i]);
+    link_flush(srv);
+}
+
+void repl_replica_send_ack(struct server *srv)
+{
+    struct repl *r = srv->repl;
+    if (r->link != REPL_LINK_CONNECTED)
+        return;
+    char off[32];
+    snprintf(off, sizeof(off), "%lld", r->offset);
+    const char *argv[] = {"REPLCONF", "ACK", off};
+    link_send(srv, 3, argv);
+    r->last_ack_ms = server_mstime(srv);
+}
+
+static void link_write_cb(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    struct server *srv = arg;
+    if (srv->repl->link >= REPL_LINK_PONG)
+        link_flush(srv);
+}
+
+/* The TCP connect finished (or failed): start the handshake. */
+static void link_connected_cb(evutil_socket_t fd, short what, void *arg)
+{
+    struct server *srv = arg;
+    struct repl *r = srv->repl;
+    int err = 0;
+    socklen_t len = sizeof(err);
+    if (what & EV_TIMEOUT)
+        err = ETIMEDOUT;
+    else if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+        err = errno;
+    event_free(r->wev);
+    r->wev = NULL;
+    if (err) {
+        link_lost(srv, strerror(err));
+        return;
+    }
+    log_notice("MASTER <-> REPLICA sync started");
+    r->wev = event_new(srv->base, r->fd, EV_WRITE, link_write_cb, srv);
+    r->rev = event_new(srv->base, r->fd, EV_READ | EV_PERSIST, link_read_cb, srv);
+    event_add(r->rev, NULL);
+    r->link = REPL_LINK_PONG;
+    r->last_io_ms = server_mstime(srv);
+    const char *argv[] = {"PING"};
+    link_send(srv, 1, argv);
+}
+
+static void link_connect(struct server *srv)
+{
+    struct repl *r = srv->repl;
+    struct addrinfo hints, *res = NULL;
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    char port[16];
+    snprintf(port, sizeof(port), "%d", r->master_port);
+    log_notice("Connecting to MASTER %s:%d", r->master_host, r->master_port);
+    int rc = getaddrinfo(r->master_host, port, &hints, &res);
+    if (rc != 0 || !res) {
+        link_lost(srv, gai_strerror(rc));
+        return;
+    }
+    int fd = socket(res->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        freeaddrinfo(res);
+        link_lost(srv, strerror(errno));
+        return;
+    }
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    r->fd = fd;
+    rc = connect(fd, res->ai_addr, res->ai_addrlen);
+    freeaddrinfo(res);
+    if (rc < 0 && errno != EINPROGRESS) {
+        link_lost(srv, strerror(errno));
+        return;
+    }
+    r->link = REPL_LINK_CONNECTING;
+    r->wev = event_new(srv->base, fd, EV_WRITE, link_connected_cb, srv);
+    struct timeval tv = {10, 0};
+    event_add(r->wev, &tv);
+}
+
+/* A line of the handshake at in[0..): its length without CRLF, or -1 when
+ * it has not all come yet.  Leading newlines (keepalives) are dropped. */
+static long take_line(struct repl *r, char *line, size_t cap, size_t *used)
+{
+    size_t i = 0;
+    while (i < r->inlen && r->in[i] == '\n')
+        i++;
+    char *nl = memchr(r->in + i, '\n', r->inlen - i);
+    if (!nl) {
+        *used = i;
+        return -1;
+    }
+    size_t len = (size_t)(nl - (r->in + i));
+    if (len && r->in[i + len - 1] == '\r')
+        len--;
+    size_t n = len < cap - 1 ? len : cap - 1;
+    memcpy(line, r->in + i, n);
+    line[n] = '\0';
+    *used = (size_t)(nl - r->in) + 1;
+    return (long)n;
+}
+
+static void in_drop(struct repl *r, size_t n)
+{
+    memmove(r->in, r->in + n, r->inlen - n);
+    r->inlen -= n;
+}
+
+/* The RDB arrived whole: replace the data with it. */
+static int load_rdb(struct server *srv)
+{
+    struct repl *r = srv->repl;
+    char err[512];
+    log_notice("MASTER <-> REPLICA sync: Flushing old data");
+    snapshot_empty_all(srv);
+    log_notice("MASTER <-> REPLICA sync: Loading DB in memory");
+    size_t used = 0;
+    long long dirty = srv->dirty;
+    if (rdb_load_buffer(srv, r->in, (size_t)r->bulk_len, &used, err, sizeof(err)) < 0) {
+        log_warning("Failed trying to load the MASTER synchronization DB from memory: %s", err);
+        snapshot_empty_all(srv);
+        return -1;
+    }
+    srv->dirty = dirty + 1;
+    in_drop(r, (size_t)r->bulk_len);
+    log_notice("MASTER <-> REPLICA sync: Finished with success");
+    /* The AOF held the old data: write it anew from what was loaded. */
+    if (srv->cfg.appendonly) {
+        char why[256];
+        if (aof_rewrite_background(srv, why, sizeof(why)) < 0)
+            log_warning("AOF rewrite after the sync with the master failed: %s", why);
+    }
+    return 0;
+}
+
+/* Run the commands in the buffer on the fake client. */
+static void apply_stream(struct server *srv)
+{
+    struct repl *r = srv->repl;
+    size_t start = 0, pos = 0;
+    while (pos < r->inlen && r->link == REPL_LINK_CONNECTED) {
+        size_t used = 0;
+        enum resp_status st = resp_parse(&r->mc->parser, r->in + pos, r->inlen - pos, &used);
+        pos += used;
+        if (st == RESP_ERROR) {
+            link_lost(srv, r->mc->parser.error);
+            return;
+        }
+        if (st == RESP_INCOMPLETE)
+            break;
+        if (r->mc->parser.argc > 0) {
+            conn_run_request(r->mc);
+            r->mc->out.len = r->mc->out.sent = 0;
+        } else {
+            resp_request_reset(&r->mc->parser);
+        }
+        if (r->link != REPL_LINK_CONNECTED)
+            return; /* the command ended the link (REPLICAOF on the link?) */
+        /* Counted after it ran: a GETACK answers the offset before it. */
+        repl_master_feed_raw(srv, r->in + start, pos - start);
+        start = pos;
+    }
+    /* Keep the bytes of an unfinished command: they go on to our replicas
+     * once it is whole. */
+    in_drop(r, start);
+    (void)pos;
+}
+
+/* Handshake and transfer, driven by what the master sent. */
+static void link_process(struct server *srv)
+{
+    struct repl *r = srv->repl;
+    char line[256];
+    size_t used;
+    for (;;) {
+        if (r->link == REPL_LINK_CONNECTED) {
+            apply_stream(srv);
+            return;
+        }
+        if (r->link == REPL_LINK_TRANSFER && r->bulk_len >= 0) {
+            r->bulk_read = (long long)r->inlen;
+            if ((long long)r->inlen < r->bulk_len)
+                return;
+            if (load_rdb(srv) < 0) {
+                link_lost(srv, "the RDB did not load");
+                return;
+            }
+            r->mc = conn_create_fake(srv);
+            r->mc->parser.max_bulk_len = LLONG_MAX;
+            r->link = REPL_LINK_CONNECTED;
+            r->down_since_ms = 0;
+            repl_replica_send_ack(srv);
+            continue;
+        }
+        long n = take_line(r, line, sizeof(line), &used);
+        if (n < 0) {
+            in_drop(r, used);
+            return;
+        }
+        in_drop(r, used);
+        if (r->link == REPL_LINK_PONG) {
+            if (line[0] == '-' && (strncmp(line, "-NOAUTH", 7) == 0 ||
+                                   strncmp(line, "-NOPERM", 7) == 0 ||
+                                   strncmp(line, "-ERR operation not permitted", 28) == 0)) {
+                link_lost(srv, line + 1);
+                return;
+            }
+            char port[16];
+            snprintf(port, sizeof(port), "%d", srv->cfg.port);
+            const char *argv[] = {"REPLCONF", "listening-port", port};
+            r->link = REPL_LINK_PORT;
+            link_send(srv, 3, argv);
+        } else if (r->link == REPL_LINK_PORT) {
+            const char *argv[] = {"REPLCONF", "capa", "psync2"};
+            r->link = REPL_LINK_CAPA;
+            link_send(srv, 3, argv);
+        } else if (r->link == REPL_LINK_CAPA) {
+            const char *argv[] = {"PSYNC", "?", "-1"};
+            r->link = REPL_LINK_PSYNC;
+            link_send(srv, 3, argv);
+        } else if (r->link == REPL_LINK_PSYNC) {
+            char id[64];
+            long long off;
+            if (sscanf(line, "+FULLRESYNC %63s %lld", id, &off) != 2 || strlen(id) != 40) {
+                link_lost(srv, line[0] ? line : "unexpected reply to PSYNC");
+                return;
+            }
+            log_notice("Full resync from master: %s:%lld", id, off);
+            memcpy(r->master_replid, id, 41);
+            memcpy(r->replid, id, 41);
+            r->offset = off;
+            r->link = REPL_LINK_TRANSFER;
+            r->bulk_len = -1;
+        } else if (r->link == REPL_LINK_TRANSFER) {
+            long long len;
+            char *end;
+            if (line[0] != '$' || (len = strtoll(line + 1, &end, 10)) < 0 || *end) {
+                link_lost(srv, "bad bulk length from the master (diskless EOF form not asked)");
+                return;
+            }
+            log_notice("MASTER <-> REPLICA sync: receiving %lld bytes from master to memory", len);
+            /* Our replicas follow a history that is about to be replaced. */
+            repl_master_drop_peers(srv);
+            r->bulk_len = len;
+        } else {
+            return;
+        }
+        if (r->link == REPL_LINK_CONNECT)
+            return; /* a send failed */
+    }
+}
+
+static void link_read_cb(evutil_socket_t fd, short what, void *arg)
+{
+    (void)what;
+    struct server *srv = arg;
+    struct repl *r = srv->repl;
+    for (;;) {
+        if (r->incap - r->inlen < 16384) {
+            r->incap = r->incap ? r->incap * 2 : 65536;
+            r->in = mem_realloc(r->in, r->incap);
+        }
+        ssize_t n = read(fd, r->in + r->inlen, r->incap - r->inlen);
+        if (n > 0) {
+            r->inlen += (size_t)n;
+            r->last_io_ms = server_mstime(srv);
+            srv->stat.net_input_bytes += n;
+            continue;
+        }
+        if (n == 0) {
+            link_lost(srv, "the master closed the connection");
+            return;
+        }
+        if (errno == EINTR)
+            continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK)
+            break;
+        link_lost(srv, strerror(errno));
+        return;
+    }
+    link_process(srv);
+}
+
+void repl_replica_set_master(struct server *srv, const char *host, int port)
+{
+    struct repl *r = srv->repl;
+    link_close(srv);
+    mem_free(r->master_host);
+    r->master_host = NULL;
+    r->master_port = 0;
+    if (!host) {
+        r->link = REPL_LINK_NONE;
+        r->down_since_ms = 0;
+        /* A new history from here; our replicas go on with it. */
+        repl_master_shift_replid(srv);
+        r->stream_db = -1;
+        return;
+    }
+    r->master_host = mem_strdup(host);
+    r->master_port = port;
+    r->link = REPL_LINK_CONNECT;
+    r->retry_ms = 0;
+    r->down_since_ms = server_mstime(srv);
+}
+
+void repl_replica_cron(struct server *srv)
+{
+    struct repl *r = srv->repl;
+    if (!r->master_host)
+        return;
+    long long now = server_mstime(srv);
+    if (r->link == REPL_LINK_CONNECT && now >= r->retry_ms) {
+        link_connect(srv);
+        return;
+    }
+    if (r->link >= REPL_LINK_PONG && now - r->last_io_ms > REPL_TIMEOUT_MS) {
+        link_lost(srv, "timeout: no data nor PING received from the master");
+        return;
+    }
+    if (r->link == REPL_LINK_CONNECTED && now - r->last_ack_ms >= 1000)
+        repl_replica_send_ack(srv);
+}
