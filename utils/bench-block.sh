@@ -11,7 +11,7 @@ root=$(cd "$here/.." && pwd)
 . "$here/servers.sh"
 runnel=${RUNNEL_SERVER:-$root/src/runnel-server}
 srv_bench_tmp bblock || exit 2
-cc -O2 -o "$tmp/blockbench" "$here/blockbench.c" $(pkg-config --cflags --libs hiredis) || exit 2
+cc -O2 -o "$tmp/blockbench" "$here/blockbench.c" "$here/benchlib.c" $(pkg-config --cflags --libs hiredis) || exit 2
 # 10,000 readers and a few control connections on each server.
 srv_start_pair "$tmp" --maxclients 10100 || exit 2
 

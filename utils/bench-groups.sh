@@ -37,7 +37,7 @@ case "$repeat" in ''|*[!0-9]*|0) echo "bench-groups: BENCH_REPEAT must be a posi
 
 srv_bench_tmp bgroups || exit 2
 # shellcheck disable=SC2046 # pkg-config's flags are meant to be split
-cc -O2 -o "$tmp/groupbench" "$here/groupbench.c" $(pkg-config --cflags --libs hiredis) -lpthread ||
+cc -O2 -o "$tmp/groupbench" "$here/groupbench.c" "$here/benchlib.c" $(pkg-config --cflags --libs hiredis) -lpthread ||
     exit 2
 srv_start_pair "$tmp" || exit 2   # sets redis_port, runnel_port
 # shellcheck disable=SC2154

@@ -14,7 +14,7 @@ runnel=${RUNNEL_SERVER:-$root/src/runnel-server}
 secs=${SECONDS_PER_RUN:-3}
 bytes=${MSGBYTES:-16}
 srv_bench_tmp bpubsub || exit 2
-cc -O2 -o "$tmp/pubsubbench" "$here/pubsubbench.c" || exit 2
+cc -O2 -o "$tmp/pubsubbench" "$here/pubsubbench.c" "$here/benchlib.c" || exit 2
 srv_start_pair "$tmp" || exit 2
 
 printf '%-26s %14s %14s %8s\n' "test (${bytes}-byte msgs)" "runnel msg/s" "redis msg/s" ratio

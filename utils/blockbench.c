@@ -14,58 +14,15 @@
  *
  * Readers are plain sockets with a hiredis reply parser; readiness is
  * observed through INFO blocked_clients, never assumed. */
-#include <errno.h>
 #include <hiredis/hiredis.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
-#include <arpa/inet.h>
 
-static long long now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-static int dial(int port)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons((uint16_t)port);
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-        perror("connect");
-        exit(1);
-    }
-    int one = 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-    return fd;
-}
-
-static void send_all(int fd, const char *p, size_t n)
-{
-    while (n) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            perror("write");
-            exit(1);
-        }
-        p += w;
-        n -= (size_t)w;
-    }
-}
+#include "benchlib.h"
 
 /* Read one complete reply from fd through reader r. */
 static redisReply *read_reply(int fd, redisReader *r)
@@ -101,20 +58,14 @@ static long long blocked_clients(redisContext *ctl)
 
 static void wait_blocked(redisContext *ctl, long long n)
 {
-    long long deadline = now_us() + 10000000;
+    long long deadline = bench_now_us() + 10000000;
     while (blocked_clients(ctl) < n) {
-        if (now_us() > deadline) {
+        if (bench_now_us() > deadline) {
             fprintf(stderr, "readers did not block\n");
             exit(1);
         }
         usleep(200);
     }
-}
-
-static int cmp_ll(const void *a, const void *b)
-{
-    long long x = *(const long long *)a, y = *(const long long *)b;
-    return x < y ? -1 : x > y;
 }
 
 static void latency(int port, int n, int rounds)
@@ -123,10 +74,10 @@ static void latency(int port, int n, int rounds)
     int *fds = calloc((size_t)n, sizeof(int));
     redisReader **rd = calloc((size_t)n, sizeof(*rd));
     for (int i = 0; i < n; i++) {
-        fds[i] = dial(port);
+        fds[i] = bench_dial(port);
         rd[i] = redisReaderCreate();
     }
-    int prod = dial(port);
+    int prod = bench_dial(port);
     redisReader *prd = redisReaderCreate();
     long long *samples = calloc((size_t)n * (size_t)rounds, sizeof(long long));
     size_t ns = 0;
@@ -136,10 +87,10 @@ static void latency(int port, int n, int rounds)
     static const char xadd[] = "*5\r\n$4\r\nXADD\r\n$4\r\nlatk\r\n$1\r\n*\r\n$1\r\nf\r\n$1\r\nv\r\n";
     for (int round = 0; round < rounds; round++) {
         for (int i = 0; i < n; i++)
-            send_all(fds[i], xread, sizeof(xread) - 1);
+            bench_send_all(fds[i], xread, sizeof(xread) - 1);
         wait_blocked(ctl, n);
-        long long t0 = now_us();
-        send_all(prod, xadd, sizeof(xadd) - 1);
+        long long t0 = bench_now_us();
+        bench_send_all(prod, xadd, sizeof(xadd) - 1);
         int left = n;
         for (int i = 0; i < n; i++) {
             pf[i].fd = fds[i];
@@ -162,7 +113,7 @@ static void latency(int port, int n, int rounds)
                 void *reply = NULL;
                 redisReaderGetReply(rd[i], &reply);
                 if (reply) {
-                    samples[ns++] = now_us() - t0;
+                    samples[ns++] = bench_now_us() - t0;
                     freeReplyObject(reply);
                     done[i] = 1;
                     pf[i].fd = -1;
@@ -173,7 +124,7 @@ static void latency(int port, int n, int rounds)
         free(done);
         freeReplyObject(read_reply(prod, prd));
     }
-    qsort(samples, ns, sizeof(long long), cmp_ll);
+    qsort(samples, ns, sizeof(long long), bench_cmp_ll);
     printf("%lld %lld\n", samples[ns / 2], samples[(ns * 99) / 100 >= ns ? ns - 1 : (ns * 99) / 100]);
     for (int i = 0; i < n; i++) {
         close(fds[i]);
@@ -189,17 +140,17 @@ static void spread(int port, int n, int rounds)
     redisReader **rd = calloc((size_t)n, sizeof(*rd));
     char req[256];
     for (int i = 0; i < n; i++) {
-        fds[i] = dial(port);
+        fds[i] = bench_dial(port);
         rd[i] = redisReaderCreate();
         char key[32];
         int kl = snprintf(key, sizeof(key), "spread:%d", i);
         int len = snprintf(req, sizeof(req),
                            "*6\r\n$5\r\nXREAD\r\n$5\r\nBLOCK\r\n$1\r\n0\r\n$7\r\nSTREAMS\r\n"
                            "$%d\r\n%s\r\n$1\r\n$\r\n", kl, key);
-        send_all(fds[i], req, (size_t)len);
+        bench_send_all(fds[i], req, (size_t)len);
     }
     wait_blocked(ctl, n);
-    int prod = dial(port);
+    int prod = bench_dial(port);
     redisReader *prd = redisReaderCreate();
     long long *samples = calloc((size_t)rounds, sizeof(long long));
     for (int round = 0; round < rounds; round++) {
@@ -209,18 +160,18 @@ static void spread(int port, int n, int rounds)
         int len = snprintf(req, sizeof(req),
                            "*5\r\n$4\r\nXADD\r\n$%d\r\n%s\r\n$1\r\n*\r\n$1\r\nf\r\n$1\r\nv\r\n",
                            kl, key);
-        long long t0 = now_us();
-        send_all(prod, req, (size_t)len);
+        long long t0 = bench_now_us();
+        bench_send_all(prod, req, (size_t)len);
         freeReplyObject(read_reply(fds[j], rd[j]));
-        samples[round] = now_us() - t0;
+        samples[round] = bench_now_us() - t0;
         freeReplyObject(read_reply(prod, prd));
         len = snprintf(req, sizeof(req),
                        "*6\r\n$5\r\nXREAD\r\n$5\r\nBLOCK\r\n$1\r\n0\r\n$7\r\nSTREAMS\r\n"
                        "$%d\r\n%s\r\n$1\r\n$\r\n", kl, key);
-        send_all(fds[j], req, (size_t)len);
+        bench_send_all(fds[j], req, (size_t)len);
         wait_blocked(ctl, n);
     }
-    qsort(samples, (size_t)rounds, sizeof(long long), cmp_ll);
+    qsort(samples, (size_t)rounds, sizeof(long long), bench_cmp_ll);
     printf("%lld %lld\n", samples[rounds / 2], samples[(rounds * 99) / 100]);
     for (int i = 0; i < n; i++)
         close(fds[i]);
@@ -229,21 +180,21 @@ static void spread(int port, int n, int rounds)
 
 static void pingpong(int port, double seconds)
 {
-    int rfd = dial(port), wfd = dial(port);
+    int rfd = bench_dial(port), wfd = bench_dial(port);
     redisReader *rr = redisReaderCreate(), *wr = redisReaderCreate();
     static const char xadd[] = "*5\r\n$4\r\nXADD\r\n$4\r\npong\r\n$1\r\n*\r\n$1\r\nf\r\n$1\r\nv\r\n";
     char last[64] = "$";
-    long long end = now_us() + (long long)(seconds * 1e6), count = 0;
+    long long end = bench_now_us() + (long long)(seconds * 1e6), count = 0;
     redisContext *ctl = redisConnect("127.0.0.1", port);
-    while (now_us() < end) {
+    while (bench_now_us() < end) {
         char req[256];
         int len = snprintf(req, sizeof(req),
                            "*6\r\n$5\r\nXREAD\r\n$5\r\nBLOCK\r\n$1\r\n0\r\n$7\r\nSTREAMS\r\n"
                            "$4\r\npong\r\n$%zu\r\n%s\r\n", strlen(last), last);
-        send_all(rfd, req, (size_t)len);
+        bench_send_all(rfd, req, (size_t)len);
         if (count == 0)
             wait_blocked(ctl, 1);
-        send_all(wfd, xadd, sizeof(xadd) - 1);
+        bench_send_all(wfd, xadd, sizeof(xadd) - 1);
         redisReply *w = read_reply(wfd, wr);
         snprintf(last, sizeof(last), "%s", w->str);
         freeReplyObject(w);

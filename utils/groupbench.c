@@ -44,17 +44,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
-#include <time.h>
 #include <unistd.h>
 
-static int port;
+#include "benchlib.h"
 
-static long long now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
+static int port;
 
 static redisContext *connect_or_die(void)
 {
@@ -152,10 +146,10 @@ static void *producer(void *arg)
         for (int i = 0; i < batch; i++)
             freeReplyObject(get_reply(c, "XADD"));
         sent += batch;
-        if (now_us() > c_deadline)
+        if (bench_now_us() > c_deadline)
             break;
     }
-    c_t_produced = now_us();
+    c_t_produced = bench_now_us();
     redisFree(c);
     return NULL;
 }
@@ -197,7 +191,7 @@ static void *consumer(void *arg)
             freeReplyObject(a);
             long long total = atomic_fetch_add(&c_acked, nids) + nids;
             if (total >= c_jobs) {
-                c_t_end = now_us();
+                c_t_end = bench_now_us();
                 atomic_store(&c_stop, 1);
             }
             nids = 0;
@@ -213,7 +207,7 @@ static void *consumer(void *arg)
             me->got += nids;
         }
         freeReplyObject(r);
-        if (now_us() > c_deadline)
+        if (bench_now_us() > c_deadline)
             break;
     }
     redisFree(c);
@@ -227,7 +221,7 @@ static int consume(long long jobs, int nconsumers, double maxsec)
     freeReplyObject(cmd(c, "XGROUP CREATE", "XGROUP CREATE gb:jobs g $ MKSTREAM"));
     resetstat(c);
     c_jobs = jobs;
-    c_t0 = now_us();
+    c_t0 = bench_now_us();
     c_deadline = c_t0 + (long long)(maxsec * 1e6);
     pthread_t prod;
     struct consumer *cs = calloc((size_t)nconsumers, sizeof(*cs));
@@ -270,12 +264,6 @@ static int consume(long long jobs, int nconsumers, double maxsec)
 struct sid {
     uint64_t ms, seq;
 };
-
-static int cmp_ll(const void *a, const void *b)
-{
-    long long x = *(const long long *)a, y = *(const long long *)b;
-    return x < y ? -1 : x > y;
-}
 
 static uint64_t rng = 88172645463325252ULL;
 static uint64_t xorshift(void)
@@ -331,7 +319,7 @@ static int pel(long long size, int calls, double maxsec)
     redisContext *c = connect_or_die();
     freeReplyObject(cmd(c, "DEL", "DEL gb:pel"));
     struct sid *ids = malloc((size_t)size * sizeof(*ids));
-    long long t0 = now_us();
+    long long t0 = bench_now_us();
     for (long long done = 0; done < size;) {
         int batch = size - done < 1000 ? (int)(size - done) : 1000;
         for (int i = 0; i < batch; i++)
@@ -371,7 +359,7 @@ static int pel(long long size, int calls, double maxsec)
         fprintf(stderr, "groupbench: PEL holds %lld, want %lld\n", pend, size);
         return 1;
     }
-    double build = (double)(now_us() - t0) / 1e6;
+    double build = (double)(bench_now_us() - t0) / 1e6;
 
     long long *lat = malloc((size_t)calls * sizeof(*lat));
     printf("%.2f", build);
@@ -380,17 +368,17 @@ static int pel(long long size, int calls, double maxsec)
         for (int i = 0; i < 100; i++)
             one_call(c, q, &ids[xorshift() % (uint64_t)size]);
         resetstat(c);
-        long long stop_at = now_us() + (long long)(maxsec * 1e6);
+        long long stop_at = bench_now_us() + (long long)(maxsec * 1e6);
         long long sum = 0;
         int n = 0;
-        while (n < calls && now_us() < stop_at) {
+        while (n < calls && bench_now_us() < stop_at) {
             const struct sid *id = &ids[xorshift() % (uint64_t)size];
-            long long a = now_us();
+            long long a = bench_now_us();
             one_call(c, q, id);
-            lat[n] = now_us() - a;
+            lat[n] = bench_now_us() - a;
             sum += lat[n++];
         }
-        qsort(lat, (size_t)n, sizeof(*lat), cmp_ll);
+        qsort(lat, (size_t)n, sizeof(*lat), bench_cmp_ll);
         long long p99i = (long long)n * 99 / 100;
         if (p99i >= n)
             p99i = n - 1;

@@ -9,59 +9,16 @@
  * the messages delivered per second (summed over subscribers), counted from
  * the bytes the subscribers received (every message frame has the same
  * length), and checks that every PUBLISH reported SUBSCRIBERS receivers. */
-#include <arpa/inet.h>
-#include <errno.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "benchlib.h"
 
 #define BATCH 100   /* PUBLISH commands per write */
 #define WINDOW 2000 /* messages the publisher may be ahead of a subscriber */
-
-static long long now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-static int dial(int port)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons((uint16_t)port);
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-        perror("connect");
-        exit(1);
-    }
-    int one = 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-    return fd;
-}
-
-static void send_all(int fd, const char *p, size_t n)
-{
-    while (n) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            perror("write");
-            exit(1);
-        }
-        p += w;
-        n -= (size_t)w;
-    }
-}
 
 /* Read until the buffer ends with tail (small replies of the setup). */
 static void read_until(int fd, const char *tail)
@@ -100,11 +57,11 @@ int main(int argc, char **argv)
     long long *got = calloc((size_t)nsub, sizeof(long long));
     const char *sub = "*2\r\n$9\r\nSUBSCRIBE\r\n$5\r\nbench\r\n";
     for (int i = 0; i < nsub; i++) {
-        subs[i] = dial(port);
-        send_all(subs[i], sub, strlen(sub));
+        subs[i] = bench_dial(port);
+        bench_send_all(subs[i], sub, strlen(sub));
         read_until(subs[i], ":1\r\n");
     }
-    int pub = dial(port);
+    int pub = bench_dial(port);
 
     /* One PUBLISH, its reply, and the frame each subscriber gets. */
     char *msg = malloc((size_t)msglen);
@@ -128,9 +85,9 @@ int main(int argc, char **argv)
     struct pollfd *pfd = malloc(sizeof(struct pollfd) * (size_t)(nsub + 1));
     char *rbuf = malloc(1 << 16);
     long long published = 0, acked = 0, replybytes = 0;
-    long long start = now_us(), stop = start + (long long)(secs * 1e6), end = 0;
+    long long start = bench_now_us(), stop = start + (long long)(secs * 1e6), end = 0;
     for (;;) {
-        long long t = now_us();
+        long long t = bench_now_us();
         long long slowest = -1;
         for (int i = 0; i < nsub; i++) {
             long long m = (long long)(got[i] / (long long)framelen);
@@ -144,7 +101,7 @@ int main(int argc, char **argv)
         /* Publish another batch when every earlier one was answered and no
          * subscriber is a window behind. */
         if (!end && acked == published && published - slowest <= WINDOW - BATCH) {
-            send_all(pub, batch, cmdlen * BATCH);
+            bench_send_all(pub, batch, cmdlen * BATCH);
             published += BATCH;
         }
         int n = 0;
@@ -189,7 +146,7 @@ int main(int argc, char **argv)
     long long total = 0;
     for (int i = 0; i < nsub; i++)
         total += got[i] / (long long)framelen;
-    double elapsed = (double)(now_us() - start) / 1e6;
+    double elapsed = (double)(bench_now_us() - start) / 1e6;
     printf("%.0f\n", (double)total / elapsed);
     return 0;
 }

@@ -33,7 +33,7 @@ ulimit -n $((conns + 256)) 2>/dev/null || {
     echo "soak: cannot raise the open-file limit to $((conns + 256)) (run as root or lower CONNS)" >&2
     exit 2
 }
-cc -O2 -o "$tmp/soakload" "$here/soakload.c" $(pkg-config --cflags --libs hiredis) || exit 2
+cc -O2 -o "$tmp/soakload" "$here/soakload.c" "$here/benchlib.c" $(pkg-config --cflags --libs hiredis) || exit 2
 srv_start_pair "$tmp" --maxclients $((conns + 100)) || exit 2
 
 status=0

@@ -14,29 +14,20 @@
  * (and per client), the peak during the writes, and the write latency
  * percentiles in microseconds.  Exits 1 if a connection or a write fails.
  * Built by utils/soak.sh. */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <hiredis/hiredis.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
-static long long now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
+#include "benchlib.h"
 
 static void sleep_until(long long t_us)
 {
-    long long d = t_us - now_us();
+    long long d = t_us - bench_now_us();
     if (d > 0) {
         struct timespec ts = {d / 1000000, (long)(d % 1000000) * 1000};
         nanosleep(&ts, NULL);
@@ -46,17 +37,12 @@ static void sleep_until(long long t_us)
 /* One idle client: connect, PING, +PONG.  Returns the fd or -1. */
 static int idle_client(int port)
 {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    int fd = bench_connect(port);
     if (fd < 0)
         return -1;
-    struct sockaddr_in sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons((unsigned short)port);
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     char buf[64];
-    if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || write(fd, "PING\r\n", 6) != 6 ||
-        read(fd, buf, sizeof(buf)) < 7 || memcmp(buf, "+PONG\r\n", 7) != 0) {
+    if (write(fd, "PING\r\n", 6) != 6 || read(fd, buf, sizeof(buf)) < 7 ||
+        memcmp(buf, "+PONG\r\n", 7) != 0) {
         close(fd);
         return -1;
     }
@@ -90,12 +76,6 @@ static int take_sample(redisContext *ctl, struct sample *s)
     return 0;
 }
 
-static int cmp_ll(const void *a, const void *b)
-{
-    long long x = *(const long long *)a, y = *(const long long *)b;
-    return x < y ? -1 : x > y;
-}
-
 int main(int argc, char **argv)
 {
     if (argc != 5) {
@@ -126,7 +106,7 @@ int main(int argc, char **argv)
     if (take_sample(ctl, &before) < 0)
         return 1;
 
-    long long t0 = now_us();
+    long long t0 = bench_now_us();
     int *fds = malloc(sizeof(int) * (size_t)(conns ? conns : 1));
     for (int i = 0; i < conns; i++) {
         fds[i] = idle_client(port);
@@ -136,7 +116,7 @@ int main(int argc, char **argv)
             return 1;
         }
     }
-    double connect_s = (double)(now_us() - t0) / 1e6;
+    double connect_s = (double)(bench_now_us() - t0) / 1e6;
     if (take_sample(ctl, &idle) < 0)
         return 1;
     fprintf(stderr, "soakload: %d idle clients connected in %.2f s\n", conns, connect_s);
@@ -147,14 +127,14 @@ int main(int argc, char **argv)
     long long nlat = (long long)seconds * rate;
     long long *lat = malloc(sizeof(long long) * (size_t)nlat);
     long long n = 0, peak_used = idle.used, peak_rss = idle.rss, min_clients = idle.clients;
-    long long start = now_us(), next = start, next_sample = start + 1000000;
+    long long start = bench_now_us(), next = start, next_sample = start + 1000000;
     long long interval = 1000000 / rate;
     while (n < nlat) {
         sleep_until(next);
         next += interval;
-        long long a = now_us();
+        long long a = bench_now_us();
         redisReply *r = redisCommand(w, "XADD soak MAXLEN ~ 10000 * f %s", value);
-        long long b = now_us();
+        long long b = bench_now_us();
         if (!r || r->type != REDIS_REPLY_STRING) {
             fprintf(stderr, "soakload: XADD failed: %s\n",
                     r && r->type == REDIS_REPLY_ERROR ? r->str : w->errstr);
@@ -176,10 +156,10 @@ int main(int argc, char **argv)
                     (b - start) / 1000000, s.clients, s.used, s.rss, n);
         }
     }
-    double elapsed = (double)(now_us() - start) / 1e6;
+    double elapsed = (double)(bench_now_us() - start) / 1e6;
     if (take_sample(ctl, &s) < 0)
         return 1;
-    qsort(lat, (size_t)n, sizeof(*lat), cmp_ll);
+    qsort(lat, (size_t)n, sizeof(*lat), bench_cmp_ll);
     long long per_client = conns ? (idle.used - before.used) / conns : 0;
     long long rss_per_client = conns ? (idle.rss - before.rss) / conns : 0;
     printf("clients=%lld min_clients=%lld connect_s=%.2f used_before=%lld used_idle=%lld "
