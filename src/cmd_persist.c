@@ -225,6 +225,9 @@ static void debug_help(struct conn *c)
         "CHANGE-REPL-ID",
         "    Change the replication IDs of the instance.",
         "    Dangerous: should be used only for testing the replication subsystem.",
+        "ERROR <string>",
+        "    Return a Redis protocol error with <string> as message. Useful for clients",
+        "    unit tests to simulate Redis errors.",
         "LOADAOF",
         "    Flush the AOF buffers on disk and reload the AOF in memory.",
         "LOG <message>",
@@ -256,6 +259,21 @@ static void debug_help(struct conn *c)
         NULL,
     };
     reply_help(c, lines);
+}
+
+/* DEBUG ERROR <string>: "-<string>" as it is (CR/LF as spaces, no error code
+ * added), which client test suites use to fake LOADING, READONLY and AUTH
+ * errors.  Like Redis it is a plain reply, not counted in the errorstats. */
+static void debug_error(struct conn *c)
+{
+    const struct util_arg *msg = &c->argv[2];
+    char *dst = reply_space(&c->out, msg->len + 3);
+    dst[0] = '-';
+    for (size_t i = 0; i < msg->len; i++)
+        dst[1 + i] = (msg->ptr[i] == '\r' || msg->ptr[i] == '\n') ? ' ' : msg->ptr[i];
+    dst[1 + msg->len] = '\r';
+    dst[2 + msg->len] = '\n';
+    c->out.len += msg->len + 3;
 }
 
 static void debug_reload(struct conn *c)
@@ -365,6 +383,8 @@ void cmd_debug(struct conn *c)
          * written against other servers' DEBUG JMAP. */
         log_notice("DEBUG JMAP: used_memory %zu bytes", mem_used());
         reply_ok(&c->out);
+    } else if (c->argc == 3 && util_eq_nocase(sub->ptr, sub->len, "error")) {
+        debug_error(c);
     } else if (c->argc >= 3 && util_eq_nocase(sub->ptr, sub->len, "log")) {
         log_warning("DEBUG LOG: %s", c->argv[2].ptr);
         reply_ok(&c->out);
