@@ -300,6 +300,8 @@ enum client_type { CLIENT_TYPE_NORMAL, CLIENT_TYPE_REPLICA, CLIENT_TYPE_PUBSUB,
 /* A subscribed client is of type pubsub (Redis's getClientType). */
 static enum client_type client_type_of(const struct conn *o)
 {
+    if (o->repl_peer)
+        return CLIENT_TYPE_REPLICA;
     return (o->flags & CONN_PUBSUB) ? CLIENT_TYPE_PUBSUB : CLIENT_TYPE_NORMAL;
 }
 

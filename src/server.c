@@ -569,7 +569,10 @@ static void server_cron(evutil_socket_t fd, short what, void *arg)
 
     /* Active expiry: a bounded number of buckets per db per run. */
     long long expire_start = util_ustime();
-    for (int i = 0; i < srv->ndbs && !srv->active_expire_off; i++)
+    /* A replica waits for its master's DELs (Redis's replicas do not
+     * expire keys actively either). */
+    int expire_off = srv->active_expire_off || srv->repl->master_host;
+    for (int i = 0; i < srv->ndbs && !expire_off; i++)
         db_active_expire(srv, &srv->dbs[i], 20);
     observe_expire_cycle(srv, util_ustime() - expire_start);
     observe_cron(srv);

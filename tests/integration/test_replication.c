@@ -177,6 +177,17 @@ START_TEST(test_full_sync_and_live_stream)
     ck_assert_str_eq(x->element[2]->element[0]->element[1]->str, rport);
     freeReplyObject(x);
 
+    /* The link is cut: the replica connects again (a full resync in this
+     * slice) and catches up with what was written meanwhile. */
+    ck_assert_int_eq(test_int(mc, "CLIENT KILL TYPE replica"), 1);
+    test_ok(mc, "XADD jobs * while cut");
+    test_ok(mc, "XADD audit * while cut");
+    for (int i = 0; i < 500 && !info_has(mc, "connected_slaves:1"); i++)
+        test_sleep_ms(10);
+    wait_converged(mc, rc);
+    assert_same_stream(mc, rc, "jobs");
+    assert_same_stream(mc, rc, "audit");
+
     redisFree(mc);
     redisFree(rc);
     test_server_stop(&r);
