@@ -72,6 +72,14 @@ int test_server_start_traced(struct test_server *s, const char *const *extra)
     return server_start(s, extra, 1, 0);
 }
 
+void test_server_start_or_abort(struct test_server *s, const char *const *extra)
+{
+    if (test_server_start(s, extra) != 0) {
+        fprintf(stderr, "server did not start\n");
+        abort();
+    }
+}
+
 int test_server_start_again(struct test_server *s, const char *const *extra)
 {
     return server_start(s, extra, 0, 1);
@@ -316,6 +324,50 @@ long long test_int(redisContext *c, const char *fmt, ...)
     return v;
 }
 
+/* Fail the running test unless r is a reply of type (status or error)
+ * with exactly the text want; what names it in the message. */
+static void check_reply_text(const redisReply *r, int type, const char *want, const char *what)
+{
+    ck_assert_msg(r != NULL, "%s: no reply", what);
+    ck_assert_msg(r->type == type && strcmp(r->str, want) == 0,
+                  "%s: expected %c%s, got type %d '%s'", what,
+                  type == REDIS_REPLY_ERROR ? '-' : '+', want, r->type, r->str ? r->str : "");
+}
+
+static void command_answers(redisContext *c, int type, const char *want, const char *fmt,
+                            va_list ap)
+{
+    redisReply *r = redisvCommand(c, fmt, ap);
+    check_reply_text(r, type, want, fmt);
+    freeReplyObject(r);
+}
+
+void test_assert_status(const redisReply *r, const char *want)
+{
+    check_reply_text(r, REDIS_REPLY_STATUS, want, "reply");
+}
+
+void test_assert_error(const redisReply *r, const char *want)
+{
+    check_reply_text(r, REDIS_REPLY_ERROR, want, "reply");
+}
+
+void test_status(redisContext *c, const char *want, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    command_answers(c, REDIS_REPLY_STATUS, want, fmt, ap);
+    va_end(ap);
+}
+
+void test_error(redisContext *c, const char *want, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    command_answers(c, REDIS_REPLY_ERROR, want, fmt, ap);
+    va_end(ap);
+}
+
 void test_send(redisContext *c, const char *fmt, ...)
 {
     va_list ap;
@@ -536,6 +588,11 @@ redisContext *test_oracle_connect(const struct test_oracle *o)
 void test_sleep_ms(int ms)
 {
     sleep_ms(ms);
+}
+
+long long test_mono_ms(void)
+{
+    return now_ms();
 }
 
 char *test_read_file(const char *path, size_t *len)

@@ -24,6 +24,9 @@ int test_server_start(struct test_server *s, const char *const *extra);
 /* The same, with the server writing its effects to s->trace (inside the
  * server's temp dir, removed with it). */
 int test_server_start_traced(struct test_server *s, const char *const *extra);
+/* For a Check fixture's setup, which cannot fail a test: test_server_start
+ * or abort the test binary after printing "server did not start". */
+void test_server_start_or_abort(struct test_server *s, const char *const *extra);
 /* Start the server again in s->dir (after test_server_halt), on a new
  * port: restart tests. */
 int test_server_start_again(struct test_server *s, const char *const *extra);
@@ -48,6 +51,13 @@ redisReply *test_cmdargv(redisContext *c, int argc, const char **argv);
 void test_ok(redisContext *c, const char *fmt, ...);
 /* A command whose reply must be an integer. */
 long long test_int(redisContext *c, const char *fmt, ...);
+/* A command whose reply must be the status (+want) or the error (-want)
+ * with exactly that text; its reply is freed. */
+void test_status(redisContext *c, const char *want, const char *fmt, ...);
+void test_error(redisContext *c, const char *want, const char *fmt, ...);
+/* Fail the running test unless r is the status / the error want. */
+void test_assert_status(const redisReply *r, const char *want);
+void test_assert_error(const redisReply *r, const char *want);
 /* Send a request without waiting for its reply (a blocking read). */
 void test_send(redisContext *c, const char *fmt, ...);
 /* The next reply on c, waiting for it. */
@@ -93,6 +103,8 @@ void test_oracle_stop(struct test_oracle *o);
 redisContext *test_oracle_connect(const struct test_oracle *o);
 
 void test_sleep_ms(int ms);
+/* Monotonic time in milliseconds (deadlines in tests). */
+long long test_mono_ms(void);
 /* A whole file, malloc'd and NUL-terminated (length in *len if not NULL),
  * or NULL when it cannot be opened. */
 char *test_read_file(const char *path, size_t *len);

@@ -22,39 +22,9 @@
 
 #include "harness.h"
 
-#define REPLY_ERROR(r, s)                                           \
-    do {                                                            \
-        ck_assert_ptr_nonnull(r);                                   \
-        ck_assert_int_eq((r)->type, REDIS_REPLY_ERROR);             \
-        ck_assert_str_eq((r)->str, s);                              \
-    } while (0)
-
 #define NOAUTH "NOAUTH Authentication required."
 #define WRONGPASS "WRONGPASS invalid username-password pair or user is disabled."
 #define NOPERM_KEY "NOPERM this user has no permissions to access one of the keys used as arguments"
-
-static void expect_error(redisContext *c, const char *err, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    redisReply *r = redisvCommand(c, fmt, ap);
-    va_end(ap);
-    REPLY_ERROR(r, err);
-    freeReplyObject(r);
-}
-
-static void expect_status(redisContext *c, const char *st, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    redisReply *r = redisvCommand(c, fmt, ap);
-    va_end(ap);
-    ck_assert_ptr_nonnull(r);
-    if (r->type != REDIS_REPLY_STATUS)
-        ck_abort_msg("%s: expected +%s, got type %d '%s'", fmt, st, r->type, r->str ? r->str : "");
-    ck_assert_str_eq(r->str, st);
-    freeReplyObject(r);
-}
 
 static void expect_bulk(redisContext *c, const char *s, const char *fmt, ...)
 {
@@ -137,25 +107,25 @@ START_TEST(requirepass_and_auth)
     struct test_server s;
     ck_assert_int_eq(test_server_start(&s, NULL), 0);
     redisContext *admin = test_connect(&s);
-    expect_status(admin, "OK", "CONFIG SET requirepass %s", "s3cret");
+    test_status(admin, "OK", "CONFIG SET requirepass %s", "s3cret");
     /* The client that set it stays authenticated; a new one must AUTH. */
-    expect_status(admin, "PONG", "PING");
+    test_status(admin, "PONG", "PING");
     redisContext *c = test_connect(&s);
-    expect_error(c, NOAUTH, "PING");
-    expect_error(c, NOAUTH, "XADD s * f v");
-    expect_error(c, WRONGPASS, "AUTH wrong");
-    expect_error(c, WRONGPASS, "AUTH default wrong");
-    expect_error(c, WRONGPASS, "AUTH nobody s3cret");
-    expect_error(c, NOAUTH, "PING");
-    expect_error(c, "NOAUTH HELLO must be called with the client already authenticated, "
-                    "otherwise the HELLO AUTH <user> <pass> option can be used to authenticate "
-                    "the client and select the RESP protocol version at the same time",
-                 "HELLO 2");
-    expect_error(c, WRONGPASS, "HELLO 2 AUTH default nope");
+    test_error(c, NOAUTH, "PING");
+    test_error(c, NOAUTH, "XADD s * f v");
+    test_error(c, WRONGPASS, "AUTH wrong");
+    test_error(c, WRONGPASS, "AUTH default wrong");
+    test_error(c, WRONGPASS, "AUTH nobody s3cret");
+    test_error(c, NOAUTH, "PING");
+    test_error(c, "NOAUTH HELLO must be called with the client already authenticated, "
+                  "otherwise the HELLO AUTH <user> <pass> option can be used to authenticate "
+                  "the client and select the RESP protocol version at the same time",
+               "HELLO 2");
+    test_error(c, WRONGPASS, "HELLO 2 AUTH default nope");
     redisReply *r = test_cmd(c, "HELLO 2 AUTH default s3cret SETNAME app");
     ck_assert_int_eq(r->type, REDIS_REPLY_ARRAY);
     freeReplyObject(r);
-    expect_status(c, "PONG", "PING");
+    test_status(c, "PONG", "PING");
     expect_bulk(c, "app", "CLIENT GETNAME");
     /* Four failures: three AUTH, one HELLO AUTH. */
     ck_assert_int_eq(test_info_ll(admin, "acl_access_denied_auth"), 4);
@@ -168,16 +138,16 @@ START_TEST(requirepass_and_auth)
     ck_assert_str_eq(test_map_field(newest, "username")->str, "default");
     freeReplyObject(r);
     /* A RESET client is back to unauthenticated. */
-    expect_status(c, "RESET", "RESET");
-    expect_error(c, NOAUTH, "PING");
-    expect_status(c, "OK", "AUTH %s", "s3cret");
+    test_status(c, "RESET", "RESET");
+    test_error(c, NOAUTH, "PING");
+    test_status(c, "OK", "AUTH %s", "s3cret");
     /* Back to no password: new clients need no AUTH, AUTH <pw> is an error. */
-    expect_status(admin, "OK", "CONFIG SET requirepass %s", "");
+    test_status(admin, "OK", "CONFIG SET requirepass %s", "");
     redisContext *d = test_connect(&s);
-    expect_status(d, "PONG", "PING");
-    expect_error(d, "ERR AUTH <password> called without any password configured for the "
-                    "default user. Are you sure your configuration is correct?",
-                 "AUTH x");
+    test_status(d, "PONG", "PING");
+    test_error(d, "ERR AUTH <password> called without any password configured for the "
+                  "default user. Are you sure your configuration is correct?",
+               "AUTH x");
     redisFree(admin);
     redisFree(c);
     redisFree(d);
@@ -193,11 +163,11 @@ START_TEST(requirepass_at_startup)
     const char *const extra[] = {"--requirepass", "boot-pw", NULL};
     ck_assert_int_eq(test_server_start(&s, extra), 0);
     redisContext *c = test_connect(&s);
-    expect_error(c, NOAUTH, "PING");
-    expect_error(c, NOAUTH, "CONFIG GET requirepass");
-    expect_error(c, WRONGPASS, "AUTH boot");
-    expect_status(c, "OK", "AUTH %s", "boot-pw");
-    expect_status(c, "PONG", "PING");
+    test_error(c, NOAUTH, "PING");
+    test_error(c, NOAUTH, "CONFIG GET requirepass");
+    test_error(c, WRONGPASS, "AUTH boot");
+    test_status(c, "OK", "AUTH %s", "boot-pw");
+    test_status(c, "PONG", "PING");
     redisReply *r = test_cmd(c, "CONFIG GET requirepass");
     ck_assert_int_eq(r->type, REDIS_REPLY_ARRAY);
     ck_assert_int_eq(r->elements, 2);
@@ -219,14 +189,14 @@ START_TEST(config_users_and_permissions)
     ck_assert_int_eq(test_server_start(&s, extra), 0);
     redisContext *admin = test_connect(&s);
     redisContext *c = test_connect(&s);
-    expect_status(c, "OK", "AUTH alice apw");
+    test_status(c, "OK", "AUTH alice apw");
     expect_bulk(c, "alice", "ACL WHOAMI");
     /* Keys: written under s:*, read under r:*, nothing else. */
     redisReply *r = test_cmd(c, "XADD s:1 1-1 f v");
     ck_assert_int_eq(r->type, REDIS_REPLY_STRING);
     freeReplyObject(r);
-    expect_error(c, NOPERM_KEY, "XADD other 1-1 f v");
-    expect_error(c, NOPERM_KEY, "XADD r:1 1-1 f v");
+    test_error(c, NOPERM_KEY, "XADD other 1-1 f v");
+    test_error(c, NOPERM_KEY, "XADD r:1 1-1 f v");
     r = test_cmd(c, "XRANGE r:1 - +");
     ck_assert_int_eq(r->type, REDIS_REPLY_ARRAY);
     freeReplyObject(r);
@@ -234,11 +204,11 @@ START_TEST(config_users_and_permissions)
     r = test_cmd(c, "XREAD COUNT 1 STREAMS s:1 r:1 0 0");
     ck_assert_int_eq(r->type, REDIS_REPLY_ARRAY);
     freeReplyObject(r);
-    expect_error(c, NOPERM_KEY, "XREAD COUNT 1 STREAMS s:1 zz 0 0");
+    test_error(c, NOPERM_KEY, "XREAD COUNT 1 STREAMS s:1 zz 0 0");
     /* Commands. */
-    expect_error(c, "NOPERM this user has no permissions to run the 'del' command", "DEL s:1");
-    expect_error(c, "NOPERM this user has no permissions to run the 'client|list' command",
-                 "CLIENT LIST");
+    test_error(c, "NOPERM this user has no permissions to run the 'del' command", "DEL s:1");
+    test_error(c, "NOPERM this user has no permissions to run the 'client|list' command",
+               "CLIENT LIST");
     r = test_cmd(c, "CLIENT ID");
     ck_assert_int_eq(r->type, REDIS_REPLY_INTEGER);
     freeReplyObject(r);
@@ -248,7 +218,7 @@ START_TEST(config_users_and_permissions)
     ck_assert_ptr_nonnull(strstr(r->str, "user=default"));
     freeReplyObject(r);
     /* bob is off: his password does not let him in. */
-    expect_error(c, WRONGPASS, "AUTH bob bpw");
+    test_error(c, WRONGPASS, "AUTH bob bpw");
     expect_bulk(c, "alice", "ACL WHOAMI");
     ck_assert_int_eq(test_info_ll(admin, "acl_access_denied_cmd"), 2);
     ck_assert_int_eq(test_info_ll(admin, "acl_access_denied_key"), 3);
@@ -262,8 +232,8 @@ START_TEST(config_users_and_permissions)
     ck_assert_ptr_nonnull(strstr(test_map_field(r->element[2], "client-info")->str, "user=alice"));
     freeReplyObject(r);
     /* Turning bob on lets him in. */
-    expect_status(admin, "OK", "ACL SETUSER bob on");
-    expect_status(c, "OK", "AUTH bob bpw");
+    test_status(admin, "OK", "ACL SETUSER bob on");
+    test_status(c, "OK", "AUTH bob bpw");
     r = test_cmd(c, "DEL s:1");
     ck_assert_int_eq(r->type, REDIS_REPLY_INTEGER);
     freeReplyObject(r);
@@ -300,37 +270,37 @@ START_TEST(deluser_disconnects)
     struct test_server s;
     ck_assert_int_eq(test_server_start(&s, NULL), 0);
     redisContext *admin = test_connect(&s);
-    expect_status(admin, "OK", "ACL SETUSER k on >p +@all ~*");
+    test_status(admin, "OK", "ACL SETUSER k on >p +@all ~*");
     redisContext *a = test_connect(&s), *b = test_connect(&s), *other = test_connect(&s);
-    expect_status(a, "OK", "AUTH k p");
-    expect_status(b, "OK", "AUTH k p");
+    test_status(a, "OK", "AUTH k p");
+    test_status(b, "OK", "AUTH k p");
     /* Turning the user off or changing its password does not (Redis 7.0). */
-    expect_status(admin, "OK", "ACL SETUSER k off resetpass");
-    expect_status(a, "PONG", "PING");
+    test_status(admin, "OK", "ACL SETUSER k off resetpass");
+    test_status(a, "PONG", "PING");
     redisReply *r = test_cmd(admin, "ACL DELUSER k");
     ck_assert_int_eq(r->integer, 1);
     freeReplyObject(r);
     ck_assert(conn_closed(a));
     ck_assert(conn_closed(b));
-    expect_status(other, "PONG", "PING");
+    test_status(other, "PONG", "PING");
     /* A client deleting its own user gets its reply, then goes. */
-    expect_status(admin, "OK", "ACL SETUSER self on >p +@all ~*");
+    test_status(admin, "OK", "ACL SETUSER self on >p +@all ~*");
     redisContext *me = test_connect(&s);
-    expect_status(me, "OK", "AUTH self p");
+    test_status(me, "OK", "AUTH self p");
     r = test_cmd(me, "ACL DELUSER self");
     ck_assert_int_eq(r->type, REDIS_REPLY_INTEGER);
     ck_assert_int_eq(r->integer, 1);
     freeReplyObject(r);
     ck_assert(conn_closed(me));
     /* CLIENT KILL USER. */
-    expect_status(admin, "OK", "ACL SETUSER kk on >p +@all ~*");
+    test_status(admin, "OK", "ACL SETUSER kk on >p +@all ~*");
     redisContext *x = test_connect(&s);
-    expect_status(x, "OK", "AUTH kk p");
+    test_status(x, "OK", "AUTH kk p");
     r = test_cmd(admin, "CLIENT KILL USER kk");
     ck_assert_int_eq(r->integer, 1);
     freeReplyObject(r);
     ck_assert(conn_closed(x));
-    expect_error(admin, "ERR No such user 'nosuch'", "CLIENT KILL USER nosuch");
+    test_error(admin, "ERR No such user 'nosuch'", "CLIENT KILL USER nosuch");
     redisFree(a);
     redisFree(b);
     redisFree(me);
@@ -348,22 +318,22 @@ START_TEST(narrowed_channels_disconnect_subscribers)
     struct test_server s;
     ck_assert_int_eq(test_server_start(&s, NULL), 0);
     redisContext *admin = test_connect(&s);
-    expect_status(admin, "OK", "ACL SETUSER sk on nopass +@all ~* resetchannels &a* &b*");
+    test_status(admin, "OK", "ACL SETUSER sk on nopass +@all ~* resetchannels &a* &b*");
     redisContext *chan = test_connect(&s), *pat = test_connect(&s);
-    expect_status(chan, "OK", "AUTH sk x");
-    expect_status(pat, "OK", "AUTH sk x");
+    test_status(chan, "OK", "AUTH sk x");
+    test_status(pat, "OK", "AUTH sk x");
     redisReply *r = test_cmd(chan, "SUBSCRIBE a1");
     freeReplyObject(r);
     r = test_cmd(pat, "PSUBSCRIBE a*");
     freeReplyObject(r);
-    expect_status(admin, "OK", "ACL SETUSER sk resetchannels &a*");
+    test_status(admin, "OK", "ACL SETUSER sk resetchannels &a*");
     ck_assert(!conn_closed(chan));
     ck_assert(!conn_closed(pat));
     /* a1 is still allowed; the pattern a* is not one of the user's. */
-    expect_status(admin, "OK", "ACL SETUSER sk resetchannels &a1");
+    test_status(admin, "OK", "ACL SETUSER sk resetchannels &a1");
     ck_assert(!conn_closed(chan));
     ck_assert(conn_closed(pat));
-    expect_status(admin, "OK", "ACL SETUSER sk resetchannels &c");
+    test_status(admin, "OK", "ACL SETUSER sk resetchannels &c");
     ck_assert(conn_closed(chan));
     redisFree(chan);
     redisFree(pat);
@@ -403,14 +373,14 @@ START_TEST(protected_mode)
     redisContext *admin = test_connect(&s);
     ck_assert_int_eq(test_info_ll(admin, "rejected_connections"), 2);
     /* A password for the default user lifts it (the client must AUTH). */
-    expect_status(admin, "OK", "CONFIG SET requirepass pw");
+    test_status(admin, "OK", "CONFIG SET requirepass pw");
     ping_from("127.0.0.2", "127.0.0.1", s.port, buf, sizeof(buf), &closed);
     ck_assert_str_eq(buf, "-" NOAUTH "\r\n");
-    expect_status(admin, "OK", "CONFIG SET requirepass %s", "");
+    test_status(admin, "OK", "CONFIG SET requirepass %s", "");
     ping_from("127.0.0.2", "127.0.0.1", s.port, buf, sizeof(buf), &closed);
     ck_assert(strncmp(buf, "-DENIED", 7) == 0);
     /* So does protected-mode no. */
-    expect_status(admin, "OK", "CONFIG SET protected-mode no");
+    test_status(admin, "OK", "CONFIG SET protected-mode no");
     ping_from("127.0.0.2", "127.0.0.1", s.port, buf, sizeof(buf), &closed);
     ck_assert_str_eq(buf, "+PONG\r\n");
     redisFree(admin);
@@ -427,9 +397,9 @@ START_TEST(rename_command)
                            "Cfg", NULL};
     ck_assert_int_eq(test_server_start(&s, extra), 0);
     redisContext *c = test_connect(&s);
-    expect_error(c, "ERR unknown command 'FLUSHALL', with args beginning with: ", "FLUSHALL");
-    expect_error(c, "ERR unknown command 'CONFIG', with args beginning with: 'GET' 'port' ",
-                 "CONFIG GET port");
+    test_error(c, "ERR unknown command 'FLUSHALL', with args beginning with: ", "FLUSHALL");
+    test_error(c, "ERR unknown command 'CONFIG', with args beginning with: 'GET' 'port' ",
+               "CONFIG GET port");
     redisReply *r = test_cmd(c, "CFG GET port");
     ck_assert_int_eq(r->type, REDIS_REPLY_ARRAY);
     ck_assert_int_eq(r->elements, 2);
@@ -438,7 +408,7 @@ START_TEST(rename_command)
     ck_assert_int_eq(r->elements, 2);
     freeReplyObject(r);
     /* Errors and the ACL keep the command's own name. */
-    expect_error(c, "ERR unknown subcommand 'nosuch'. Try CONFIG HELP.", "CFG nosuch");
+    test_error(c, "ERR unknown subcommand 'nosuch'. Try CONFIG HELP.", "CFG nosuch");
     r = test_cmd(c, "ACL DRYRUN default cfg get port");
     ck_assert_int_eq(r->type, REDIS_REPLY_STATUS);
     freeReplyObject(r);

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -15,20 +14,12 @@ static struct test_server srv;
 
 static void setup(void)
 {
-    if (test_server_start(&srv, NULL) != 0)
-        abort();
+    test_server_start_or_abort(&srv, NULL);
 }
 
 static void teardown(void)
 {
     test_server_stop(&srv);
-}
-
-static long long mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 START_TEST(xread_block_woken_by_xadd)
@@ -74,11 +65,11 @@ END_TEST
 START_TEST(timeout_replies_null_resp2_and_resp3)
 {
     char buf[512];
-    long long t0 = mono_ms();
+    long long t0 = test_mono_ms();
     const char req2[] = "XREAD BLOCK 100 STREAMS none $\r\n";
     test_raw(&srv, req2, sizeof(req2) - 1, buf, sizeof(buf), 1500);
     ck_assert_str_eq(buf, "*-1\r\n");
-    ck_assert_int_ge(mono_ms() - t0, 95);
+    ck_assert_int_ge(test_mono_ms() - t0, 95);
     const char req3[] = "HELLO 3\r\nXREAD BLOCK 50 STREAMS none $\r\n";
     test_raw(&srv, req3, sizeof(req3) - 1, buf, sizeof(buf), 1500);
     ck_assert_msg(strlen(buf) > 3 && strcmp(buf + strlen(buf) - 3, "_\r\n") == 0, "%s", buf);

@@ -27,24 +27,11 @@ static void teardown(void)
     test_server_stop(&srv);
 }
 
-#define REPLY_STATUS(r, s)                                          \
-    do {                                                            \
-        ck_assert_ptr_nonnull(r);                                   \
-        ck_assert_int_eq((r)->type, REDIS_REPLY_STATUS);            \
-        ck_assert_str_eq((r)->str, s);                              \
-    } while (0)
-#define REPLY_ERROR(r, s)                                           \
-    do {                                                            \
-        ck_assert_ptr_nonnull(r);                                   \
-        ck_assert_int_eq((r)->type, REDIS_REPLY_ERROR);             \
-        ck_assert_str_eq((r)->str, s);                              \
-    } while (0)
-
 START_TEST(ping_echo)
 {
     redisContext *c = test_connect(&srv);
     redisReply *r = test_cmd(c, "PING");
-    REPLY_STATUS(r, "PONG");
+    test_assert_status(r, "PONG");
     freeReplyObject(r);
     r = test_cmd(c, "PING %s", "hello world");
     ck_assert_int_eq(r->type, REDIS_REPLY_STRING);
@@ -56,10 +43,10 @@ START_TEST(ping_echo)
     ck_assert_mem_eq(r->str, "a\0b", 3);
     freeReplyObject(r);
     r = test_cmd(c, "PING a b");
-    REPLY_ERROR(r, "ERR wrong number of arguments for 'ping' command");
+    test_assert_error(r, "ERR wrong number of arguments for 'ping' command");
     freeReplyObject(r);
     r = test_cmd(c, "NOSUCH x y");
-    REPLY_ERROR(r, "ERR unknown command 'NOSUCH', with args beginning with: 'x' 'y' ");
+    test_assert_error(r, "ERR unknown command 'NOSUCH', with args beginning with: 'x' 'y' ");
     freeReplyObject(r);
     redisFree(c);
 }
@@ -154,13 +141,13 @@ START_TEST(client_commands)
 {
     redisContext *c = test_connect(&srv);
     redisReply *r = test_cmd(c, "CLIENT SETNAME worker-1");
-    REPLY_STATUS(r, "OK");
+    test_assert_status(r, "OK");
     freeReplyObject(r);
     r = test_cmd(c, "CLIENT GETNAME");
     ck_assert_str_eq(r->str, "worker-1");
     freeReplyObject(r);
     r = test_cmd(c, "CLIENT SETNAME %s", "a b");
-    REPLY_ERROR(r, "ERR Client names cannot contain spaces, newlines or special characters.");
+    test_assert_error(r, "ERR Client names cannot contain spaces, newlines or special characters.");
     freeReplyObject(r);
     r = test_cmd(c, "CLIENT ID");
     ck_assert_int_eq(r->type, REDIS_REPLY_INTEGER);
@@ -176,7 +163,7 @@ START_TEST(client_commands)
     ck_assert_ptr_nonnull(strstr(r->str, "cmd=client|info"));
     freeReplyObject(r);
     r = test_cmd(c, "CLIENT NOPE");
-    REPLY_ERROR(r, "ERR unknown subcommand 'NOPE'. Try CLIENT HELP.");
+    test_assert_error(r, "ERR unknown subcommand 'NOPE'. Try CLIENT HELP.");
     freeReplyObject(r);
 
     /* Kill another client by id; it sees its connection closed. */
@@ -191,7 +178,7 @@ START_TEST(client_commands)
     ck_assert_ptr_null(r);
     redisFree(victim);
     r = test_cmd(c, "CLIENT KILL 1.2.3.4:5");
-    REPLY_ERROR(r, "ERR No such client");
+    test_assert_error(r, "ERR No such client");
     freeReplyObject(r);
     redisFree(c);
 }
@@ -221,13 +208,13 @@ START_TEST(select_and_dbsize)
 {
     redisContext *c = test_connect(&srv);
     redisReply *r = test_cmd(c, "SELECT 15");
-    REPLY_STATUS(r, "OK");
+    test_assert_status(r, "OK");
     freeReplyObject(r);
     r = test_cmd(c, "SELECT 16");
-    REPLY_ERROR(r, "ERR DB index is out of range");
+    test_assert_error(r, "ERR DB index is out of range");
     freeReplyObject(r);
     r = test_cmd(c, "SELECT abc");
-    REPLY_ERROR(r, "ERR value is not an integer or out of range");
+    test_assert_error(r, "ERR value is not an integer or out of range");
     freeReplyObject(r);
     r = test_cmd(c, "DBSIZE");
     ck_assert_int_eq(r->type, REDIS_REPLY_INTEGER);
@@ -242,17 +229,17 @@ START_TEST(maxclients_refuses_extra)
     redisContext *c = test_connect(&srv);
     long long now = test_info_ll(c, "connected_clients");
     redisReply *r = test_cmd(c, "CONFIG SET maxclients %lld", now + 1);
-    REPLY_STATUS(r, "OK");
+    test_assert_status(r, "OK");
     freeReplyObject(r);
     redisContext *extra = test_connect(&srv);
     r = test_cmd(extra, "PING");
-    REPLY_STATUS(r, "PONG");
+    test_assert_status(r, "PONG");
     freeReplyObject(r);
     char buf[128];
     test_raw(&srv, "PING\r\n", 6, buf, sizeof(buf), 2000);
     ck_assert_str_eq(buf, "-ERR max number of clients reached\r\n");
     r = test_cmd(c, "CONFIG SET maxclients 10000");
-    REPLY_STATUS(r, "OK");
+    test_assert_status(r, "OK");
     freeReplyObject(r);
     ck_assert_int_ge(test_info_ll(c, "rejected_connections"), 1);
     redisFree(extra);
@@ -264,7 +251,7 @@ START_TEST(idle_timeout_closes)
 {
     redisContext *c = test_connect(&srv);
     redisReply *r = test_cmd(c, "CONFIG SET timeout 1");
-    REPLY_STATUS(r, "OK");
+    test_assert_status(r, "OK");
     freeReplyObject(r);
     int fd = test_raw_connect(&srv);
     ck_assert_int_ge(fd, 0);
@@ -277,7 +264,7 @@ START_TEST(idle_timeout_closes)
     redisFree(c);
     c = test_connect(&srv);
     r = test_cmd(c, "CONFIG SET timeout 0");
-    REPLY_STATUS(r, "OK");
+    test_assert_status(r, "OK");
     freeReplyObject(r);
     redisFree(c);
 }
@@ -287,14 +274,14 @@ START_TEST(bulk_and_query_limits)
 {
     redisContext *c = test_connect(&srv);
     redisReply *r = test_cmd(c, "CONFIG SET proto-max-bulk-len 1mb");
-    REPLY_STATUS(r, "OK");
+    test_assert_status(r, "OK");
     freeReplyObject(r);
     char buf[256];
     const char big[] = "*2\r\n$4\r\nECHO\r\n$2000000\r\n";
     test_raw(&srv, big, sizeof(big) - 1, buf, sizeof(buf), 2000);
     ck_assert_str_eq(buf, "-ERR Protocol error: invalid bulk length\r\n");
     r = test_cmd(c, "CONFIG SET proto-max-bulk-len 512mb client-query-buffer-limit 1mb");
-    REPLY_STATUS(r, "OK");
+    test_assert_status(r, "OK");
     freeReplyObject(r);
 
     /* 1.5 MB of a declared 3 MB argument exceeds a 1 MB query buffer. */
@@ -326,7 +313,7 @@ START_TEST(bulk_and_query_limits)
     free(chunk);
     ck_assert_int_ge(test_info_ll(c, "client_query_buffer_limit_disconnections"), 1);
     r = test_cmd(c, "CONFIG SET client-query-buffer-limit 1gb");
-    REPLY_STATUS(r, "OK");
+    test_assert_status(r, "OK");
     freeReplyObject(r);
     redisFree(c);
 }
@@ -336,7 +323,7 @@ START_TEST(output_buffer_limit)
 {
     redisContext *c = test_connect(&srv);
     redisReply *r = test_cmd(c, "CONFIG SET client-output-buffer-limit %s", "normal 1mb 0 0");
-    REPLY_STATUS(r, "OK");
+    test_assert_status(r, "OK");
     freeReplyObject(r);
     /* A client that sends requests for 40 MB of replies and reads nothing. */
     int fd = test_raw_connect(&srv);
@@ -370,7 +357,7 @@ START_TEST(output_buffer_limit)
     close(fd);
     ck_assert_int_eq(test_wait_info(c, "client_output_buffer_limit_disconnections", 1, 5000), 0);
     r = test_cmd(c, "CONFIG SET client-output-buffer-limit %s", "normal 0 0 0");
-    REPLY_STATUS(r, "OK");
+    test_assert_status(r, "OK");
     freeReplyObject(r);
     redisFree(c);
 }

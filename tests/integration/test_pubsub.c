@@ -21,10 +21,7 @@ static struct test_server srv;
 
 static void setup(void)
 {
-    if (test_server_start(&srv, NULL) != 0) {
-        fprintf(stderr, "server did not start\n");
-        abort();
-    }
+    test_server_start_or_abort(&srv, NULL);
 }
 
 static void teardown(void)

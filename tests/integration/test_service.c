@@ -8,7 +8,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +18,6 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -30,37 +28,6 @@ static const char *server_bin(void)
 {
     const char *b = getenv("RUNNEL_SERVER");
     return b ? b : "src/runnel-server";
-}
-
-static long long mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void expect_status(redisContext *c, const char *want, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    redisReply *r = redisvCommand(c, fmt, ap);
-    va_end(ap);
-    ck_assert_ptr_nonnull(r);
-    ck_assert_msg(r->type == REDIS_REPLY_STATUS && strcmp(r->str, want) == 0,
-                  "expected +%s, got type %d '%s'", want, r->type, r->str ? r->str : "");
-    freeReplyObject(r);
-}
-
-static void expect_error(redisContext *c, const char *want, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    redisReply *r = redisvCommand(c, fmt, ap);
-    va_end(ap);
-    ck_assert_ptr_nonnull(r);
-    ck_assert_msg(r->type == REDIS_REPLY_ERROR && strcmp(r->str, want) == 0,
-                  "expected -%s, got type %d '%s'", want, r->type, r->str ? r->str : "");
-    freeReplyObject(r);
 }
 
 /* The value of an INFO field as text (static buffer), "" if absent. */
@@ -87,7 +54,7 @@ static const char *info_field(redisContext *c, const char *section, const char *
 /* Wait until the file at path contains needle; 1 found, 0 timeout. */
 static int wait_file_has(const char *path, const char *needle, int timeout_ms)
 {
-    long long deadline = mono_ms() + timeout_ms;
+    long long deadline = test_mono_ms() + timeout_ms;
     do {
         char *text = test_read_file(path, NULL);
         int found = text && strstr(text, needle);
@@ -95,7 +62,7 @@ static int wait_file_has(const char *path, const char *needle, int timeout_ms)
         if (found)
             return 1;
         test_sleep_ms(10);
-    } while (mono_ms() < deadline);
+    } while (test_mono_ms() < deadline);
     return 0;
 }
 
@@ -112,17 +79,17 @@ START_TEST(maxmemory_refuses_denyoom_writes)
     test_ok(c, "XADD st 1-1 f v");
     test_ok(c, "XGROUP CREATE st g 0");
     test_ok(c, "XREADGROUP GROUP g alice STREAMS st >");
-    expect_status(c, "OK", "CONFIG SET maxmemory 1");
+    test_status(c, "OK", "CONFIG SET maxmemory 1");
     ck_assert_str_eq(info_field(c, "memory", "maxmemory"), "1");
     ck_assert_str_eq(info_field(c, "memory", "maxmemory_human"), "1B");
     ck_assert_str_eq(info_field(c, "memory", "maxmemory_policy"), "noeviction");
 
     /* denyoom writes: refused with Redis's exact text. */
-    expect_error(c, OOM, "SET k v");
-    expect_error(c, OOM, "XADD st * f v");
-    expect_error(c, OOM, "HSET h f v");
-    expect_error(c, OOM, "RPUSH l a");
-    expect_error(c, OOM, "XGROUP CREATE st g2 0");
+    test_error(c, OOM, "SET k v");
+    test_error(c, OOM, "XADD st * f v");
+    test_error(c, OOM, "HSET h f v");
+    test_error(c, OOM, "RPUSH l a");
+    test_error(c, OOM, "XGROUP CREATE st g2 0");
     ck_assert_int_eq(test_int(c, "XLEN st"), 1);
     /* Reads, deletes, trims and acks still work. */
     redisReply *r = test_cmd(c, "GET keep");
@@ -138,32 +105,32 @@ START_TEST(maxmemory_refuses_denyoom_writes)
 
     /* Inside MULTI every queued command is refused (Redis 7.0), and the
      * transaction is then aborted. */
-    expect_status(c, "OK", "MULTI");
-    expect_error(c, OOM, "GET k");
-    expect_error(c, OOM, "DEL k");
-    expect_error(c, "EXECABORT Transaction discarded because of previous errors.", "EXEC");
+    test_status(c, "OK", "MULTI");
+    test_error(c, OOM, "GET k");
+    test_error(c, OOM, "DEL k");
+    test_error(c, "EXECABORT Transaction discarded because of previous errors.", "EXEC");
 
     /* An EXEC whose queue holds a denyoom command, the limit reached after
      * queueing: EXECABORT with the OOM reason, the transaction gone. */
-    expect_status(c, "OK", "CONFIG SET maxmemory 0");
-    expect_status(c, "OK", "MULTI");
-    expect_status(c, "QUEUED", "SET k v");
-    expect_status(c, "QUEUED", "GET k");
-    expect_status(other, "OK", "CONFIG SET maxmemory 1");
-    expect_error(c, "EXECABORT Transaction discarded because of: " OOM, "EXEC");
-    expect_error(c, "ERR EXEC without MULTI", "EXEC");
+    test_status(c, "OK", "CONFIG SET maxmemory 0");
+    test_status(c, "OK", "MULTI");
+    test_status(c, "QUEUED", "SET k v");
+    test_status(c, "QUEUED", "GET k");
+    test_status(other, "OK", "CONFIG SET maxmemory 1");
+    test_error(c, "EXECABORT Transaction discarded because of: " OOM, "EXEC");
+    test_error(c, "ERR EXEC without MULTI", "EXEC");
     /* A queue of reads and deletes runs. */
-    expect_status(other, "OK", "CONFIG SET maxmemory 0");
-    expect_status(c, "OK", "MULTI");
-    expect_status(c, "QUEUED", "DEL k");
-    expect_status(other, "OK", "CONFIG SET maxmemory 1");
+    test_status(other, "OK", "CONFIG SET maxmemory 0");
+    test_status(c, "OK", "MULTI");
+    test_status(c, "QUEUED", "DEL k");
+    test_status(other, "OK", "CONFIG SET maxmemory 1");
     r = test_cmd(c, "EXEC");
     ck_assert_int_eq(r->type, REDIS_REPLY_ARRAY);
     freeReplyObject(r);
     ck_assert_int_eq(test_int(c, "EXISTS k"), 0);
 
     /* Raising the limit lets writes through again. */
-    expect_status(c, "OK", "CONFIG SET maxmemory 0");
+    test_status(c, "OK", "CONFIG SET maxmemory 0");
     test_ok(c, "SET k v");
     ck_assert_int_ge(atoi(info_field(c, "errorstats", "errorstat_OOM") + 6), 7);
     ck_assert_int_ge(atoi(info_field(c, "errorstats", "errorstat_EXECABORT") + 6), 2);
@@ -188,7 +155,7 @@ START_TEST(maxmemory_frees_and_recovers)
     /* Room for about 20 values of 100 KB over what is used now. */
     char limit[32];
     snprintf(limit, sizeof(limit), "%lld", used + 2 * 1024 * 1024);
-    expect_status(c, "OK", "CONFIG SET maxmemory %s", limit);
+    test_status(c, "OK", "CONFIG SET maxmemory %s", limit);
     size_t vlen = 100 * 1024;
     char *val = malloc(vlen);
     memset(val, 'x', vlen);
@@ -216,7 +183,7 @@ START_TEST(maxmemory_frees_and_recovers)
     ck_assert_int_ge(test_info_ll(c, "used_memory_peak"), used + 2 * 1024 * 1024);
     ck_assert_int_lt(test_info_ll(c, "used_memory"), used + 1024 * 1024);
     free(val);
-    expect_status(c, "OK", "CONFIG SET maxmemory 0");
+    test_status(c, "OK", "CONFIG SET maxmemory 0");
     redisFree(c);
     test_server_stop(&s);
 }
@@ -233,11 +200,11 @@ START_TEST(maxmemory_config)
     ck_assert_str_eq(r->element[1]->str, "104857600");
     freeReplyObject(r);
     ck_assert_str_eq(info_field(c, "memory", "maxmemory_human"), "100.00M");
-    expect_status(c, "OK", "CONFIG SET maxmemory 1k");
+    test_status(c, "OK", "CONFIG SET maxmemory 1k");
     r = test_cmd(c, "CONFIG GET maxmemory");
     ck_assert_str_eq(r->element[1]->str, "1000");
     freeReplyObject(r);
-    expect_status(c, "OK", "CONFIG SET maxmemory 0 maxmemory-eviction-tenacity 50");
+    test_status(c, "OK", "CONFIG SET maxmemory 0 maxmemory-eviction-tenacity 50");
     r = test_cmd(c, "CONFIG GET maxmemory-samples");
     ck_assert_str_eq(r->element[1]->str, "7");
     freeReplyObject(r);
@@ -246,7 +213,7 @@ START_TEST(maxmemory_config)
     ck_assert_int_eq(r->type, REDIS_REPLY_ERROR);
     ck_assert_ptr_nonnull(strstr(r->str, "the only maxmemory-policy is noeviction"));
     freeReplyObject(r);
-    expect_status(c, "OK", "CONFIG SET maxmemory-policy NOEVICTION");
+    test_status(c, "OK", "CONFIG SET maxmemory-policy NOEVICTION");
     r = test_cmd(c, "CONFIG GET maxmemory-policy");
     ck_assert_str_eq(r->element[1]->str, "noeviction");
     freeReplyObject(r);
@@ -311,8 +278,8 @@ static int notify_listener(const char *path)
  * its trailing newline kept) until one equals stop. */
 static void notify_collect(int fd, char *log, size_t cap, const char *stop, int wait_ms)
 {
-    long long deadline = mono_ms() + wait_ms;
-    while (mono_ms() < deadline) {
+    long long deadline = test_mono_ms() + wait_ms;
+    while (test_mono_ms() < deadline) {
         struct pollfd p = {fd, POLLIN, 0};
         if (poll(&p, 1, 20) <= 0)
             continue;
@@ -474,8 +441,8 @@ START_TEST(daemonize_and_pidfile)
     char sock[160];
     snprintf(sock, sizeof(sock), "%s/sock", dir);
     redisContext *c = NULL;
-    long long deadline = mono_ms() + 5000;
-    while (mono_ms() < deadline) {
+    long long deadline = test_mono_ms() + 5000;
+    while (test_mono_ms() < deadline) {
         c = redisConnectUnix(sock);
         if (c && !c->err)
             break;
@@ -592,8 +559,8 @@ START_TEST(buffer_limits_logged)
     memset(chunk, 'q', len);
     fcntl(fd, F_SETFL, O_NONBLOCK);
     size_t off = 0;
-    long long deadline = mono_ms() + 5000;
-    while (off < len && mono_ms() < deadline) {
+    long long deadline = test_mono_ms() + 5000;
+    while (off < len && test_mono_ms() < deadline) {
         ssize_t w = write(fd, chunk + off, len - off);
         if (w > 0)
             off += (size_t)w;

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "harness.h"
 
@@ -16,20 +15,12 @@ static struct test_server srv;
 
 static void setup(void)
 {
-    if (test_server_start(&srv, NULL) != 0)
-        abort();
+    test_server_start_or_abort(&srv, NULL);
 }
 
 static void teardown(void)
 {
     test_server_stop(&srv);
-}
-
-static long long mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* A number after "name=" in INFO commandstats' line for cmd, or -1 when
@@ -114,9 +105,9 @@ START_TEST(block_timeout_never_early)
 {
     redisContext *c = test_connect(&srv);
     for (int i = 0; i < 8; i++) {
-        long long start = mono_ms();
+        long long start = test_mono_ms();
         redisReply *r = test_cmd(c, "XREAD BLOCK 37 STREAMS nokey $");
-        long long elapsed = mono_ms() - start;
+        long long elapsed = test_mono_ms() - start;
         ck_assert_int_eq(r->type, REDIS_REPLY_NIL);
         freeReplyObject(r);
         ck_assert_msg(elapsed >= 37, "answered after %lld ms", elapsed);
