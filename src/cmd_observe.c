@@ -166,6 +166,12 @@ void cmd_latency_reset(struct conn *c)
     reply_int(&c->out, n);
 }
 
+/* Append a fixed text to the doctors' and the graph's report. */
+static void text_add(struct reply_buf *b, const char *text)
+{
+    reply_raw(b, text, strlen(text));
+}
+
 /* A plain text graph (not Redis's sparkline): one line per sample, oldest
  * first, a bar scaled to the event's worst sample. */
 void cmd_latency_graph(struct conn *c)
@@ -222,24 +228,18 @@ void cmd_latency_doctor(struct conn *c)
     char line[512];
     int n;
     if (!lm->nevents && !srv->cfg.latency_monitor_threshold) {
-        n = snprintf(line, sizeof(line),
-                     "I'm sorry, Dave, I can't do that. Latency monitoring is disabled in this "
+        text_add(&b, "I'm sorry, Dave, I can't do that. Latency monitoring is disabled in this "
                      "Redis instance. You may use \"CONFIG SET latency-monitor-threshold "
                      "<milliseconds>.\" in order to enable it. If we weren't in a deep space "
                      "mission I'd suggest to take a look at "
                      "https://redis.io/topics/latency-monitor.\n");
-        reply_raw(&b, line, (size_t)n);
     } else if (!lm->nevents) {
-        n = snprintf(line, sizeof(line),
-                     "Dave, no latency spike was observed during the lifetime of this Redis "
+        text_add(&b, "Dave, no latency spike was observed during the lifetime of this Redis "
                      "instance, not in the slightest bit. I honestly think you ought to sit down "
                      "calmly, take a stress pill, and think things over.\n");
-        reply_raw(&b, line, (size_t)n);
     } else {
-        n = snprintf(line, sizeof(line),
-                     "Dave, I have observed latency spikes in this Redis instance. You don't mind "
+        text_add(&b, "Dave, I have observed latency spikes in this Redis instance. You don't mind "
                      "talking about it, do you Dave?\n\n");
-        reply_raw(&b, line, (size_t)n);
         int slow_commands = 0, forks = 0;
         for (int i = 0; i < lm->nevents; i++) {
             const struct latency_event *ev = lm->events[i];
@@ -274,26 +274,19 @@ void cmd_latency_doctor(struct conn *c)
             if (strcmp(ev->name, "fork") == 0)
                 forks = 1;
         }
-        n = snprintf(line, sizeof(line), "\nI have a few advices for you:\n\n");
-        reply_raw(&b, line, (size_t)n);
+        text_add(&b, "\nI have a few advices for you:\n\n");
         if (slow_commands) {
-            n = snprintf(line, sizeof(line),
-                         "- Check your Slow Log to understand what are the commands you are "
+            text_add(&b, "- Check your Slow Log to understand what are the commands you are "
                          "running which are too slow to execute. Please check "
                          "https://redis.io/commands/slowlog for more information.\n");
-            reply_raw(&b, line, (size_t)n);
         }
         if (forks) {
-            n = snprintf(line, sizeof(line),
-                         "- Forking takes a while on big datasets: save rules and "
+            text_add(&b, "- Forking takes a while on big datasets: save rules and "
                          "auto-aof-rewrite settings that fork less often reduce these pauses.\n");
-            reply_raw(&b, line, (size_t)n);
         }
         if (!slow_commands && !forks) {
-            n = snprintf(line, sizeof(line),
-                         "- Check the disk the AOF is on (aof-write, aof-fsync-always events): "
+            text_add(&b, "- Check the disk the AOF is on (aof-write, aof-fsync-always events): "
                          "appendfsync everysec waits less on a slow disk.\n");
-            reply_raw(&b, line, (size_t)n);
         }
     }
     reply_verbatim(&c->out, b.buf, b.len, "txt");
@@ -536,53 +529,37 @@ void cmd_memory_doctor(struct conn *c)
     memory_figures(c->srv, &m);
     struct reply_buf b;
     reply_init(&b, 2);
-    char line[512];
-    int n;
     if (m.total < 5 * 1024 * 1024) {
-        n = snprintf(line, sizeof(line),
-                     "Hi Sam, this instance is empty or is using very little memory, my issues "
+        text_add(&b, "Hi Sam, this instance is empty or is using very little memory, my issues "
                      "detector can't be used in these conditions. Please, leave for your mission "
                      "on Earth and fill it with some data. The new Sam and I will be back to our "
                      "programming as soon as I finished rebooting.\n");
-        reply_raw(&b, line, (size_t)n);
     } else {
         int peak = m.peak > m.total + m.total / 2;
         int frag = m.rss > m.total + m.total / 2;
         int clients = m.clients > 200 * 1024 && c->srv->nclients &&
                       m.clients / (size_t)c->srv->nclients > 200 * 1024;
         if (!peak && !frag && !clients) {
-            n = snprintf(line, sizeof(line),
-                         "Hi Sam, I can't find any memory issue in your instance. I can only "
+            text_add(&b, "Hi Sam, I can't find any memory issue in your instance. I can only "
                          "account for what occurs on this base.\n");
-            reply_raw(&b, line, (size_t)n);
         } else {
-            n = snprintf(line, sizeof(line),
-                         "Sam, I detected a few issues in this Redis instance memory "
+            text_add(&b, "Sam, I detected a few issues in this Redis instance memory "
                          "implants:\n\n");
-            reply_raw(&b, line, (size_t)n);
             if (peak) {
-                n = snprintf(line, sizeof(line),
-                             " * Peak memory: In the past this instance used more than 150%% "
+                text_add(&b, " * Peak memory: In the past this instance used more than 150% "
                              "the memory that is currently using.\n\n");
-                reply_raw(&b, line, (size_t)n);
             }
             if (frag) {
-                n = snprintf(line, sizeof(line),
-                             " * High total RSS: This instance has a memory fragmentation and "
+                text_add(&b, " * High total RSS: This instance has a memory fragmentation and "
                              "RSS overhead greater than 1.4 (this means that the Resident Set "
                              "Size of the Redis process is much larger than the sum of the "
                              "logical allocations Redis performed).\n\n");
-                reply_raw(&b, line, (size_t)n);
             }
             if (clients) {
-                n = snprintf(line, sizeof(line),
-                             " * Big client buffers: The clients output buffers are using much "
+                text_add(&b, " * Big client buffers: The clients output buffers are using much "
                              "memory. Check CLIENT LIST for clients with a big omem.\n\n");
-                reply_raw(&b, line, (size_t)n);
             }
-            n = snprintf(line, sizeof(line),
-                         "I'm here to keep you safe, Sam. I want to help you.\n");
-            reply_raw(&b, line, (size_t)n);
+            text_add(&b, "I'm here to keep you safe, Sam. I want to help you.\n");
         }
     }
     reply_verbatim(&c->out, b.buf, b.len, "txt");
