@@ -105,11 +105,40 @@ int test_server_halt(struct test_server *s, int sig)
     return status;
 }
 
-static int server_start(struct test_server *s, const char *const *extra, int traced, int keep_dir)
+const char *test_server_bin(void)
 {
     const char *bin = getenv("RUNNEL_SERVER");
-    if (!bin)
-        bin = "src/runnel-server";
+    return bin ? bin : "src/runnel-server";
+}
+
+int test_server_run_to_exit(const char *const *args, char *out, size_t cap)
+{
+    int pipefd[2];
+    ck_assert_int_eq(pipe(pipefd), 0);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        dup2(pipefd[1], 1);
+        dup2(pipefd[1], 2);
+        close(pipefd[0]);
+        execv(test_server_bin(), (char *const *)args);
+        _exit(127);
+    }
+    close(pipefd[1]);
+    size_t got = 0;
+    ssize_t n;
+    while (got + 1 < cap && (n = read(pipefd[0], out + got, cap - 1 - got)) > 0)
+        got += (size_t)n;
+    out[got] = '\0';
+    close(pipefd[0]);
+    int st;
+    waitpid(pid, &st, 0);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static int server_start(struct test_server *s, const char *const *extra, int traced, int keep_dir)
+{
+    const char *bin = test_server_bin();
     if (!keep_dir) {
         memset(s, 0, sizeof(*s));
         snprintf(s->dir, sizeof(s->dir), "/tmp/runnel-test-XXXXXX");

@@ -38,6 +38,12 @@ int test_server_halt(struct test_server *s, int sig);
 int test_server_stop(struct test_server *s);
 /* 1 while the process is alive. */
 int test_server_alive(struct test_server *s);
+/* The server binary: $RUNNEL_SERVER, else src/runnel-server. */
+const char *test_server_bin(void);
+/* Run the server binary with args (args[0] its name, NULL-terminated) until
+ * it exits by itself, its stdout and stderr captured in out (NUL-terminated,
+ * at most cap - 1 bytes); returns the exit status, -1 when killed. */
+int test_server_run_to_exit(const char *const *args, char *out, size_t cap);
 
 redisContext *test_connect(const struct test_server *s);
 /* A command with printf-like hiredis formatting; aborts the test on a

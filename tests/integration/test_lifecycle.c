@@ -15,38 +15,6 @@
 
 #include "harness.h"
 
-static const char *server_bin(void)
-{
-    const char *b = getenv("RUNNEL_SERVER");
-    return b ? b : "src/runnel-server";
-}
-
-/* Run the server with argv to completion (it must exit by itself) and
- * capture its output; returns the exit status. */
-static int run_to_exit(const char *const *args, char *out, size_t cap)
-{
-    int pipefd[2];
-    ck_assert_int_eq(pipe(pipefd), 0);
-    pid_t pid = fork();
-    if (pid == 0) {
-        dup2(pipefd[1], 1);
-        dup2(pipefd[1], 2);
-        close(pipefd[0]);
-        execv(server_bin(), (char *const *)args);
-        _exit(127);
-    }
-    close(pipefd[1]);
-    size_t got = 0;
-    ssize_t n;
-    while (got + 1 < cap && (n = read(pipefd[0], out + got, cap - 1 - got)) > 0)
-        got += (size_t)n;
-    out[got] = '\0';
-    close(pipefd[0]);
-    int st;
-    waitpid(pid, &st, 0);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 START_TEST(bad_config_stops_startup)
 {
     char dir[] = "/tmp/runnel-cfg-XXXXXX";
@@ -56,9 +24,9 @@ START_TEST(bad_config_stops_startup)
     FILE *f = fopen(path, "w");
     fputs("# comment\nport 7000\nno-such-directive yes\n", f);
     fclose(f);
-    const char *args[] = {server_bin(), path, NULL};
+    const char *args[] = {test_server_bin(), path, NULL};
     char out[4096];
-    int rc = run_to_exit(args, out, sizeof(out));
+    int rc = test_server_run_to_exit(args, out, sizeof(out));
     ck_assert_int_ne(rc, 0);
     ck_assert_msg(strstr(out, "FATAL CONFIG FILE ERROR"), "%s", out);
     ck_assert_msg(strstr(out, "bad.conf"), "%s", out);
@@ -68,7 +36,7 @@ START_TEST(bad_config_stops_startup)
     f = fopen(path, "w");
     fputs("port 99999\n", f);
     fclose(f);
-    rc = run_to_exit(args, out, sizeof(out));
+    rc = test_server_run_to_exit(args, out, sizeof(out));
     ck_assert_int_ne(rc, 0);
     ck_assert_msg(strstr(out, "argument must be between 0 and 65535 inclusive"), "%s", out);
     unlink(path);
@@ -83,14 +51,14 @@ START_TEST(unix_socket_only_and_sigterm)
     char sock[128], log[128];
     snprintf(sock, sizeof(sock), "%s/runnel.sock", dir);
     snprintf(log, sizeof(log), "%s/log", dir);
-    const char *args[] = {server_bin(), "--port", "0", "--unixsocket", sock, "--unixsocketperm",
-                          "700", "--dir", dir, NULL};
+    const char *args[] = {test_server_bin(), "--port", "0", "--unixsocket", sock,
+                          "--unixsocketperm", "700", "--dir", dir, NULL};
     pid_t pid = fork();
     if (pid == 0) {
         int fd = open(log, O_WRONLY | O_CREAT, 0644);
         dup2(fd, 1);
         dup2(fd, 2);
-        execv(server_bin(), (char *const *)args);
+        execv(test_server_bin(), (char *const *)args);
         _exit(127);
     }
     redisContext *c = NULL;

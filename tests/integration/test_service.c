@@ -24,12 +24,6 @@
 
 #define OOM "OOM command not allowed when used memory > 'maxmemory'."
 
-static const char *server_bin(void)
-{
-    const char *b = getenv("RUNNEL_SERVER");
-    return b ? b : "src/runnel-server";
-}
-
 /* The value of an INFO field as text (static buffer), "" if absent. */
 static const char *info_field(redisContext *c, const char *section, const char *field)
 {
@@ -226,26 +220,8 @@ START_TEST(maxmemory_config)
     char conf[128], out[4096];
     snprintf(conf, sizeof(conf), "%s/r.conf", dir);
     test_write_file(conf, "maxmemory-policy allkeys-lru\n", 29);
-    int pipefd[2];
-    ck_assert_int_eq(pipe(pipefd), 0);
-    pid_t pid = fork();
-    if (pid == 0) {
-        dup2(pipefd[1], 1);
-        dup2(pipefd[1], 2);
-        close(pipefd[0]);
-        execl(server_bin(), server_bin(), conf, "--port", "0", "--dir", dir, (char *)NULL);
-        _exit(127);
-    }
-    close(pipefd[1]);
-    size_t got = 0;
-    ssize_t n;
-    while (got + 1 < sizeof(out) && (n = read(pipefd[0], out + got, sizeof(out) - 1 - got)) > 0)
-        got += (size_t)n;
-    out[got] = '\0';
-    close(pipefd[0]);
-    int st;
-    waitpid(pid, &st, 0);
-    ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 1);
+    const char *args[] = {test_server_bin(), conf, "--port", "0", "--dir", dir, NULL};
+    ck_assert_int_eq(test_server_run_to_exit(args, out, sizeof(out)), 1);
     ck_assert_ptr_nonnull(strstr(out, "FATAL CONFIG FILE ERROR"));
     ck_assert_ptr_nonnull(strstr(out, "the only maxmemory-policy is noeviction"));
     unlink(conf);
@@ -385,8 +361,8 @@ START_TEST(upstart_stops_when_ready)
         int fd = open("/dev/null", O_WRONLY);
         dup2(fd, 1);
         dup2(fd, 2);
-        execl(server_bin(), server_bin(), "--port", "0", "--unixsocket", sock, "--dir", dir,
-              "--supervised", "auto", "--daemonize", "yes", (char *)NULL);
+        execl(test_server_bin(), test_server_bin(), "--port", "0", "--unixsocket", sock,
+              "--dir", dir, "--supervised", "auto", "--daemonize", "yes", (char *)NULL);
         _exit(127);
     }
     /* upstart's `expect stop`: the server stops itself once ready (and
@@ -429,8 +405,9 @@ START_TEST(daemonize_and_pidfile)
 
     pid_t launcher = fork();
     if (launcher == 0) {
-        execl(server_bin(), server_bin(), "--port", "0", "--unixsocket", "sock", "--dir", dir,
-              "--daemonize", "yes", "--pidfile", pidfile, "--logfile", logfile, (char *)NULL);
+        execl(test_server_bin(), test_server_bin(), "--port", "0", "--unixsocket", "sock",
+              "--dir", dir, "--daemonize", "yes", "--pidfile", pidfile, "--logfile", logfile,
+              (char *)NULL);
         _exit(127);
     }
     int st;
