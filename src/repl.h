@@ -95,6 +95,8 @@ struct repl {
     long long down_since_ms;
     long long retry_ms;
     long long last_ack_ms;
+    int broken;                /* a write to the master failed: drop the link
+                                * at the next safe point (not under mc) */
 };
 
 int repl_init(struct server *srv);

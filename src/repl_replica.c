@@ -99,6 +99,7 @@ static void link_close(struct server *srv)
     r->out.len = r->out.sent = 0;
     r->bulk_len = -1;
     r->bulk_read = 0;
+    r->broken = 0;
 }
 
 /* The link failed: try again in a second. */
@@ -129,7 +130,9 @@ static void link_flush(struct server *srv)
                     event_add(r->wev, NULL);
                 return;
             }
-            link_lost(srv, strerror(errno));
+            /* Maybe called from a command running on mc (GETACK): the
+             * link is dropped where nothing of it is in use. */
+            r->broken = 1;
             return;
         }
         r->out.sent += (size_t)w;
@@ -307,8 +310,8 @@ static void apply_stream(struct server *srv)
         } else {
             resp_request_reset(&r->mc->parser);
         }
-        if (r->link != REPL_LINK_CONNECTED)
-            return; /* the command ended the link (REPLICAOF on the link?) */
+        if (r->link != REPL_LINK_CONNECTED || r->broken)
+            return; /* the link failed meanwhile */
         /* Counted after it ran: a GETACK answers the offset before it. */
         repl_master_feed_raw(srv, r->in + start, pos - start);
         start = pos;
@@ -326,8 +329,14 @@ static void link_process(struct server *srv)
     char line[256];
     size_t used;
     for (;;) {
+        if (r->broken) {
+            link_lost(srv, "write to the master failed");
+            return;
+        }
         if (r->link == REPL_LINK_CONNECTED) {
             apply_stream(srv);
+            if (r->broken)
+                link_lost(srv, "write to the master failed");
             return;
         }
         if (r->link == REPL_LINK_TRANSFER && r->bulk_len >= 0) {
@@ -462,6 +471,10 @@ void repl_replica_cron(struct server *srv)
     if (!r->master_host)
         return;
     long long now = server_mstime(srv);
+    if (r->broken) {
+        link_lost(srv, "write to the master failed");
+        return;
+    }
     if (r->link == REPL_LINK_CONNECT && now >= r->retry_ms) {
         link_connect(srv);
         return;
