@@ -450,6 +450,12 @@ void repl_replica_set_master(struct server *srv, const char *host, int port)
     mem_free(r->master_host);
     r->master_host = NULL;
     r->master_port = 0;
+    /* CONFIG GET/REWRITE replicaof follow REPLICAOF, as Redis's do. */
+    char cfgval[300] = "";
+    if (host)
+        snprintf(cfgval, sizeof(cfgval), "%s %d", host, port);
+    mem_free(srv->cfg.replicaof);
+    srv->cfg.replicaof = mem_strdup(cfgval);
     if (!host) {
         r->link = REPL_LINK_NONE;
         r->down_since_ms = 0;

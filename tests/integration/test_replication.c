@@ -246,6 +246,36 @@ START_TEST(test_wait_block_and_promote)
 }
 END_TEST
 
+/* master -> r1 -> r2: r1 passes the master's bytes on as they are, so r2
+ * reaches the master's own offset. */
+START_TEST(test_chained_replicas)
+{
+    struct test_server m, r1, r2;
+    redisContext *mc, *c1;
+    start_pair(&m, &r1, &mc, &c1, 0);
+    ck_assert_int_eq(test_server_start(&r2, NULL), 0);
+    redisContext *c2 = test_connect(&r2);
+    test_ok(c2, "REPLICAOF 127.0.0.1 %d", r1.port);
+    redisReply *x = test_cmd(c2, "CONFIG GET replicaof");
+    char want[64];
+    snprintf(want, sizeof(want), "127.0.0.1 %d", r1.port);
+    ck_assert_str_eq(x->element[1]->str, want);
+    freeReplyObject(x);
+    wait_converged(c1, c2);
+    write_more(mc);
+    wait_converged(mc, c1);
+    wait_converged(mc, c2);
+    assert_same_stream(mc, c2, "jobs");
+    assert_same_stream(mc, c2, "audit");
+    redisFree(c2);
+    redisFree(c1);
+    redisFree(mc);
+    test_server_stop(&r2);
+    test_server_stop(&r1);
+    test_server_stop(&m);
+}
+END_TEST
+
 /* Redis 7.0 as a replica of a Runnel master. */
 START_TEST(test_redis_replica_of_runnel)
 {
@@ -307,6 +337,7 @@ Suite *replication_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_full_sync_and_live_stream);
     tcase_add_test(tc, test_wait_block_and_promote);
+    tcase_add_test(tc, test_chained_replicas);
     tcase_add_test(tc, test_redis_replica_of_runnel);
     tcase_add_test(tc, test_runnel_replica_of_redis);
     suite_add_tcase(s, tc);
