@@ -43,8 +43,11 @@ say() { echo "fresh-check: $*"; }
 
 # in_root ROOT TIMEOUT SHELL SCRIPT: run SCRIPT in the chroot with a clean
 # environment (as a container would have it), no stdin, bounded in time.
+# FRESH_NODE_CA (set when the host's own CAs were copied in) points Node's
+# npm at the system bundle that holds them.
 in_root() {
     timeout "$2" env -i PATH="$chroot_path" HOME=/root \
+        ${FRESH_NODE_CA:+NODE_EXTRA_CA_CERTS=$FRESH_NODE_CA} \
         chroot "$1" "$3" -c "$4" </dev/null
 }
 
@@ -334,6 +337,17 @@ cat /etc/hosts >"$root/etc/hosts" 2>/dev/null
 # host's network); Runnel's lists have none, this is a guard.
 printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d"
 chmod 755 "$root/usr/sbin/policy-rc.d"
+# The host's own trust anchors (here a TLS-intercepting egress proxy's CA,
+# without which npm's registry answers SELF_SIGNED_CERT_IN_CHAIN), as an
+# image built on this host would carry them: ca-certificates adds them to
+# the system bundle, Node is pointed at it.
+if ls /usr/local/share/ca-certificates/*.crt >/dev/null 2>&1; then
+    mkdir -p "$root/usr/local/share/ca-certificates"
+    cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
+    certs=ca-certificates
+    FRESH_NODE_CA=/etc/ssl/certs/ca-certificates.crt
+    export FRESH_NODE_CA
+fi
 
 say "running in $root"
 run_ns --mount --propagation private --pid --fork --kill-child \
