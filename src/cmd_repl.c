@@ -75,7 +75,7 @@ void cmd_replconf(struct conn *c)
 static void sync_common(struct conn *c, int psync)
 {
     struct server *srv = c->srv;
-    if (c->repl_peer && c->repl_peer->online)
+    if (c->repl_peer && (c->repl_peer->online || c->repl_peer->sync != REPL_SYNC_NONE))
         return; /* already a replica: ignore, as Redis */
     if (srv->repl->master_host && srv->repl->link != REPL_LINK_CONNECTED) {
         reply_error(&c->out, "NOMASTERLINK Can't SYNC while not connected with my master");
@@ -229,13 +229,18 @@ void repl_info(struct server *srv, struct reply_buf *b)
     } else {
         reply_info_line(b, "role:master");
     }
-    reply_info_line(b, "connected_slaves:%d", repl_online_peers(srv));
+    /* Replicas past SYNC/PSYNC: online, or waiting for their RDB. */
+    int n = 0;
+    for (struct repl_peer *pe = r->peers; pe; pe = pe->next)
+        n += pe->online || pe->sync != REPL_SYNC_NONE;
+    reply_info_line(b, "connected_slaves:%d", n);
     int i = 0;
     for (struct repl_peer *pe = r->peers; pe; pe = pe->next) {
-        if (!pe->online)
+        if (!pe->online && pe->sync == REPL_SYNC_NONE)
             continue;
-        reply_info_line(b, "slave%d:ip=%s,port=%d,state=online,offset=%lld,lag=%lld", i++,
-                        pe->ip, pe->port, pe->ack_off, (now - pe->ack_ms) / 1000);
+        reply_info_line(b, "slave%d:ip=%s,port=%d,state=%s,offset=%lld,lag=%lld", i++, pe->ip,
+                        pe->port, pe->online ? "online" : "wait_bgsave", pe->ack_off,
+                        pe->online ? (now - pe->ack_ms) / 1000 : 0LL);
     }
     reply_info_line(b, "master_failover_state:no-failover");
     reply_info_line(b, "master_replid:%s", r->replid);

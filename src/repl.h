@@ -11,12 +11,13 @@
  *   REPLCONF ACK off  <-------------------- every second and on REPLCONF GETACK
  *   WAIT n timeout: served by the ACKs
  *
- * The full sync is written in the foreground into memory (the RDB writer's
- * memory mode) and queued on the replica's output in one go, so no write
- * happens between the snapshot and the first streamed effect: nothing needs
- * buffering.  The price is a pause of the loop while the RDB is encoded and
- * a copy of it in memory.  There is no backlog yet: every (re)connection is
- * a full resync. */
+ * The full sync: a forked child writes the RDB to a file (as BGSAVE does);
+ * +FULLRESYNC goes out at the fork with the offset of that moment, and the
+ * stream from then on is kept in the replica's `pending` buffer.  When the
+ * child ends, the cron queues "$len", the file and the pending bytes on the
+ * replica's output, and the replica is online.  Replicas that ask while a
+ * child runs wait for it to end and share the next one.  There is no
+ * backlog yet: every (re)connection is a full resync. */
 #ifndef RUNNEL_REPL_H
 #define RUNNEL_REPL_H
 
@@ -33,12 +34,19 @@ struct event;
 struct repl_peer {
     struct conn *c;
     int online;             /* got its RDB: receives the stream */
+    int sync;               /* REPL_SYNC_*: where its full sync is */
+    int psync;              /* asked with PSYNC (+FULLRESYNC), not SYNC */
+    struct reply_buf pending; /* the stream while its RDB is being made */
     int port;               /* REPLCONF listening-port (0 = not told) */
     char ip[64];            /* REPLCONF ip-address, else the peer address */
     long long ack_off;      /* last REPLCONF ACK offset */
     long long ack_ms;       /* when it came (ms), or when it went online */
     struct repl_peer *next;
 };
+
+#define REPL_SYNC_NONE 0
+#define REPL_SYNC_WAIT_BGSAVE 1 /* waits for the running child to end */
+#define REPL_SYNC_IN_CHILD 2    /* the child is writing its RDB */
 
 /* A WAIT in progress: the client is blocked until numreplicas replicas
  * acknowledged target, or deadline_ms (0 = forever). */
@@ -77,6 +85,8 @@ struct repl {
     long long last_ping_ms;
     struct repl_waiter *waiters;
     struct reply_buf enc;      /* scratch: one unit encoded */
+    int sync_child;            /* pid of the child writing the sync RDB, or -1 */
+    char sync_file[64];        /* the file it writes */
 
     /* Replica side. */
     char *master_host;         /* NULL: this server is a master */

@@ -9,9 +9,13 @@
  *     so a server without replicas builds no effects for them (and its
  *     master_repl_offset stays where it is, as Redis without a backlog);
  *   - a replica that has not finished its handshake gets nothing. */
+#include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "conn.h"
@@ -19,7 +23,6 @@
 #include "log.h"
 #include "mem.h"
 #include "rdb.h"
-#include "rdb_codec.h"
 #include "repl.h"
 #include "server.h"
 #include "util.h"
@@ -56,7 +59,13 @@ void repl_master_feed_raw(struct server *srv, const char *p, size_t len)
     struct repl *r = srv->repl;
     long long now = server_mstime(srv);
     for (struct repl_peer *pe = r->peers; pe; pe = pe->next) {
-        if (!pe->online || (pe->c->flags & (CONN_CLOSE_ASAP | CONN_CLOSE_AFTER_REPLY)))
+        if (pe->c->flags & (CONN_CLOSE_ASAP | CONN_CLOSE_AFTER_REPLY))
+            continue;
+        if (pe->sync == REPL_SYNC_IN_CHILD) {
+            reply_raw(&pe->pending, p, len);
+            continue;
+        }
+        if (!pe->online)
             continue;
         reply_raw(&pe->c->out, p, len);
         conn_want_write(pe->c);
@@ -107,6 +116,7 @@ int repl_master_attach(struct conn *c, const char *ip)
         return 0;
     struct repl_peer *pe = mem_calloc(sizeof(*pe));
     pe->c = c;
+    reply_init(&pe->pending, 2);
     snprintf(pe->ip, sizeof(pe->ip), "%s", ip);
     pe->next = r->peers;
     r->peers = pe;
@@ -125,50 +135,149 @@ static void peer_ip(const struct conn *c, char *out, size_t cap)
         *colon = '\0';
 }
 
-/* PSYNC/SYNC: +FULLRESYNC, then the RDB as a bulk without its CRLF.  The
- * snapshot is taken now, in the loop, so the stream that follows starts at
- * exactly the offset announced. */
+/* The child: the dataset as it was at the fork, into r->sync_file. */
+static void sync_child_main(struct server *srv)
+{
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGUSR1, SIG_DFL);
+    char err[1024];
+    if (rdb_save_file(srv, srv->repl->sync_file, err, sizeof(err)) < 0) {
+        log_warning("Replication RDB: %s", err);
+        _exit(1);
+    }
+    _exit(0);
+}
+
+/* Fork a child for every replica waiting for one; +FULLRESYNC to each. */
+static void sync_start_child(struct server *srv)
+{
+    struct repl *r = srv->repl;
+    int waiting = 0;
+    for (struct repl_peer *pe = r->peers; pe; pe = pe->next)
+        waiting += pe->sync == REPL_SYNC_WAIT_BGSAVE;
+    if (!waiting || r->sync_child > 0)
+        return;
+    snprintf(r->sync_file, sizeof(r->sync_file), "temp-repl-%ld.rdb", (long)getpid());
+    long long start = util_ustime();
+    pid_t pid = fork();
+    if (pid < 0) {
+        log_warning("Can't fork for the replicas' full sync: %s", strerror(errno));
+        for (struct repl_peer *pe = r->peers; pe; pe = pe->next)
+            if (pe->sync == REPL_SYNC_WAIT_BGSAVE)
+                conn_close_asap(pe->c);
+        return;
+    }
+    if (pid == 0)
+        sync_child_main(srv); /* never returns */
+    srv->stat.total_forks++;
+    srv->stat.latest_fork_usec = util_ustime() - start;
+    r->sync_child = pid;
+    log_notice("Starting BGSAVE for SYNC with target: disk (pid %ld), offset %lld", (long)pid,
+               r->offset);
+    for (struct repl_peer *pe = r->peers; pe; pe = pe->next) {
+        if (pe->sync != REPL_SYNC_WAIT_BGSAVE)
+            continue;
+        pe->sync = REPL_SYNC_IN_CHILD;
+        pe->pending.len = pe->pending.sent = 0;
+        if (pe->psync) {
+            char head[128];
+            int hl = snprintf(head, sizeof(head), "+FULLRESYNC %s %lld\r\n", r->replid,
+                              r->offset);
+            reply_raw(&pe->c->out, head, (size_t)hl);
+            conn_want_write(pe->c);
+        }
+    }
+    /* The new readers start in db 0: the next effect says SELECT. */
+    r->stream_db = -1;
+}
+
+/* The child ended: ship its file and the pending stream, or give up. */
+static void sync_child_done(struct server *srv, int ok)
+{
+    struct repl *r = srv->repl;
+    char *data = NULL;
+    size_t len = 0;
+    if (ok) {
+        int fd = open(r->sync_file, O_RDONLY | O_CLOEXEC);
+        struct stat st;
+        if (fd >= 0 && fstat(fd, &st) == 0) {
+            len = (size_t)st.st_size;
+            data = mem_alloc(len ? len : 1);
+            size_t got = 0;
+            while (got < len) {
+                ssize_t n = read(fd, data + got, len - got);
+                if (n <= 0 && !(n < 0 && errno == EINTR))
+                    break;
+                if (n > 0)
+                    got += (size_t)n;
+            }
+            ok = got == len;
+        } else {
+            ok = 0;
+        }
+        if (fd >= 0)
+            close(fd);
+    }
+    unlink(r->sync_file);
+    long long now = server_mstime(srv);
+    for (struct repl_peer *pe = r->peers; pe; pe = pe->next) {
+        if (pe->sync != REPL_SYNC_IN_CHILD)
+            continue;
+        struct conn *c = pe->c;
+        pe->sync = REPL_SYNC_NONE;
+        if (!ok) {
+            conn_close_asap(c);
+            continue;
+        }
+        char head[64];
+        int hl = snprintf(head, sizeof(head), "$%zu\r\n", len);
+        reply_raw(&c->out, head, (size_t)hl);
+        reply_raw(&c->out, data, len);
+        reply_raw(&c->out, pe->pending.buf, pe->pending.len);
+        reply_free(&pe->pending);
+        reply_init(&pe->pending, 2);
+        pe->online = 1;
+        pe->ack_ms = now;
+        /* Its own requests get no replies from now on: the output is the
+         * stream (Redis never answers a replica's REPLCONF ACK). */
+        c->reply_mode = REPLY_OFF;
+        conn_want_write(c);
+        log_notice("Synchronization with replica %s succeeded (%zu bytes of RDB)", c->addr, len);
+    }
+    if (!ok)
+        log_warning("The RDB for the replicas' full sync failed; their links are closed");
+    mem_free(data);
+}
+
+/* PSYNC/SYNC: the replica waits for a child (see sync_start_child). */
 void repl_master_full_sync(struct conn *c, int psync)
 {
-    struct server *srv = c->srv;
-    struct repl *r = srv->repl;
     if (!c->repl_peer) {
         char ip[64];
         peer_ip(c, ip, sizeof(ip));
         repl_master_attach(c, ip);
     }
     struct repl_peer *pe = c->repl_peer;
-    long long start = util_ustime();
-    struct rdb_writer w;
-    rdb_writer_init(&w, NULL, NULL, srv->cfg.rdbcompression);
-    if (rdb_save_to_writer(srv, &w, 0) < 0) {
-        rdb_writer_free(&w);
-        log_warning("Replica %s: the RDB for the full sync could not be made", c->addr);
-        conn_close_asap(c);
-        return;
-    }
-    char head[128];
-    int hl;
-    if (psync) {
-        hl = snprintf(head, sizeof(head), "+FULLRESYNC %s %lld\r\n", r->replid, r->offset);
-        reply_raw(&c->out, head, (size_t)hl);
-    }
-    hl = snprintf(head, sizeof(head), "$%zu\r\n", w.len);
-    reply_raw(&c->out, head, (size_t)hl);
-    reply_raw(&c->out, (const char *)w.buf, w.len);
-    log_notice("Replica %s asks for synchronization; full resync: %zu bytes of RDB sent from "
-               "memory (%.3f seconds), offset %lld",
-               c->addr, w.len, (double)(util_ustime() - start) / 1e6, r->offset);
-    rdb_writer_free(&w);
-    pe->online = 1;
+    pe->psync = psync;
     pe->ack_off = 0;
-    /* Its own requests get no replies from now on: the output is the
-     * stream (Redis never answers a replica's REPLCONF ACK or PING). */
-    c->reply_mode = REPLY_OFF;
-    pe->ack_ms = server_mstime(srv);
-    /* The new reader starts in db 0: the next effect says SELECT. */
-    r->stream_db = -1;
-    conn_want_write(c);
+    pe->sync = REPL_SYNC_WAIT_BGSAVE;
+    log_notice("Replica %s asks for synchronization", c->addr);
+    sync_start_child(c->srv);
+}
+
+static void sync_cron(struct server *srv)
+{
+    struct repl *r = srv->repl;
+    if (r->sync_child > 0) {
+        int status;
+        pid_t p = waitpid(r->sync_child, &status, WNOHANG);
+        if (p == 0)
+            return;
+        r->sync_child = -1;
+        sync_child_done(srv, p > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    }
+    sync_start_child(srv);
 }
 
 void repl_master_ack(struct conn *c, long long off)
@@ -296,6 +405,7 @@ void repl_conn_gone(struct conn *c)
     }
     if (c->repl_peer->online)
         log_notice("Connection with replica %s lost.", c->addr);
+    reply_free(&c->repl_peer->pending);
     mem_free(c->repl_peer);
     c->repl_peer = NULL;
     if (!r->peers && r->sink_on) {
@@ -319,6 +429,7 @@ void repl_master_cron(struct server *srv)
     }
     if (r->waiters)
         repl_master_check_waiters(srv);
+    sync_cron(srv);
 }
 
 /* --- Life cycle ------------------------------------------------------ */
@@ -333,6 +444,7 @@ int repl_init(struct server *srv)
     r->second_offset = -1;
     r->stream_db = -1;
     r->fd = -1;
+    r->sync_child = -1;
     r->bulk_len = -1;
     reply_init(&r->enc, 2);
     reply_init(&r->out, 2);
@@ -359,6 +471,14 @@ void repl_free(struct server *srv)
     if (!r)
         return;
     repl_replica_set_master(srv, NULL, 0);
+    if (r->sync_child > 0) {
+        kill(r->sync_child, SIGUSR1);
+        int status;
+        while (waitpid(r->sync_child, &status, 0) < 0 && errno == EINTR) {
+        }
+        unlink(r->sync_file);
+        r->sync_child = -1;
+    }
     while (r->waiters) {
         struct repl_waiter *w = r->waiters;
         r->waiters = w->next;
@@ -368,6 +488,7 @@ void repl_free(struct server *srv)
         struct repl_peer *pe = r->peers;
         r->peers = pe->next;
         pe->c->repl_peer = NULL;
+        reply_free(&pe->pending);
         mem_free(pe);
     }
     reply_free(&r->enc);

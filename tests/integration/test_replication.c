@@ -246,6 +246,36 @@ START_TEST(test_wait_block_and_promote)
 }
 END_TEST
 
+/* The RDB is made by a child (slowed by rdb-key-save-delay here): the
+ * master keeps serving, and what is written meanwhile reaches the replica
+ * after its RDB. */
+START_TEST(test_writes_during_full_sync)
+{
+    const char *const margs[] = {"--rdb-key-save-delay", "400000", NULL};
+    struct test_server m, r;
+    ck_assert_int_eq(test_server_start(&m, margs), 0);
+    redisContext *mc = test_connect(&m);
+    write_streams(mc);
+    ck_assert_int_eq(test_server_start(&r, NULL), 0);
+    redisContext *rc = test_connect(&r);
+    test_ok(rc, "REPLICAOF 127.0.0.1 %d", m.port);
+    int seen = 0;
+    for (int i = 0; i < 500 && !(seen = info_has(mc, "state=wait_bgsave")); i++)
+        test_sleep_ms(5);
+    ck_assert_msg(seen, "the replica never waited for its RDB");
+    write_more(mc);
+    test_ok(mc, "XADD jobs * during sync");
+    ck_assert(info_has(mc, "state=wait_bgsave"));
+    wait_converged(mc, rc);
+    assert_same_stream(mc, rc, "jobs");
+    assert_same_stream(mc, rc, "audit");
+    redisFree(mc);
+    redisFree(rc);
+    test_server_stop(&r);
+    test_server_stop(&m);
+}
+END_TEST
+
 /* master -> r1 -> r2: r1 passes the master's bytes on as they are, so r2
  * reaches the master's own offset. */
 START_TEST(test_chained_replicas)
@@ -337,6 +367,7 @@ Suite *replication_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_full_sync_and_live_stream);
     tcase_add_test(tc, test_wait_block_and_promote);
+    tcase_add_test(tc, test_writes_during_full_sync);
     tcase_add_test(tc, test_chained_replicas);
     tcase_add_test(tc, test_redis_replica_of_runnel);
     tcase_add_test(tc, test_runnel_replica_of_redis);
