@@ -89,7 +89,7 @@ static void info_clients(struct server *srv, struct reply_buf *b)
     long long blocked = 0;
     size_t max_in = 0, max_out = 0;
     for (struct conn *c = srv->clients; c; c = c->next) {
-        if (c->flags & CONN_BLOCKED)
+        if ((c->flags & CONN_BLOCKED) || c->postponed) /* CLIENT PAUSE's count too */
             blocked++;
         if (c->qcap > max_in)
             max_in = c->qcap;

@@ -19,6 +19,7 @@
 
 #include "aof.h"
 #include "cmd_acl.h"
+#include "client_pause.h"
 #include "cmd_command.h"
 #include "command_docs.h"
 #include "conn.h"
@@ -389,6 +390,8 @@ void command_dispatch(struct conn *c)
         srv->stat.total_error_replies++;
         return;
     }
+    if (client_pause_postpones(c, cmd))
+        return; /* run again when the pause ends (conn_process_input) */
     if (c->flags & CONN_MULTI) {
         if (cmd->flags & CMD_NO_MULTI) {
             flag_transaction(c);

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "aof.h"
+#include "client_pause.h"
 #include "cmd_acl.h"
 #include "command.h"
 #include "log.h"
@@ -165,6 +166,7 @@ void conn_free(struct conn *c)
     }
     repl_conn_gone(c);
     block_end(c, BLOCK_END_GONE);
+    client_pause_release(c);
     pubsub_client_free(c);
     observe_monitor_remove(c);
     aof_unhold(srv, c);
@@ -330,6 +332,8 @@ void conn_run_request(struct conn *c)
     command_dispatch(c);
     c->flags &= ~CONN_EXECUTING;
     c->srv->current = NULL;
+    if (c->postponed)
+        return; /* CLIENT PAUSE: the request stays in the parser */
     /* Wake readers of what this command wrote, before the next request. */
     block_serve_ready(c->srv);
     if ((before == REPLY_OFF && c->reply_mode != REPLY_ON) || before == REPLY_SKIP) {
@@ -353,6 +357,13 @@ void conn_process_input(struct conn *c)
     int budget = CONN_MAX_COMMANDS_PER_EVENT;
     if (c->flags & CONN_PENDING_INPUT)
         conn_unlink_pending_input(c);
+    if (c->postponed) {
+        /* A request held by CLIENT PAUSE: try it again first. */
+        client_pause_release(c);
+        conn_run_request(c);
+        if (c->postponed)
+            return;
+    }
     while (c->qpos < c->qlen) {
         if (c->flags & (CONN_CLOSE_ASAP | CONN_CLOSE_AFTER_REPLY | CONN_BLOCKED))
             break;
@@ -375,6 +386,8 @@ void conn_process_input(struct conn *c)
             continue;
         }
         conn_run_request(c);
+        if (c->postponed)
+            break;
     }
     if (c->qpos == c->qlen) {
         /* Everything parsed (arguments are copies): give the buffer back,
@@ -502,7 +515,7 @@ static void flags_string(const struct conn *c, char *buf)
         *p++ = 'P';
     if (c->flags & CONN_MULTI)
         *p++ = 'x';
-    if (c->flags & CONN_BLOCKED)
+    if ((c->flags & CONN_BLOCKED) || c->postponed)
         *p++ = 'b';
     if (c->flags & CONN_DIRTY_CAS)
         *p++ = 'd';

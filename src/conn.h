@@ -68,6 +68,8 @@ struct conn {
     struct util_arg *argv;
     const struct command *cmd;     /* its command (or subcommand) */
     const struct command *lastcmd; /* CLIENT LIST's cmd= */
+    unsigned long long postponed; /* its parsed request waits for CLIENT PAUSE to
+                                   * end: its place in line (1, 2, ...), 0 = not */
 
     /* Output. */
     struct reply_buf out;

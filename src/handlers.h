@@ -37,6 +37,8 @@ void cmd_client_info(struct conn *c);
 void cmd_client_reply(struct conn *c);
 void cmd_client_setinfo(struct conn *c);
 void cmd_client_unblock(struct conn *c);
+void cmd_client_pause(struct conn *c);   /* client_pause.c */
+void cmd_client_unpause(struct conn *c);
 
 /* cmd_server.c */
 void cmd_dbsize(struct conn *c);

@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "aof.h"
+#include "client_pause.h"
 #include "block.h"
 #include "cmd_acl.h"
 #include "conn.h"
@@ -552,7 +553,7 @@ static void server_cron(evutil_socket_t fd, short what, void *arg)
     struct conn *next;
     for (struct conn *c = srv->clients; c; c = next) {
         next = c->next;
-        if (srv->cfg.timeout && !(c->flags & (CONN_BLOCKED | CONN_MONITOR)) &&
+        if (srv->cfg.timeout && !(c->flags & (CONN_BLOCKED | CONN_MONITOR)) && !c->postponed &&
             now - c->last_ms > (long long)srv->cfg.timeout * 1000) {
             log_verbose("Closing idle client");
             conn_close_asap(c);
@@ -563,6 +564,7 @@ static void server_cron(evutil_socket_t fd, short what, void *arg)
     }
 
     aof_cron(srv);
+    client_pause_cron(srv);
     snapshot_cron(srv);
     repl_cron(srv);
     maxmemory_refresh(srv, 0);

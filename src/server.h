@@ -36,6 +36,9 @@ struct repl;
 #define SERVER_MAX_LISTENERS 16
 #define SERVER_MAX_SINKS 8
 
+/* CLIENT PAUSE modes, ordered: a pause only widens (client_pause.c). */
+enum { CLIENT_PAUSE_OFF = 0, CLIENT_PAUSE_WRITE = 1, CLIENT_PAUSE_ALL = 2 };
+
 struct listener {
     struct server *srv;
     int fd;
@@ -101,6 +104,8 @@ struct server {
     struct conn *pending;       /* clients with output or closing work */
     struct conn *pending_input; /* clients with requests left to run */
     struct conn *current;       /* client running a command */
+    int pause_type;             /* CLIENT PAUSE: CLIENT_PAUSE_* (client_pause.c) */
+    long long pause_end_ms;
     long long blocked_clients;
     void **ready;               /* wait lists with new data (block.c) */
     int nready, ready_cap;
