@@ -16,7 +16,7 @@
 #include "server.h"
 #include "util.h"
 
-static int pause_active(struct server *srv)
+int client_pause_active(struct server *srv)
 {
     if (srv->pause_type == CLIENT_PAUSE_OFF)
         return 0;
@@ -80,7 +80,7 @@ static int may_write(const struct conn *c, const struct command *cmd)
 
 int client_pause_postpones(struct conn *c, const struct command *cmd)
 {
-    if ((c->flags & CONN_FAKE) || c->repl_peer || !pause_active(c->srv))
+    if ((c->flags & CONN_FAKE) || c->repl_peer || !client_pause_active(c->srv))
         return 0;
     if (c->srv->pause_type == CLIENT_PAUSE_WRITE && !may_write(c, cmd))
         return 0;

@@ -11,6 +11,9 @@ struct command;
  * EXEC whose queue holds one).  The client is marked postponed; the
  * caller leaves its request in the parser. */
 int client_pause_postpones(struct conn *c, const struct command *cmd);
+/* 1 while a pause (WRITE or ALL) lasts: keys are not expired then, as
+ * Redis 7.0 (a read sees an expired key as missing, nothing is deleted). */
+int client_pause_active(struct server *srv);
 /* Clear c's postponed mark: before its request runs again, or when c goes. */
 void client_pause_release(struct conn *c);
 /* Ends a pause whose time is up and wakes the postponed clients

@@ -1,6 +1,7 @@
 /* db.c -- see db.h. */
 #include "db.h"
 
+#include "client_pause.h"
 #include "mem.h"
 #include "multi.h"
 #include "notify.h"
@@ -74,7 +75,10 @@ struct dict_entry *db_lookup_entry(struct server *srv, struct db *db, const char
 {
     struct dict_entry *e = dict_find(&db->keys, key, klen);
     if (e && db_is_expired(srv, e)) {
-        server_key_expired(srv, db, key, klen);
+        /* During CLIENT PAUSE a read sees it gone but nothing is deleted
+         * (Redis 7.0); a write (only unpaused writers run then) deletes. */
+        if ((flags & DB_LOOKUP_WRITE) || !client_pause_active(srv))
+            server_key_expired(srv, db, key, klen);
         e = NULL;
     }
     /* Hits and misses count reads only, as Redis's lookupKeyRead: a write's

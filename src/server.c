@@ -573,7 +573,7 @@ static void server_cron(evutil_socket_t fd, short what, void *arg)
     long long expire_start = util_ustime();
     /* A replica waits for its master's DELs (Redis's replicas do not
      * expire keys actively either). */
-    int expire_off = srv->active_expire_off || srv->repl->master_host;
+    int expire_off = srv->active_expire_off || srv->repl->master_host || client_pause_active(srv);
     for (int i = 0; i < srv->ndbs && !expire_off; i++)
         db_active_expire(srv, &srv->dbs[i], 20);
     observe_expire_cycle(srv, util_ustime() - expire_start);

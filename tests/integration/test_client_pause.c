@@ -1,7 +1,8 @@
 /* test_client_pause.c -- CLIENT PAUSE <timeout> [WRITE|ALL] and CLIENT
  * UNPAUSE: a paused request waits (counted in blocked_clients, flag b in
  * CLIENT LIST, as Redis 7.0's postponed clients) and runs when the pause
- * ends; a WRITE pause lets reads through; an EXEC whose queue writes waits.
+ * ends; a WRITE pause lets reads through; an EXEC whose queue writes waits;
+ * keys do not expire while a pause lasts.
  * (Behaviour checked against the oracle while writing; redis-compat's
  * connection.script compares the replies and error texts.) */
 #include <check.h>
@@ -114,6 +115,30 @@ START_TEST(all_pause_ends_by_itself)
 }
 END_TEST
 
+START_TEST(no_expiry_while_paused)
+{
+    redisContext *ctl = test_connect(&srv);
+    test_ok(ctl, "FLUSHALL");
+    long long before = test_info_ll(ctl, "expired_keys");
+    test_ok(ctl, "SET short v PX 30");
+    test_ok(ctl, "CLIENT PAUSE 100000 WRITE");
+    /* Once its time is up a read sees it gone (Redis 7.0), but neither
+     * the read nor active expiry deletes it while the pause lasts. */
+    while (test_int(ctl, "PTTL short") != -2)
+        test_sleep_ms(10);
+    redisReply *r = test_cmd(ctl, "GET short");
+    ck_assert_int_eq(r->type, REDIS_REPLY_NIL);
+    freeReplyObject(r);
+    test_sleep_ms(250); /* a few cron runs */
+    ck_assert_int_eq(test_int(ctl, "DBSIZE"), 1);
+    ck_assert_int_eq(test_info_ll(ctl, "expired_keys"), before);
+    test_ok(ctl, "CLIENT UNPAUSE");
+    ck_assert_int_eq(test_wait_info(ctl, "expired_keys", before + 1, 5000), 0);
+    ck_assert_int_eq(test_int(ctl, "DBSIZE"), 0);
+    redisFree(ctl);
+}
+END_TEST
+
 static Suite *client_pause_suite(void)
 {
     Suite *s = suite_create("client_pause");
@@ -123,6 +148,7 @@ static Suite *client_pause_suite(void)
     tcase_add_test(tc, write_pause_holds_writes_only);
     tcase_add_test(tc, exec_with_a_write_waits);
     tcase_add_test(tc, all_pause_ends_by_itself);
+    tcase_add_test(tc, no_expiry_while_paused);
     suite_add_tcase(s, tc);
     return s;
 }
