@@ -4,8 +4,9 @@
  * (after the refusal checks, before MULTI queueing, as Redis 7.0's
  * processCommand): the client is marked postponed and its request stays in
  * the parser; conn_process_input runs it again once the pause is over.
- * Replicas and the AOF loader are never paused.  Expiry is not paused
- * (Redis 7.0 stops expiring keys during a WRITE pause). */
+ * Replicas and the AOF loader are never paused.  No key expires while a
+ * pause lasts (db.c's lookup and the cron's active expiry ask
+ * client_pause_active), as Redis 7.0. */
 #include <stdlib.h>
 
 #include "client_pause.h"
