@@ -17,6 +17,10 @@
 #   BENCH_SCALE     percent of the entries (default 100; 10 for a quick run)
 #   BENCH_REPEAT    runs per server and row (default 3)
 #   BENCH_SIZES     entry counts before scaling (default "1000000 10000000")
+#   BENCH_VALUES    "repeated" (every entry the same fields and values, which
+#                   listpacks and Runnel's loader/saver take as runs), "varied"
+#                   (random sensor ids and readings: -r 1000000 __rand_int__),
+#                   or both (default "repeated varied")
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -26,6 +30,7 @@ runnel=${RUNNEL_SERVER:-$root/src/runnel-server}
 scale=${BENCH_SCALE:-100}
 repeat=${BENCH_REPEAT:-3}
 sizes=${BENCH_SIZES:-"1000000 10000000"}
+kinds=${BENCH_VALUES:-"repeated varied"}
 case "$scale" in ''|*[!0-9]*|0) echo "bench-rdb: BENCH_SCALE must be a positive integer" >&2; exit 2 ;; esac
 case "$repeat" in ''|*[!0-9]*|0) echo "bench-rdb: BENCH_REPEAT must be a positive integer" >&2; exit 2 ;; esac
 [ -x "$runnel" ] || { echo "bench-rdb: $runnel is not built (make all)" >&2; exit 2; }
@@ -63,7 +68,8 @@ load_secs() { # load_secs LOG
     sed -n 's/.*DB loaded from disk: \([0-9.]*\) seconds.*/\1/p' "$1" | tail -n 1
 }
 
-printf '%-10s %-6s %12s %12s %8s\n' entries what Runnel Redis ratio
+printf '%-10s %-9s %-6s %12s %12s %8s\n' entries values what Runnel Redis ratio
+for kind in $kinds; do
 for size in $sizes; do
     n=$(scaled "$size" 10000)
     srv_stop "$redis_pid"
@@ -74,8 +80,14 @@ for size in $sizes; do
     # shellcheck disable=SC2154 # set by srv_start_pair
     srv_start_pair "$tmp" --save '' || { echo "bench-rdb: servers did not start" >&2; exit 2; }
     for port in "$runnel_port" "$redis_port"; do
-        redis-benchmark -p "$port" -n "$n" -c 8 -P 64 -q XADD load '*' sensor s-1 temp 21.5 \
-            status ok >/dev/null 2>&1
+        case "$kind" in
+        varied)
+            redis-benchmark -p "$port" -n "$n" -c 8 -P 64 -q -r 1000000 XADD load '*' \
+                sensor s-__rand_int__ temp __rand_int__ status ok >/dev/null 2>&1 ;;
+        *)
+            redis-benchmark -p "$port" -n "$n" -c 8 -P 64 -q XADD load '*' sensor s-1 temp 21.5 \
+                status ok >/dev/null 2>&1 ;;
+        esac
     done
     ln_runnel=$(redis-cli -p "$runnel_port" XLEN load)
     ln_redis=$(redis-cli -p "$redis_port" XLEN load)
@@ -125,13 +137,14 @@ for size in $sizes; do
 
     a=$(median <"$tmp/s.runnel")
     b=$(median <"$tmp/s.redis")
-    printf '%-10s %-6s %11ss %11ss %8s\n' "$n" SAVE "$a" "$b" "$(ratio "$a" "$b")"
+    printf '%-10s %-9s %-6s %11ss %11ss %8s\n' "$n" "$kind" SAVE "$a" "$b" "$(ratio "$a" "$b")"
     a=$(median <"$tmp/l.runnel")
     b=$(median <"$tmp/l.redis")
-    printf '%-10s %-6s %11ss %11ss %8s\n' "$n" load "$a" "$b" "$(ratio "$a" "$b")"
+    printf '%-10s %-9s %-6s %11ss %11ss %8s\n' "$n" "$kind" load "$a" "$b" "$(ratio "$a" "$b")"
     a=$(median <"$tmp/f.runnel")
     b=$(median <"$tmp/f.redis")
-    printf '%-10s %-6s %10sus %10sus %8s\n' "$n" fork "$a" "$b" "$(ratio "$a" "$b")"
-    printf '%-10s %-6s %12s %12s %8s\n' "$n" bytes "$size_runnel" "$size_redis" \
+    printf '%-10s %-9s %-6s %10sus %10sus %8s\n' "$n" "$kind" fork "$a" "$b" "$(ratio "$a" "$b")"
+    printf '%-10s %-9s %-6s %12s %12s %8s\n' "$n" "$kind" bytes "$size_runnel" "$size_redis" \
         "$(ratio "$size_runnel" "$size_redis")"
+done
 done
