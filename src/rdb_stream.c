@@ -993,28 +993,6 @@ static inline __attribute__((always_inline)) int lp_next_int(struct rdb_reader *
     return lp_next_int_slow(r, it, v, what);
 }
 
-/* a[0..n) == b[0..n), short runs without a libc call. */
-static inline bool bytes_same(const unsigned char *a, const unsigned char *b, size_t n)
-{
-    if (n >= 8 && n <= 16) {
-        uint64_t x0, y0, x1, y1;
-        memcpy(&x0, a, 8);
-        memcpy(&y0, b, 8);
-        memcpy(&x1, a + n - 8, 8);
-        memcpy(&y1, b + n - 8, 8);
-        return ((x0 ^ y0) | (x1 ^ y1)) == 0;
-    }
-    if (n >= 4 && n < 8) {
-        uint32_t x0, y0, x1, y1;
-        memcpy(&x0, a, 4);
-        memcpy(&y0, b, 4);
-        memcpy(&x1, a + n - 4, 4);
-        memcpy(&y1, b + n - 4, 4);
-        return ((x0 ^ y0) | (x1 ^ y1)) == 0;
-    }
-    return memcmp(a, b, n) == 0;
-}
-
 /* The next element as a string; ints are formatted into num. */
 static inline int lp_next_str(struct rdb_reader *r, struct lp_iter *it, struct stream_str *out,
                               char *num, const char *what)
@@ -1120,7 +1098,7 @@ static int load_node(struct rdb_reader *r, struct node_loader *l, const struct s
         bool same = flags & ITEM_SAMEFIELDS;
         bool repeat = rep_len && same == rep_same &&
                       (it.left == UINT32_MAX || it.left >= rep_elems) &&
-                      rep_len < len - it.pos && bytes_same(lp + it.pos, lp + rep_pos, rep_len);
+                      rep_len < len - it.pos && stream_bytes_eq(lp + it.pos, lp + rep_pos, rep_len);
         if (repeat) {
             it.pos += rep_len;
             if (it.left != UINT32_MAX)

@@ -305,40 +305,6 @@ static size_t plain_cell_tag(const struct stream_str *s, const struct cell_class
     }
 }
 
-/* a[0..n) == b[0..n); short strings (field names, small values) without
- * a libc call. */
-static inline bool bytes_eq(const char *a, const char *b, size_t n)
-{
-    if (n > 16)
-        return memcmp(a, b, n) == 0;
-    if (n >= 4) {
-        /* Two overlapping words cover the string: first and last bytes. */
-        if (n >= 8) {
-            uint64_t x0, y0, x1, y1;
-            memcpy(&x0, a, 8);
-            memcpy(&y0, b, 8);
-            memcpy(&x1, a + n - 8, 8);
-            memcpy(&y1, b + n - 8, 8);
-            return ((x0 ^ y0) | (x1 ^ y1)) == 0;
-        }
-        uint32_t x0, y0, x1, y1;
-        memcpy(&x0, a, 4);
-        memcpy(&y0, b, 4);
-        memcpy(&x1, a + n - 4, 4);
-        memcpy(&y1, b + n - 4, 4);
-        return ((x0 ^ y0) | (x1 ^ y1)) == 0;
-    }
-    if (n >= 2) {
-        uint16_t x0, y0, x1, y1;
-        memcpy(&x0, a, 2);
-        memcpy(&y0, b, 2);
-        memcpy(&x1, a + n - 2, 2);
-        memcpy(&y1, b + n - 2, 2);
-        return ((x0 ^ y0) | (x1 ^ y1)) == 0;
-    }
-    return n == 0 || a[0] == b[0];
-}
-
 /* Are these bytes (classified as c) the same value as master cell m? */
 static bool cell_equal(const struct stream_cell *m, const struct stream_str *s,
                        const struct cell_class *c)
@@ -346,7 +312,7 @@ static bool cell_equal(const struct stream_cell *m, const struct stream_str *s,
     if (m->kind != c->kind)
         return false;
     if (c->kind == STREAM_CELL_STR)
-        return m->str.len == s->len && bytes_eq(m->str.ptr, s->ptr, s->len);
+        return m->str.len == s->len && stream_bytes_eq(m->str.ptr, s->ptr, s->len);
     return m->num == c->num && m->scale == c->scale;
 }
 
@@ -360,7 +326,7 @@ static size_t encode_cell(unsigned char *p, const struct stream_node_view *m, si
          * master's cell did, so the choice below is made without parsing
          * them again. */
         const struct stream_cell *mc = &m->cells[pos];
-        if (mc->str.len == s->len && bytes_eq(mc->str.ptr, s->ptr, s->len)) {
+        if (mc->str.len == s->len && stream_bytes_eq(mc->str.ptr, s->ptr, s->len)) {
             if (mc->kind == STREAM_CELL_STR)
                 return varint_put(p, TAG_REF); /* plain would take 2+ bytes */
             struct cell_class mcc = {mc->kind, mc->scale, mc->num};
@@ -430,7 +396,7 @@ static size_t encode_entry(unsigned char *out, const struct stream_node_view *m,
             same = true;
             for (size_t i = 0; i < npairs && same; i++) {
                 const struct stream_str *f = &m->cells[2 * i].str;
-                same = f->len == fv[2 * i].len && bytes_eq(f->ptr, fv[2 * i].ptr, f->len);
+                same = f->len == fv[2 * i].len && stream_bytes_eq(f->ptr, fv[2 * i].ptr, f->len);
             }
         }
     }
@@ -1017,7 +983,7 @@ int stream_node_cursor_next_cells(struct stream_node_cursor *c, const struct str
         size_t len = c->rep_end - c->rep_body;
         const char *d = (const char *)c->node->data;
         *repeat = c->rep_end && e->same_fields == c->rep_same && e->npairs == c->rep_npairs &&
-                  len <= c->node->used - off && bytes_eq(d + off, d + c->rep_body, len);
+                  len <= c->node->used - off && stream_bytes_eq(d + off, d + c->rep_body, len);
         if (*repeat) {
             e->end = off + len;
             c->off = e->end;
@@ -1060,7 +1026,7 @@ size_t stream_node_cursor_repeats(struct stream_node_cursor *c, struct stream_id
             unsigned form = (hdr >> HDR_FORM_SHIFT) & 3;
             uint64_t small = hdr >> HDR_SMALL_SHIFT;
             if ((hdr & HDR_SAME) && small != HDR_SMALL_VARINT && form != FORM_MS_SEQ &&
-                bytes_eq(d + at + 1, rep, len)) {
+                stream_bytes_eq(d + at + 1, rep, len)) {
                 struct stream_id id = prev;
                 bool ok;
                 if (form == FORM_SEQ) {
@@ -1088,7 +1054,7 @@ size_t stream_node_cursor_repeats(struct stream_node_cursor *c, struct stream_id
         size_t off;
         uint64_t cells;
         if (cursor_header(c, &e, &off, &cells) != 1 || e.same_fields != c->rep_same ||
-            e.npairs != c->rep_npairs || len > used - off || !bytes_eq(d + off, rep, len))
+            e.npairs != c->rep_npairs || len > used - off || !stream_bytes_eq(d + off, rep, len))
             return k; /* the next call decodes it (or reports the end) */
         at = off + len;
         prev = e.id;

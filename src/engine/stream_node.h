@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "stream_id.h"
 
@@ -229,5 +230,40 @@ struct stream_str stream_cell_text(const struct stream_cell *c, char *buf);
  * fails with STREAM_ERR_CORRUPT. */
 int stream_node_from_bytes(const struct stream_id *first, const void *data, size_t len,
                            struct stream_node **out);
+
+/* a[0..n) == b[0..n); short strings (field names, small values) without
+ * a libc call (the node code and the RDB stream codec compare cells). */
+static inline bool stream_bytes_eq(const void *pa, const void *pb, size_t n)
+{
+    const unsigned char *a = pa, *b = pb;
+    if (n > 16)
+        return memcmp(a, b, n) == 0;
+    if (n >= 4) {
+        /* Two overlapping words cover the string: first and last bytes. */
+        if (n >= 8) {
+            uint64_t x0, y0, x1, y1;
+            memcpy(&x0, a, 8);
+            memcpy(&y0, b, 8);
+            memcpy(&x1, a + n - 8, 8);
+            memcpy(&y1, b + n - 8, 8);
+            return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+        }
+        uint32_t x0, y0, x1, y1;
+        memcpy(&x0, a, 4);
+        memcpy(&y0, b, 4);
+        memcpy(&x1, a + n - 4, 4);
+        memcpy(&y1, b + n - 4, 4);
+        return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+    }
+    if (n >= 2) {
+        uint16_t x0, y0, x1, y1;
+        memcpy(&x0, a, 2);
+        memcpy(&y0, b, 2);
+        memcpy(&x1, a + n - 2, 2);
+        memcpy(&y1, b + n - 2, 2);
+        return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+    }
+    return n == 0 || a[0] == b[0];
+}
 
 #endif
