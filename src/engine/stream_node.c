@@ -364,6 +364,37 @@ static size_t encode_cell(unsigned char *p, const struct stream_node_view *m, si
     return n;
 }
 
+/* The ID part of an entry encoded after prev: its header byte's form and
+ * small bits (also stored in *hdr), the varints that follow it; returns its
+ * length, written at out (room for 1 + 2 * VARINT_MAX bytes) unless out is
+ * NULL (sizing only). */
+static size_t encode_id_part(unsigned char *out, const struct stream_id *prev,
+                             const struct stream_id *id, unsigned *hdr)
+{
+    size_t n = 1;
+    uint64_t small;
+    unsigned form;
+    if (id->ms == prev->ms) {
+        form = FORM_SEQ;
+        small = id->seq - prev->seq - 1;
+    } else {
+        form = id->seq == 0 ? FORM_MS : FORM_MS_SEQ;
+        small = id->ms - prev->ms - 1;
+    }
+    *hdr = form << HDR_FORM_SHIFT;
+    if (small < HDR_SMALL_VARINT) {
+        *hdr |= (unsigned)small << HDR_SMALL_SHIFT;
+    } else {
+        *hdr |= HDR_SMALL_VARINT << HDR_SMALL_SHIFT;
+        n += varint_put(out ? out + n : NULL, small);
+    }
+    if (form == FORM_MS_SEQ)
+        n += varint_put(out ? out + n : NULL, id->seq);
+    if (out)
+        out[0] = (unsigned char)*hdr;
+    return n;
+}
+
 /* Encode an entry at out (NULL: only measure).  m is the node's master
  * view and prev the previous entry's ID, both NULL for a master. */
 static size_t encode_entry(unsigned char *out, const struct stream_node_view *m,
@@ -374,24 +405,7 @@ static size_t encode_entry(unsigned char *out, const struct stream_node_view *m,
     unsigned hdr = 0;
     bool same = false;
     if (m) {
-        uint64_t small;
-        unsigned form;
-        if (id->ms == prev->ms) {
-            form = FORM_SEQ;
-            small = id->seq - prev->seq - 1;
-        } else {
-            form = id->seq == 0 ? FORM_MS : FORM_MS_SEQ;
-            small = id->ms - prev->ms - 1;
-        }
-        hdr |= form << HDR_FORM_SHIFT;
-        if (small < HDR_SMALL_VARINT) {
-            hdr |= (unsigned)small << HDR_SMALL_SHIFT;
-        } else {
-            hdr |= HDR_SMALL_VARINT << HDR_SMALL_SHIFT;
-            n += varint_put(out ? out + n : NULL, small);
-        }
-        if (form == FORM_MS_SEQ)
-            n += varint_put(out ? out + n : NULL, id->seq);
+        n = encode_id_part(out, prev, id, &hdr);
         if (npairs == m->nfields) {
             same = true;
             for (size_t i = 0; i < npairs && same; i++) {
@@ -496,34 +510,6 @@ struct stream_node *stream_node_append_view(struct stream_node *n,
     return n;
 }
 
-/* The ID part of an entry encoded after prev: its header byte's form and
- * small bits, the varints that follow it; returns its length, written at
- * out (which has room for 1 + 2 * VARINT_MAX bytes). */
-static size_t encode_id_part(unsigned char *out, const struct stream_id *prev,
-                             const struct stream_id *id)
-{
-    size_t n = 1;
-    uint64_t small;
-    unsigned form;
-    if (id->ms == prev->ms) {
-        form = FORM_SEQ;
-        small = id->seq - prev->seq - 1;
-    } else {
-        form = id->seq == 0 ? FORM_MS : FORM_MS_SEQ;
-        small = id->ms - prev->ms - 1;
-    }
-    unsigned hdr = form << HDR_FORM_SHIFT;
-    if (small < HDR_SMALL_VARINT) {
-        hdr |= (unsigned)small << HDR_SMALL_SHIFT;
-    } else {
-        hdr |= HDR_SMALL_VARINT << HDR_SMALL_SHIFT;
-        n += varint_put(out + n, small);
-    }
-    if (form == FORM_MS_SEQ)
-        n += varint_put(out + n, id->seq);
-    out[0] = (unsigned char)hdr;
-    return n;
-}
 
 size_t stream_node_entry_cells(const struct stream_node *n, size_t off, bool *same_fields)
 {
@@ -587,7 +573,8 @@ struct stream_node *stream_node_append_cells(struct stream_node *n, const struct
         n->cap = node_capacity(n);
     }
     unsigned char *out = n->data + n->used;
-    size_t ilen = encode_id_part(out, &n->last, id);
+    unsigned hdr;
+    size_t ilen = encode_id_part(out, &n->last, id, &hdr);
     if (same_fields)
         out[0] |= HDR_SAME;
     copy_short(out + ilen, n->data + body, blen);
