@@ -416,7 +416,7 @@ static bool master_same(const struct master_fields *m, const struct entry_walk *
         return false;
     for (size_t i = 0; i < w->npairs; i++) {
         struct stream_str t = cell_text(w, 2 * i);
-        if (t.len != m->f[i].len || (t.len && memcmp(t.ptr, m->f[i].ptr, t.len) != 0))
+        if (t.len != m->f[i].len || !stream_bytes_eq(t.ptr, m->f[i].ptr, t.len))
             return false;
     }
     return true;

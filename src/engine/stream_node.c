@@ -603,6 +603,7 @@ void stream_node_cursor_init(struct stream_node_cursor *c, const struct stream_n
     c->rep_body = c->rep_end = 0;
     c->rep_npairs = 0;
     c->rep_same = false;
+    c->norep_off = 0;
 }
 
 /* Step over one cell; false when malformed. */
@@ -969,8 +970,9 @@ int stream_node_cursor_next_cells(struct stream_node_cursor *c, const struct str
          * same bytes in the same places decode to the same values. */
         size_t len = c->rep_end - c->rep_body;
         const char *d = (const char *)c->node->data;
-        *repeat = c->rep_end && e->same_fields == c->rep_same && e->npairs == c->rep_npairs &&
-                  len <= c->node->used - off && stream_bytes_eq(d + off, d + c->rep_body, len);
+        *repeat = c->rep_end && c->norep_off != e->off && e->same_fields == c->rep_same &&
+                  e->npairs == c->rep_npairs && len <= c->node->used - off &&
+                  stream_bytes_eq(d + off, d + c->rep_body, len);
         if (*repeat) {
             e->end = off + len;
             c->off = e->end;
@@ -1012,8 +1014,16 @@ size_t stream_node_cursor_repeats(struct stream_node_cursor *c, struct stream_id
             unsigned hdr = (unsigned char)d[at];
             unsigned form = (hdr >> HDR_FORM_SHIFT) & 3;
             uint64_t small = hdr >> HDR_SMALL_SHIFT;
-            if ((hdr & HDR_SAME) && small != HDR_SMALL_VARINT && form != FORM_MS_SEQ &&
-                stream_bytes_eq(d + at + 1, rep, len)) {
+            if ((hdr & HDR_SAME) && small != HDR_SMALL_VARINT && form != FORM_MS_SEQ) {
+                if (!stream_bytes_eq(d + at + 1, rep, len)) {
+                    /* Not a repeat, and the slow path below would compare
+                     * the same bytes again; stream_node_cursor_next_cells
+                     * need not either. */
+                    c->off = at;
+                    c->prev = prev;
+                    c->norep_off = at;
+                    return k;
+                }
                 struct stream_id id = prev;
                 bool ok;
                 if (form == FORM_SEQ) {
@@ -1041,8 +1051,12 @@ size_t stream_node_cursor_repeats(struct stream_node_cursor *c, struct stream_id
         size_t off;
         uint64_t cells;
         if (cursor_header(c, &e, &off, &cells) != 1 || e.same_fields != c->rep_same ||
-            e.npairs != c->rep_npairs || len > used - off || !stream_bytes_eq(d + off, rep, len))
+            e.npairs != c->rep_npairs || len > used - off)
             return k; /* the next call decodes it (or reports the end) */
+        if (!stream_bytes_eq(d + off, rep, len)) {
+            c->norep_off = at;
+            return k;
+        }
         at = off + len;
         prev = e.id;
         ids[k] = e.id;
