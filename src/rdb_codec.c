@@ -15,7 +15,8 @@
  *     up.  Its hash table starts empty on every call (Redis's is
  *     uninitialised stack memory, so Redis itself may, rarely, find a match
  *     a fresh table would not); a writer keeps one table and invalidates it
- *     per call with an epoch instead of clearing 512 KiB each time.
+ *     per call by moving the base its positions are stored from, instead
+ *     of clearing 256 KiB each time.
  *   - Lengths, integer-encoded strings and the LZF form follow rdbSaveLen,
  *     rdbTryIntegerEncoding (a canonical decimal that fits in 32 bits, only
  *     for strings of at most 11 bytes) and rdbSaveLzfStringObject (strings
@@ -75,11 +76,16 @@ uint64_t rdb_crc64(uint64_t crc, const void *p, size_t len)
 #define LZF_MAX_REF 264u            /* and copies 3..264 bytes */
 #define LZF_MAX_RATIO 88u           /* 3 input bytes expand to at most 264 */
 
-/* Hash slots hold (epoch << 32 | position); a slot from another call's
- * epoch is empty. */
+/* Hash slots hold base + position, base growing by each call's input
+ * length (plus one): a slot at or below the current call's base is
+ * empty, from an earlier call (or position 0, which lzf never takes as a
+ * reference: "ref > in_data").  32-bit slots keep the table at 256 KiB,
+ * half what 64-bit ones take, which matters as every input byte probes
+ * it at a random place.  When the bases would overflow, the table is
+ * cleared and they restart at 0. */
 struct lzf_table {
-    uint32_t epoch;
-    uint64_t slot[LZF_HSIZE];
+    uint32_t next;                  /* the next call's base */
+    uint32_t slot[LZF_HSIZE];
 };
 
 static inline uint32_t lzf_hash_slot(uint32_t h)
@@ -115,11 +121,12 @@ static size_t lzf_compress_with(struct lzf_table *t, const unsigned char *in, si
 {
     if (!in_len || !out_len || in_len >= UINT32_MAX)
         return 0;
-    if (++t->epoch == 0) {
+    if ((uint64_t)t->next + in_len + 1 > UINT32_MAX) {
         memset(t->slot, 0, sizeof(t->slot));
-        t->epoch = 1;
+        t->next = 0;
     }
-    const uint64_t tag = (uint64_t)t->epoch << 32;
+    const uint32_t base = t->next;
+    t->next = base + (uint32_t)in_len + 1;
     size_t ip = 0;
     size_t op = 1;   /* out[op - lit - 1] is the open literal run's control byte */
     size_t lit = 0;
@@ -128,11 +135,15 @@ static size_t lzf_compress_with(struct lzf_table *t, const unsigned char *in, si
     while (ip + 2 < in_len) {
         hval = hval << 8 | in[ip + 2];
         uint32_t h = lzf_hash_slot(hval);
-        uint64_t prev = t->slot[h];
-        t->slot[h] = tag | ip;
-        size_t ref = (size_t)(uint32_t)prev;
-        bool match = (prev >> 32) == t->epoch && ip - ref - 1 < LZF_MAX_OFF && ref > 0 &&
-                     in[ref + 2] == in[ip + 2] && in[ref] == in[ip] && in[ref + 1] == in[ip + 1];
+        uint32_t prev = t->slot[h];
+        t->slot[h] = base + (uint32_t)ip;
+        /* A reference into this call's input past its first byte, less
+         * than 8 KiB back, to the same three bytes (hval's, so only the
+         * position's need loading). */
+        size_t ref = (size_t)(prev - base);
+        bool match = prev > base && ip - ref - 1 < LZF_MAX_OFF &&
+                     ((uint32_t)in[ref] << 16 | (uint32_t)in[ref + 1] << 8 | in[ref + 2]) ==
+                         (hval & 0xffffff);
         if (!match) {
             if (op >= out_len)
                 return 0;
@@ -193,10 +204,10 @@ static size_t lzf_compress_with(struct lzf_table *t, const unsigned char *in, si
         ip -= 2;
         hval = (uint32_t)in[ip] << 8 | in[ip + 1];
         hval = hval << 8 | in[ip + 2];
-        t->slot[lzf_hash_slot(hval)] = tag | ip;
+        t->slot[lzf_hash_slot(hval)] = base + (uint32_t)ip;
         ip++;
         hval = hval << 8 | in[ip + 2];
-        t->slot[lzf_hash_slot(hval)] = tag | ip;
+        t->slot[lzf_hash_slot(hval)] = base + (uint32_t)ip;
         ip++;
     }
 
@@ -216,6 +227,13 @@ static size_t lzf_compress_with(struct lzf_table *t, const unsigned char *in, si
     else
         op--;
     return op;
+}
+
+void rdb_writer_lzf_set_base(struct rdb_writer *w, uint32_t base)
+{
+    if (!w->lzf)
+        w->lzf = mem_calloc(sizeof(struct lzf_table));
+    ((struct lzf_table *)w->lzf)->next = base;
 }
 
 size_t rdb_lzf_compress(const void *in, size_t len, void *out, size_t cap)

@@ -110,6 +110,10 @@ int rdb_write_string(struct rdb_writer *w, const void *p, size_t len);
 int rdb_write_string_ll(struct rdb_writer *w, long long v); /* as a string, integer-encoded */
 int rdb_write_millis(struct rdb_writer *w, int64_t ms);       /* 8 bytes little-endian */
 int rdb_write_u64le(struct rdb_writer *w, uint64_t v);
+/* Tests: the base the writer's LZF table stores its next call's positions
+ * from, so that their 32-bit wrap-around (and the table's clearing) is
+ * reached without 4 GiB of input. */
+void rdb_writer_lzf_set_base(struct rdb_writer *w, uint32_t base);
 /* The CRC64 trailer of a file (8 bytes LE of the CRC so far; 0 when
  * rdbchecksum is off). */
 int rdb_write_checksum(struct rdb_writer *w, int enabled);

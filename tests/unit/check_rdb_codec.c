@@ -148,6 +148,40 @@ START_TEST(test_lzf_strings_match_redis)
 }
 END_TEST
 
+/* One writer compresses string after string with the same hash table:
+ * each comes out as from a fresh table (what Redis's own cases above
+ * check), also across the wrap-around of the table's 32-bit positions,
+ * where nothing stored before may be taken as a match. */
+START_TEST(test_lzf_table_reuse)
+{
+    /* After the first pass, the table holds small positions that the
+     * passes wrapping around to 0 must not see. */
+    static const uint32_t bases[] = {0, UINT32_MAX - 50000, UINT32_MAX - 21};
+    struct rdb_writer shared;
+    rdb_writer_init(&shared, NULL, NULL, 1);
+    for (size_t b = 0; b < sizeof(bases) / sizeof(bases[0]); b++) {
+        rdb_writer_lzf_set_base(&shared, bases[b]);
+        for (int rep = 0; rep < 2; rep++) {
+            for (int i = 0; i < (int)(sizeof(lzf_cases) / sizeof(lzf_cases[0])); i++) {
+                size_t n;
+                unsigned char *s = lzf_case_string(i, &n);
+                struct rdb_writer fresh;
+                rdb_writer_init(&fresh, NULL, NULL, 1);
+                rdb_write_string(&fresh, s, n);
+                size_t at = shared.len;
+                rdb_write_string(&shared, s, n);
+                ck_assert_msg(shared.len - at == fresh.len &&
+                                  !memcmp(shared.buf + at, fresh.buf, fresh.len),
+                              "base %u, pass %d, case %d differs", bases[b], rep, i);
+                rdb_writer_free(&fresh);
+                free(s);
+            }
+        }
+    }
+    rdb_writer_free(&shared);
+}
+END_TEST
+
 static void lzf_roundtrip(const unsigned char *in, size_t n)
 {
     size_t cap = n + n / 8 + 64;
@@ -920,6 +954,7 @@ static Suite *rdb_codec_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_crc64);
     tcase_add_test(tc, test_lzf_strings_match_redis);
+    tcase_add_test(tc, test_lzf_table_reuse);
     tcase_add_test(tc, test_lzf_roundtrips);
     tcase_add_test(tc, test_lzf_corrupt_input);
     suite_add_tcase(s, tc);
