@@ -28,6 +28,25 @@
 
 #define AOF_FSYNC_LAG_MS 2000 /* everysec: how long a write waits for the bio */
 
+/* Preallocation (aof-preallocate yes): the bio thread writes zeros ahead
+ * of the log, AOF_PREALLOC_CHUNK at a time, whenever less than half a
+ * chunk is left.  The log's writes then overwrite blocks the file already
+ * has, and their fdatasync flushes data only: no size change, no journal
+ * commit for it (appending: ~2-4x the time per fdatasync on ext4 here).
+ * PostgreSQL zero-fills its WAL segments for the same reason.  The first
+ * extension starts AOF_PREALLOC_GAP past the log's end so that writes
+ * meanwhile need not wait for it.  The zeros past the log's end are cut
+ * off whenever a file is closed; after a crash they stay, and the loader
+ * reads them as the end (aof_scan's zero_tail). */
+#define AOF_PREALLOC_CHUNK (8LL << 20)
+#define AOF_PREALLOC_GAP (1LL << 20)
+
+enum { AOF_JOB_NONE = 0, AOF_JOB_FSYNC, AOF_JOB_EXTEND, AOF_JOB_CLOSE };
+
+static void aof_prealloc_trim(struct aof *a);
+static long long aof_log_end(int fd, long long size);
+static long long aof_bio_extend(int fd, long long from, long long to);
+
 /* --- Paths and files ---------------------------------------------------- */
 
 char *aof_path(const struct aof *a, const char *name)
@@ -56,6 +75,30 @@ static int write_all(int fd, const char *p, size_t len, size_t *done)
     size_t off = 0;
     while (off < len) {
         ssize_t n = write(fd, p + off, len - off);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            *done = off;
+            return -1;
+        }
+        if (n == 0) {
+            *done = off;
+            errno = ENOSPC;
+            return -1;
+        }
+        off += (size_t)n;
+    }
+    *done = off;
+    return 0;
+}
+
+/* Write all of p to fd at offset at; -1 with errno on failure (bytes may
+ * be partly written). */
+static int write_all_at(int fd, const char *p, size_t len, long long at, size_t *done)
+{
+    size_t off = 0;
+    while (off < len) {
+        ssize_t n = pwrite(fd, p + off, len - off, (off_t)(at + (long long)off));
         if (n < 0) {
             if (errno == EINTR)
                 continue;
@@ -118,7 +161,7 @@ int aof_open_incr(struct server *srv, const char *name)
 {
     struct aof *a = srv->aof;
     char *path = aof_path(a, name);
-    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0) {
         log_warning("Can't open the append-only file %s: %s", path, strerror(errno));
         mem_free(path);
@@ -130,14 +173,16 @@ int aof_open_incr(struct server *srv, const char *name)
     if (a->fd >= 0) {
         /* Replies may wait on the old file's offsets: make them true now
          * (a rare event: a rewrite starting). */
-        aof_bio_wait_idle(a);
+        aof_prealloc_trim(a);
         if (a->synced < a->written && fdatasync(a->fd) == 0)
             a->synced = a->written;
         a->incr_base += a->file_size;
         aof_bio_close(a, a->fd);
     }
     a->fd = fd;
-    a->file_size = size;
+    a->file_size = aof_log_end(fd, size);
+    a->alloc_end = size;
+    a->prealloc_retry_ms = 0;
     a->cur_db = -1; /* a new file starts without a SELECT */
     return 0;
 }
@@ -149,12 +194,12 @@ static void *aof_bio_main(void *arg)
     struct aof *a = arg;
     pthread_mutex_lock(&a->bio.mu);
     for (;;) {
-        while (!a->bio.stop && a->bio.fsync_fd < 0 && a->bio.nclose == 0)
+        while (!a->bio.stop && a->bio.fsync_fd < 0 && a->bio.ext_fd < 0 && a->bio.nclose == 0)
             pthread_cond_wait(&a->bio.cv, &a->bio.mu);
-        if (a->bio.fsync_fd < 0 && a->bio.nclose == 0 && a->bio.stop)
+        if (a->bio.fsync_fd < 0 && a->bio.ext_fd < 0 && a->bio.nclose == 0 && a->bio.stop)
             break;
-        a->bio.busy = 1;
         if (a->bio.fsync_fd >= 0) {
+            a->bio.busy = AOF_JOB_FSYNC;
             int fd = a->bio.fsync_fd;
             long long upto = a->bio.fsync_upto;
             pthread_mutex_unlock(&a->bio.mu);
@@ -166,14 +211,25 @@ static void *aof_bio_main(void *arg)
                 a->bio.synced = upto;
             if (rc < 0 && err != EBADF && err != EINVAL)
                 a->bio.err = err;
+        } else if (a->bio.ext_fd >= 0) {
+            a->bio.busy = AOF_JOB_EXTEND;
+            int fd = a->bio.ext_fd;
+            long long from = a->bio.ext_from, to = a->bio.ext_to;
+            pthread_mutex_unlock(&a->bio.mu);
+            long long result = aof_bio_extend(fd, from, to);
+            pthread_mutex_lock(&a->bio.mu);
+            a->bio.ext_fd = -1;
+            a->bio.ext_result = result;
+            a->bio.ext_ready = 1;
         } else {
+            a->bio.busy = AOF_JOB_CLOSE;
             int fd = a->bio.close_fds[--a->bio.nclose];
             pthread_mutex_unlock(&a->bio.mu);
             fsync(fd);
             close(fd);
             pthread_mutex_lock(&a->bio.mu);
         }
-        a->bio.busy = 0;
+        a->bio.busy = AOF_JOB_NONE;
         pthread_cond_broadcast(&a->bio.idle_cv);
         if (a->bio.notify[1] >= 0) {
             char x = 1;
@@ -205,6 +261,7 @@ static void aof_bio_start(struct server *srv)
     pthread_cond_init(&a->bio.cv, NULL);
     pthread_cond_init(&a->bio.idle_cv, NULL);
     a->bio.fsync_fd = -1;
+    a->bio.ext_fd = -1;
     if (pthread_create(&a->bio.thread, NULL, aof_bio_main, a) != 0) {
         log_warning("Can't create the AOF fsync thread: files will be fsynced inline");
         return;
@@ -212,12 +269,16 @@ static void aof_bio_start(struct server *srv)
     a->bio.started = 1;
 }
 
+/* An fsync (or a close, which fsyncs) is running or queued: a write now
+ * would wait behind it.  A preallocation does not count: the log's writes
+ * never touch the range it fills. */
 static int aof_bio_pending(struct aof *a)
 {
     if (!a->bio.started)
         return 0;
     pthread_mutex_lock(&a->bio.mu);
-    int n = a->bio.busy || a->bio.fsync_fd >= 0 || a->bio.nclose > 0;
+    int n = a->bio.busy == AOF_JOB_FSYNC || a->bio.busy == AOF_JOB_CLOSE ||
+            a->bio.fsync_fd >= 0 || a->bio.nclose > 0;
     pthread_mutex_unlock(&a->bio.mu);
     return n;
 }
@@ -227,7 +288,18 @@ void aof_bio_wait_idle(struct aof *a)
     if (!a->bio.started)
         return;
     pthread_mutex_lock(&a->bio.mu);
-    while (a->bio.busy || a->bio.fsync_fd >= 0 || a->bio.nclose > 0)
+    while (a->bio.busy || a->bio.fsync_fd >= 0 || a->bio.ext_fd >= 0 || a->bio.nclose > 0)
+        pthread_cond_wait(&a->bio.idle_cv, &a->bio.mu);
+    pthread_mutex_unlock(&a->bio.mu);
+}
+
+/* Wait for a queued or running fsync only (not a preallocation). */
+static void aof_bio_wait_fsync(struct aof *a)
+{
+    if (!a->bio.started)
+        return;
+    pthread_mutex_lock(&a->bio.mu);
+    while (a->bio.busy == AOF_JOB_FSYNC || a->bio.fsync_fd >= 0)
         pthread_cond_wait(&a->bio.idle_cv, &a->bio.mu);
     pthread_mutex_unlock(&a->bio.mu);
 }
@@ -282,6 +354,146 @@ static void aof_bio_stop(struct aof *a)
         if (a->bio.notify[i] >= 0)
             close(a->bio.notify[i]);
     a->bio.started = 0;
+}
+
+/* --- Preallocation (see AOF_PREALLOC_CHUNK) ------------------------------ */
+
+/* The thread's job: zeros over [from, to), written out as it goes (so
+ * the loop's fdatasync never finds many of them dirty), then one
+ * fdatasync for the new size.  Returns `to`, or -errno after cutting the
+ * file back to `from` (the loop never writes at or past `from` while the
+ * job runs, so nothing of the log is lost). */
+static long long aof_bio_extend(int fd, long long from, long long to)
+{
+    static const char zeros[1 << 16];
+    long long at = from, synced = from;
+    int err = 0;
+    while (at < to && !err) {
+        size_t n = (size_t)(to - at < (long long)sizeof(zeros) ? to - at : (long long)sizeof(zeros));
+        ssize_t w = pwrite(fd, zeros, n, (off_t)at);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            err = w < 0 ? errno : ENOSPC;
+            break;
+        }
+        at += w;
+        if (at - synced >= (1LL << 20) || at == to) {
+            sync_file_range(fd, (off_t)synced, (off_t)(at - synced),
+                            SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
+                                SYNC_FILE_RANGE_WAIT_AFTER);
+            synced = at;
+        }
+    }
+    if (!err && fdatasync(fd) < 0)
+        err = errno;
+    if (!err)
+        return to;
+    if (ftruncate(fd, (off_t)from) < 0) {
+        /* Zeros past the log's end are harmless; the next close cuts them. */
+    }
+    return -(long long)err;
+}
+
+/* Where the log in a file of `size` bytes ends: before the zeros it ends
+ * with (a log's last byte is never zero: items end in "\n"). */
+static long long aof_log_end(int fd, long long size)
+{
+    char block[1 << 16];
+    long long end = size;
+    while (end > 0) {
+        long long from = end > (long long)sizeof(block) ? end - (long long)sizeof(block) : 0;
+        ssize_t n = pread(fd, block, (size_t)(end - from), (off_t)from);
+        if (n != end - from)
+            return size; /* unreadable: take the size, never lose bytes */
+        long long i = n;
+        while (i > 0 && block[i - 1] == '\0')
+            i--;
+        if (i > 0)
+            return from + i;
+        end = from;
+    }
+    return 0;
+}
+
+/* Take the result of a finished extension. */
+static void aof_prealloc_take(struct server *srv)
+{
+    struct aof *a = srv->aof;
+    if (a->ext_from < 0 || !a->bio.started)
+        return;
+    pthread_mutex_lock(&a->bio.mu);
+    int ready = a->bio.ext_ready;
+    long long result = a->bio.ext_result;
+    a->bio.ext_ready = 0;
+    pthread_mutex_unlock(&a->bio.mu);
+    if (!ready)
+        return;
+    a->ext_from = -1;
+    if (result > a->alloc_end) {
+        a->alloc_end = result;
+    } else if (result < 0) {
+        log_warning("Can't preallocate space for the append-only file: %s (the log goes on "
+                    "appending; next try in 10 seconds)",
+                    strerror((int)-result));
+        a->prealloc_retry_ms = server_mstime(srv) + 10000;
+    }
+}
+
+/* Wait for an extension in flight and take its result. */
+static void aof_prealloc_wait(struct server *srv)
+{
+    struct aof *a = srv->aof;
+    if (a->ext_from < 0)
+        return;
+    pthread_mutex_lock(&a->bio.mu);
+    while (!a->bio.ext_ready)
+        pthread_cond_wait(&a->bio.idle_cv, &a->bio.mu);
+    pthread_mutex_unlock(&a->bio.mu);
+    aof_prealloc_take(srv);
+}
+
+/* Start an extension when less than half a chunk is left ahead. */
+static void aof_prealloc_maybe(struct server *srv)
+{
+    struct aof *a = srv->aof;
+    if (!srv->cfg.aof_preallocate || a->fd < 0 || !a->bio.started)
+        return;
+    aof_prealloc_take(srv);
+    if (a->ext_from >= 0 || a->alloc_end - a->file_size >= AOF_PREALLOC_CHUNK / 2 ||
+        a->write_errno || server_mstime(srv) < a->prealloc_retry_ms)
+        return;
+    long long from = a->alloc_end;
+    if (from < a->file_size + AOF_PREALLOC_GAP)
+        from = a->file_size + AOF_PREALLOC_GAP;
+    a->ext_from = from;
+    pthread_mutex_lock(&a->bio.mu);
+    a->bio.ext_fd = a->fd;
+    a->bio.ext_from = from;
+    a->bio.ext_to = from + AOF_PREALLOC_CHUNK;
+    a->bio.ext_ready = 0;
+    pthread_cond_signal(&a->bio.cv);
+    pthread_mutex_unlock(&a->bio.mu);
+}
+
+/* Before a file is closed (or cut on a write error): no job may still
+ * use it, and the zeros past the log go. */
+static void aof_prealloc_trim(struct aof *a)
+{
+    aof_bio_wait_idle(a);
+    if (a->bio.started) {
+        pthread_mutex_lock(&a->bio.mu);
+        a->bio.ext_ready = 0;
+        pthread_mutex_unlock(&a->bio.mu);
+    }
+    a->ext_from = -1;
+    struct stat st;
+    if (a->fd >= 0 && fstat(a->fd, &st) == 0 && (long long)st.st_size > a->file_size) {
+        if (ftruncate(a->fd, (off_t)a->file_size) < 0)
+            log_warning("Can't cut the preallocated space off the append-only file: %s",
+                        strerror(errno));
+    }
+    a->alloc_end = a->file_size;
 }
 
 /* --- The sink and the writer ---------------------------------------------- */
@@ -426,8 +638,11 @@ void aof_flush(struct server *srv, int force)
         a->postponed_since = 0;
         size_t len = reply_pending(&a->buf);
         size_t done = 0;
+        aof_prealloc_take(srv);
+        if (a->ext_from >= 0 && a->file_size + (long long)len > a->ext_from)
+            aof_prealloc_wait(srv); /* it would write where the zeros go */
         long long write_start = util_ustime();
-        int write_rc = write_all(a->fd, a->buf.buf + a->buf.sent, len, &done);
+        int write_rc = write_all_at(a->fd, a->buf.buf + a->buf.sent, len, a->file_size, &done);
         latency_add_sample_if_needed(srv, "aof-write", (util_ustime() - write_start) / 1000);
         if (write_rc < 0) {
             int err = errno;
@@ -440,6 +655,8 @@ void aof_flush(struct server *srv, int force)
              * that fails, keep what reached the file and drop it from the
              * buffer instead (Redis does the same). */
             if (done > 0) {
+                aof_prealloc_wait(srv);
+                a->alloc_end = a->file_size;
                 if (ftruncate(a->fd, a->file_size) == 0) {
                     done = 0;
                 } else {
@@ -458,6 +675,8 @@ void aof_flush(struct server *srv, int force)
         a->buf.sent += done;
         a->written += (long long)done;
         a->file_size += (long long)done;
+        if (a->file_size > a->alloc_end)
+            a->alloc_end = a->file_size;
         reply_compact(&a->buf);
         if (a->write_errno) {
             log_warning("AOF write error looks solved, Runnel can write again.");
@@ -472,7 +691,7 @@ void aof_flush(struct server *srv, int force)
          * starts with the few requests that had arrived, while a blocking
          * fsync lets the next batch gather.) */
         if (a->synced < a->hard_appended && a->synced < a->written) {
-            aof_bio_wait_idle(a); /* an everysec fsync left from a policy change */
+            aof_bio_wait_fsync(a); /* an everysec fsync left from a policy change */
             long long sync_start = util_ustime();
             if (fdatasync(a->fd) < 0)
                 aof_fsync_failed_always(errno);
@@ -505,6 +724,7 @@ void aof_flush(struct server *srv, int force)
             a->fsync_errno = 0;
         }
     }
+    aof_prealloc_maybe(srv);
 }
 
 /* The thread finished a job: take its synced offset, release the replies
@@ -590,6 +810,7 @@ int aof_init(struct server *srv)
 {
     struct aof *a = mem_calloc(sizeof(*a));
     a->fd = -1;
+    a->ext_from = -1;
     a->cur_db = -1;
     a->child = -1;
     a->last_rewrite_ok = 1;
@@ -799,6 +1020,7 @@ int aof_set_enabled(struct server *srv, int on, char *err, size_t errlen)
         return 0;
     aof_flush(srv, 1);
     if (a->fd >= 0) {
+        aof_prealloc_trim(a);
         fsync(a->fd);
         close(a->fd);
         a->fd = -1;
@@ -866,7 +1088,7 @@ void aof_shutdown(struct server *srv)
     aof_flush(srv, 1);
     if (reply_pending(&a->buf))
         log_warning("Writing the AOF buffer failed on shutdown: %s", strerror(a->write_errno));
-    aof_bio_wait_idle(a);
+    aof_prealloc_trim(a); /* waits for the thread too */
     log_notice("Calling fsync() on the AOF file.");
     fsync(a->fd);
 }

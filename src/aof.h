@@ -69,7 +69,11 @@ struct aof_bio {
     long long fsync_upto;  /* written offset covered by that fsync */
     int close_fds[8];      /* files to close (after their fsync) */
     int nclose;
-    int busy;              /* a job is running */
+    int busy;              /* a job is running: AOF_JOB_* */
+    int ext_fd;            /* a file to extend with zeros, or -1 */
+    long long ext_from, ext_to;
+    long long ext_result;  /* the extension's new end, or -errno */
+    int ext_ready;         /* ext_result not taken by the loop yet */
     long long synced;      /* offset known on disk (set by the thread) */
     int err;               /* errno of the last failed fsync, 0 */
     int notify[2];         /* the thread writes a byte here after a job */
@@ -92,7 +96,11 @@ struct aof {
     long long last_fsync_ms;
     long long postponed_since;    /* everysec: write waiting for a slow fsync */
     long long delayed_fsync;
-    long long file_size;          /* the incr file's size */
+    long long file_size;          /* the incr file's size (its log's end) */
+    long long alloc_end;          /* bytes the file has: past file_size they
+                                   * are zeros written ahead (aof-preallocate) */
+    long long ext_from;           /* an extension is in flight from here, -1 */
+    long long prealloc_retry_ms;  /* after a failed extension */
     long long incr_base;          /* sizes of the other incr files */
     long long base_size;
     long long rewrite_base_size;  /* aof size right after the last rewrite */

@@ -122,6 +122,15 @@ int aof_load_file(struct server *srv, const char *path, int last)
         enum aof_item k = aof_scan_next(&scan, &c->parser, &it);
         if (k == AOF_ITEM_END)
             break;
+        if (k == AOF_ITEM_TRUNCATED && it.zero_tail) {
+            /* Zeros from an item boundary to the end: space the writer had
+             * preallocated (aof-preallocate) when the server stopped
+             * without closing the file.  The log ends here; the writer
+             * reuses the space. */
+            log_verbose("AOF %s: %zu bytes of preallocated space after the last command",
+                        base_name(path), it.zero_tail);
+            break;
+        }
         if (k == AOF_ITEM_TRUNCATED) {
             /* it.start is the last whole item's end, or the MULTI whose
              * EXEC never came (aof_scan reverts half transactions). */

@@ -208,6 +208,7 @@ static enum aof_item scan_fail_item(struct aof_scan *s, struct resp_parser *p,
     it->line = s->in_multi ? s->multi_line : s->line;
     it->end = s->len;
     it->bad = rc == SCAN_BAD ? f->bad : s->len;
+    it->zero_tail = 0;
     memcpy(it->error, f->error, sizeof(it->error));
     s->done = 1;
     if (p)
@@ -271,7 +272,10 @@ enum aof_item aof_scan_next(struct aof_scan *s, struct resp_parser *p, struct ao
         if (q == s->len) {
             snprintf(f.error, sizeof(f.error),
                      "The file ends with %zu zero bytes (an interrupted write)", q - s->pos);
-            return scan_fail_item(s, p, it, SCAN_TRUNC, &f);
+            enum aof_item k = scan_fail_item(s, p, it, SCAN_TRUNC, &f);
+            if (!s->in_multi)
+                it->zero_tail = q - it->start;
+            return k;
         }
         scan_bad(&f, q, "Bad file format: zero bytes in the middle of the file");
         return scan_fail_item(s, p, it, SCAN_BAD, &f);

@@ -86,6 +86,11 @@ struct aof_scan_item {
     size_t bad;            /* CORRUPT: offset of the first bad byte */
     const char *text;      /* ANNOTATION: after '#', without "\r\n" (in buf) */
     size_t text_len;
+    /* TRUNCATED: the number of zero bytes the file ends with when they
+     * start where an item would (outside a MULTI), else 0.  A server that
+     * preallocates its log (aof-preallocate) leaves such a tail after a
+     * crash; it is the end of the log, not damage. */
+    size_t zero_tail;
     char error[256];       /* TRUNCATED, CORRUPT: why, without the offset */
 };
 

@@ -156,6 +156,7 @@ struct config {
     int appendfsync;          /* enum config_appendfsync */
     int aof_load_truncated;
     int aof_timestamp_enabled;
+    int aof_preallocate;      /* Runnel's own: zeros written ahead of the AOF */
     int aof_use_rdb_preamble;
     int aof_rewrite_incremental_fsync;
     int no_appendfsync_on_rewrite;
@@ -306,6 +307,8 @@ extern const char *const config_supervised_names[];
       CONFIG_MUTABLE, config_appendfsync_names)                                               \
     X(AOF_LOAD_TRUNCATED, "aof-load-truncated", CONFIG_TYPE_BOOL,                             \
       CONFIG_OFF(aof_load_truncated), "yes", 0, 1, CONFIG_MUTABLE, NULL)                      \
+    X(AOF_PREALLOCATE, "aof-preallocate", CONFIG_TYPE_BOOL, CONFIG_OFF(aof_preallocate), "yes", \
+      0, 1, CONFIG_MUTABLE, NULL)                                                             \
     X(AOF_TIMESTAMP_ENABLED, "aof-timestamp-enabled", CONFIG_TYPE_BOOL,                       \
       CONFIG_OFF(aof_timestamp_enabled), "no", 0, 1, CONFIG_MUTABLE, NULL)                    \
     X(AOF_USE_RDB_PREAMBLE, "aof-use-rdb-preamble", CONFIG_TYPE_BOOL,                         \

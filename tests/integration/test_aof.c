@@ -661,6 +661,94 @@ static char *log_text(const struct test_server *s)
     return test_read_file(s->log, NULL);
 }
 
+/* --- Preallocation (aof-preallocate) ------------------------------------------ */
+
+/* The bytes of the incr file on disk, and whether any is zero. */
+static long incr_file(const struct test_server *s, int *has_zero)
+{
+    char path[512];
+    path_in(s, "appendonly.aof.1.incr.aof", path, sizeof(path));
+    size_t len;
+    char *b = test_read_file(path, &len);
+    *has_zero = memchr(b, '\0', len) != NULL;
+    free(b);
+    return (long)len;
+}
+
+/* Zeros are written ahead of the log while it runs; a SIGKILL leaves them
+ * and the next start reads them as the log's end (even with
+ * aof-load-truncated no: nothing was cut) and reuses the space; a clean
+ * stop cuts them off, so Redis's tools see a file like their own. */
+START_TEST(test_preallocation)
+{
+    struct test_server s;
+    ck_assert_int_eq(test_server_start(&s, AOF_ALWAYS), 0);
+    redisContext *c = test_connect(&s);
+    fill_stream(c, "pre", 100);
+    long long logical = test_info_ll(c, "aof_current_size");
+    int zero = 0;
+    long long t0 = test_mono_ms();
+    while (incr_file(&s, &zero) <= logical && test_mono_ms() - t0 < 10000)
+        test_sleep_ms(20);
+    ck_assert_msg(incr_file(&s, &zero) > logical + (1 << 20),
+                  "no preallocation: file %ld bytes, log %lld", incr_file(&s, &zero), logical);
+    ck_assert(zero);
+    redisFree(c);
+
+    /* Crash: the zeros stay; the log ends before them. */
+    ck_assert_int_eq(test_server_halt(&s, SIGKILL), 128 + SIGKILL);
+    static const char *const strict[] = {"--appendonly",         "yes", "--appendfsync", "always",
+                                         "--aof-load-truncated", "no",  NULL};
+    ck_assert_int_eq(test_server_start_again(&s, strict), 0);
+    c = test_connect(&s);
+    ck_assert_int_eq(test_int(c, "XLEN pre"), 100);
+    ck_assert_int_eq(test_info_ll(c, "aof_current_size"), logical);
+    fill_stream(c, "pre", 10); /* written over the zeros */
+    long long incr_log = test_info_ll(c, "aof_current_size") - test_info_ll(c, "aof_base_size");
+    redisFree(c);
+    ck_assert_int_eq(test_server_halt(&s, SIGTERM), 0);
+    ck_assert_int_eq(incr_file(&s, &zero), incr_log);
+    ck_assert(!zero);
+
+    /* After the clean stop Redis 7.0 loads the directory as it is. */
+    static const char *const rargs[] = {"--appendonly", "yes", NULL};
+    struct test_oracle o;
+    ck_assert_int_eq(test_oracle_start(&o, s.dir, rargs), 0);
+    c = test_oracle_connect(&o);
+    ck_assert_int_eq(test_int(c, "XLEN pre"), 110);
+    redisFree(c);
+    test_oracle_stop(&o);
+
+    /* A zero tail inside a MULTI is a cut transaction, not preallocation. */
+    char path[512];
+    path_in(&s, "appendonly.aof.1.incr.aof", path, sizeof(path));
+    size_t len;
+    char *full = test_read_file(path, &len);
+    static const char multi[] = "*1\r\n$5\r\nMULTI\r\n";
+    char *cut = malloc(len + sizeof(multi) + 64);
+    memcpy(cut, full, len);
+    memcpy(cut + len, multi, sizeof(multi) - 1);
+    memset(cut + len + sizeof(multi) - 1, 0, 64);
+    test_write_file(path, cut, len + sizeof(multi) - 1 + 64);
+    ck_assert_int_eq(start_outcome(&s, strict), 1);
+    free(cut);
+    free(full);
+    test_server_stop(&s);
+
+    /* aof-preallocate no: the file is the log, nothing more. */
+    static const char *const off[] = {"--appendonly", "yes", "--appendfsync", "always",
+                                      "--aof-preallocate", "no", NULL};
+    ck_assert_int_eq(test_server_start(&s, off), 0);
+    c = test_connect(&s);
+    fill_stream(c, "pre", 100);
+    ck_assert_int_eq(test_info_ll(c, "aof_current_size") - test_info_ll(c, "aof_base_size"),
+                     incr_file(&s, &zero));
+    ck_assert(!zero);
+    redisFree(c);
+    test_server_stop(&s);
+}
+END_TEST
+
 START_TEST(test_truncated_tail_every_byte)
 {
     struct test_server s;
@@ -882,6 +970,7 @@ Suite *aof_suite(void)
     tcase_add_test(tc, test_auto_rewrite);
     tcase_add_test(tc, test_appendonly_on_off_on);
     tcase_add_test(tc, test_rewrite_waits_for_bgsave);
+    tcase_add_test(tc, test_preallocation);
     tcase_add_test(tc, test_truncated_tail_every_byte);
     tcase_add_test(tc, test_corrupt_middle_refuses);
     tcase_add_test(tc, test_disk_full_misconf);

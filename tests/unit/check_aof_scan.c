@@ -77,7 +77,7 @@ static void file_cmd(struct file *f, ...)
 
 struct got {
     enum aof_item k;
-    size_t start, end, bad, item_start;
+    size_t start, end, bad, item_start, zero_tail;
     long long line, item_line;
     char render[512]; /* "[a|b]" for a command, "#text" for an annotation */
     char error[256];
@@ -127,6 +127,8 @@ static void scan_all(const char *src, size_t len, int check_multi, long long max
         g->start = it.start;
         g->end = it.end;
         g->line = it.line;
+        if (k == AOF_ITEM_TRUNCATED)
+            g->zero_tail = it.zero_tail;
         ck_assert_uint_le(it.start, len);
         ck_assert_uint_le(it.end, len);
         if (k == AOF_ITEM_COMMAND) {
@@ -470,6 +472,30 @@ static void expect_fail(const char *text, int ngood, enum aof_item k, size_t sta
     expect_fail_n(text, strlen(text), ngood, k, start, bad, msg);
 }
 
+/* Zeros where an item would start, to the end: a preallocated tail
+ * (zero_tail says how long) -- not inside a MULTI. */
+START_TEST(test_zero_tail)
+{
+    struct result r;
+    scan_all("*1\r\n$4\r\nPING\r\n\0\0\0", 17, 1, LLONG_MAX, &r);
+    ck_assert_int_eq(r.n, 2);
+    ck_assert_int_eq(r.items[1].k, AOF_ITEM_TRUNCATED);
+    ck_assert_uint_eq(r.items[1].start, 14);
+    ck_assert_uint_eq(r.items[1].zero_tail, 3);
+    scan_all("\0", 1, 1, LLONG_MAX, &r);
+    ck_assert_int_eq(r.items[0].k, AOF_ITEM_TRUNCATED);
+    ck_assert_uint_eq(r.items[0].zero_tail, 1);
+    /* Inside a MULTI: a cut transaction, not a tail. */
+    scan_all("*1\r\n$5\r\nMULTI\r\n\0\0", 17, 1, LLONG_MAX, &r);
+    ck_assert_int_eq(r.items[1].k, AOF_ITEM_TRUNCATED);
+    ck_assert_uint_eq(r.items[1].start, 0);
+    ck_assert_uint_eq(r.items[1].zero_tail, 0);
+    /* Zeros inside half a command are damage, not a tail. */
+    scan_all("*1\r\n$4\r\nPI\0\0\0\0", 14, 1, LLONG_MAX, &r);
+    ck_assert_int_eq(r.items[0].k, AOF_ITEM_CORRUPT);
+}
+END_TEST
+
 START_TEST(test_bad_counts)
 {
     expect_fail("*0\r\n", 0, AOF_ITEM_CORRUPT, 0, 2, "Invalid multibulk length");
@@ -728,6 +754,7 @@ static Suite *scan_suite(void)
     TCase *tc = tcase_create("sample");
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, test_sample_items);
+    tcase_add_test(tc, test_zero_tail);
     tcase_add_test(tc, test_empty_buffer);
     tcase_add_test(tc, test_every_cut);
     tcase_add_test(tc, test_prefix_property_sample);
