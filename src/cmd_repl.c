@@ -50,6 +50,11 @@ void cmd_replconf(struct conn *c)
                 repl_master_attach(c, "");
             snprintf(c->repl_peer->ip, sizeof(c->repl_peer->ip), "%.*s",
                      (int)(val->len < 63 ? val->len : 63), val->ptr);
+        } else if (arg_is(opt, "capa") && arg_is(val, "psync2")) {
+            /* Knows +CONTINUE <replid> (repl_master_try_partial). */
+            if (!c->repl_peer)
+                repl_master_attach(c, NULL);
+            c->repl_peer->capa_psync2 = 1;
         } else if (arg_is(opt, "capa") || arg_is(opt, "rdb-only") ||
                    arg_is(opt, "rdb-filter-only")) {
             /* Accepted: the full sync always ships an RDB with its length. */
@@ -84,6 +89,21 @@ static void sync_common(struct conn *c, int psync)
     if (reply_pending(&c->out)) {
         reply_error(&c->out, "ERR SYNC and PSYNC are invalid with pending output");
         return;
+    }
+    if (psync) {
+        /* PSYNC <replid> <offset>: continue from the backlog when it can. */
+        char id[41];
+        snprintf(id, sizeof(id), "%.*s", (int)(c->argv[1].len < 40 ? c->argv[1].len : 40),
+                 c->argv[1].ptr);
+        long long off;
+        if (!arg_ll(&c->argv[2], &off)) {
+            reply_error(&c->out, "ERR value is not an integer or out of range");
+            return;
+        }
+        if (repl_master_try_partial(c, id, off) == 0)
+            return;
+        if (id[0] != '?')
+            srv->stat.sync_partial_err++;
     }
     repl_master_full_sync(c, psync);
 }
@@ -247,8 +267,9 @@ void repl_info(struct server *srv, struct reply_buf *b)
     reply_info_line(b, "master_replid2:%s", r->replid2);
     reply_info_line(b, "master_repl_offset:%lld", r->offset);
     reply_info_line(b, "second_repl_offset:%lld", r->second_offset);
-    reply_info_line(b, "repl_backlog_active:0");
-    reply_info_line(b, "repl_backlog_size:1048576");
-    reply_info_line(b, "repl_backlog_first_byte_offset:0");
-    reply_info_line(b, "repl_backlog_histlen:0");
+    const struct repl_backlog *bl = r->backlog;
+    reply_info_line(b, "repl_backlog_active:%d", bl != NULL);
+    reply_info_line(b, "repl_backlog_size:%lld", srv->cfg.repl_backlog_size);
+    reply_info_line(b, "repl_backlog_first_byte_offset:%lld", bl ? bl->first : 0LL);
+    reply_info_line(b, "repl_backlog_histlen:%lld", bl ? bl->histlen : 0LL);
 }

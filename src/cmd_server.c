@@ -149,9 +149,9 @@ static void info_stats(struct server *srv, struct reply_buf *b)
     reply_info_line(b, "instantaneous_input_repl_kbps:0.00");
     reply_info_line(b, "instantaneous_output_repl_kbps:0.00");
     reply_info_line(b, "rejected_connections:%lld", s->rejected_conn);
-    reply_info_line(b, "sync_full:0");
-    reply_info_line(b, "sync_partial_ok:0");
-    reply_info_line(b, "sync_partial_err:0");
+    reply_info_line(b, "sync_full:%lld", s->sync_full);
+    reply_info_line(b, "sync_partial_ok:%lld", s->sync_partial_ok);
+    reply_info_line(b, "sync_partial_err:%lld", s->sync_partial_err);
     reply_info_line(b, "expired_keys:%lld", s->expiredkeys);
     reply_info_line(b, "expired_stale_perc:0.00");
     reply_info_line(b, "expired_time_cap_reached_count:0");

@@ -173,6 +173,8 @@ struct config {
     char *replicaof;          /* "host port" from the config file, or "" */
     int replica_read_only;
     int repl_ping_replica_period;
+    long long repl_backlog_size; /* bytes (at least 16k in use, as Redis) */
+    long long repl_backlog_ttl;  /* seconds a master without replicas keeps it */
     int replica_priority;
     int stop_writes_on_bgsave_error;
     int rdb_key_save_delay;   /* testing hook: microseconds slept per key saved */
@@ -339,6 +341,10 @@ extern const char *const config_supervised_names[];
       CONFIG_OFF(replica_read_only), "yes", 0, 1, CONFIG_MUTABLE, NULL)                       \
     X(REPL_PING_REPLICA_PERIOD, "repl-ping-replica-period", CONFIG_TYPE_INT,                  \
       CONFIG_OFF(repl_ping_replica_period), "10", 1, INT_MAX, CONFIG_MUTABLE, NULL)           \
+    X(REPL_BACKLOG_SIZE, "repl-backlog-size", CONFIG_TYPE_MEMORY,                             \
+      CONFIG_OFF(repl_backlog_size), "1mb", 1, LLONG_MAX, CONFIG_MUTABLE, NULL)               \
+    X(REPL_BACKLOG_TTL, "repl-backlog-ttl", CONFIG_TYPE_LL, CONFIG_OFF(repl_backlog_ttl),     \
+      "3600", 0, LLONG_MAX, CONFIG_MUTABLE, NULL)                                             \
     X(REPLICA_PRIORITY, "replica-priority", CONFIG_TYPE_INT, CONFIG_OFF(replica_priority),    \
       "100", 0, INT_MAX, CONFIG_MUTABLE, NULL)                                                \
     X(STOP_WRITES_ON_BGSAVE_ERROR, "stop-writes-on-bgsave-error", CONFIG_TYPE_BOOL,           \

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,7 @@
 #include "rdb_codec.h"
 #include "rdb_object.h"
 #include "rdb_stream.h"
+#include "repl.h"
 #include "server.h"
 #include "snapshot.h"
 #include "stream.h"
@@ -161,6 +163,16 @@ int rdb_save_to_writer(struct server *srv, struct rdb_writer *w, int aof_base)
     save_aux_ll(w, "redis-bits", (long long)sizeof(void *) * 8);
     save_aux_ll(w, "ctime", (long long)time(NULL));
     save_aux_ll(w, "used-mem", (long long)mem_used());
+    /* Replication info, on Redis's conditions (repl_rdb_save_info), so a
+     * replica restarted from this file, or fed it by a full sync, goes on
+     * with the stream in the right db and can PSYNC.  Never in an AOF
+     * base, as Redis. */
+    int repl_db;
+    if (!aof_base && repl_rdb_save_info(srv, &repl_db)) {
+        save_aux_ll(w, "repl-stream-db", repl_db);
+        save_aux(w, "repl-id", srv->repl->replid);
+        save_aux_ll(w, "repl-offset", srv->repl->offset);
+    }
     save_aux_ll(w, "aof-base", aof_base ? 1 : 0);
     save_aux(w, "runnel-ver", RUNNEL_VERSION);
 
@@ -378,6 +390,8 @@ struct load_state {
     struct rdb_reader r;
     int version;
     int aof_base;              /* aux aof-base 1: keep expired keys */
+    struct repl_rdb_info repl; /* aux repl-stream-db/repl-id/repl-offset */
+    int repl_fields;           /* how many of the three were read */
     long long now_ms;
     long long keys_loaded;
     long long keys_expired;
@@ -441,6 +455,24 @@ static int load_aux(struct load_state *ls)
             log_notice("RDB memory usage when created %.2f Mb", (double)used / (1024 * 1024));
     } else if (strcmp(key, "aof-base") == 0) {
         ls->aof_base = vlen == 1 && val[0] == '1';
+    } else if (strcmp(key, "repl-stream-db") == 0) {
+        long long v;
+        if (util_str_to_ll(val, vlen, &v) && v >= -1 && v <= INT_MAX) {
+            ls->repl.db = (int)v;
+            ls->repl_fields |= 1;
+        }
+    } else if (strcmp(key, "repl-id") == 0) {
+        if (vlen == 40) {
+            memcpy(ls->repl.id, val, 40);
+            ls->repl.id[40] = '\0';
+            ls->repl_fields |= 2;
+        }
+    } else if (strcmp(key, "repl-offset") == 0) {
+        long long v;
+        if (util_str_to_ll(val, vlen, &v)) {
+            ls->repl.offset = v;
+            ls->repl_fields |= 4;
+        }
     } else if (strcmp(key, RDB_AUX_ACTIVE_TIMES) == 0) {
         struct stream *s = ls->last_stream;
         if (s && vlen == consumer_total(s) * 8) {
@@ -693,6 +725,10 @@ int rdb_load_buffer(struct server *srv, const void *buf, size_t len, size_t *con
     if (rc == 0) {
         load_report(&ls);
         srv->dirty = 0;
+    }
+    if (srv->repl) {
+        ls.repl.set = rc == 0 && ls.repl_fields == 7;
+        srv->repl->rdb_info = ls.repl;
     }
     return rc;
 }

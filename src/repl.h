@@ -16,8 +16,15 @@
  * stream from then on is kept in the replica's `pending` buffer.  When the
  * child ends, the cron queues "$len", the file and the pending bytes on the
  * replica's output, and the replica is online.  Replicas that ask while a
- * child runs wait for it to end and share the next one.  There is no
- * backlog yet: every (re)connection is a full resync. */
+ * child runs wait for it to end and share the next one.
+ *
+ * Partial resync (repl_backlog.c): the stream is also kept in a backlog, on
+ * masters and replicas alike; a replica that lost its link keeps its replid
+ * and offset (the "cached master") and asks PSYNC <replid> <offset+1>; the
+ * master answers +CONTINUE [<replid>] and the missing bytes when its backlog
+ * still holds them and the id is in its history (replid, or replid2 up to
+ * second_repl_offset).  The RDB carries repl-stream-db/repl-id/repl-offset,
+ * so a restarted replica can continue too. */
 #ifndef RUNNEL_REPL_H
 #define RUNNEL_REPL_H
 
@@ -41,6 +48,7 @@ struct repl_peer {
     char ip[64];            /* REPLCONF ip-address, else the peer address */
     long long ack_off;      /* last REPLCONF ACK offset */
     long long ack_ms;       /* when it came (ms), or when it went online */
+    int capa_psync2;        /* REPLCONF capa psync2: +CONTINUE <replid> */
     struct repl_peer *next;
 };
 
@@ -56,6 +64,25 @@ struct repl_waiter {
     long long numreplicas;
     long long deadline_ms;
     struct repl_waiter *next;
+};
+
+/* The replication backlog (repl_backlog.c): the stream's last histlen
+ * bytes, [first, first + histlen) in offsets, in a ring ending at idx. */
+struct repl_backlog {
+    char *buf;
+    long long size;
+    long long idx;
+    long long histlen;
+    long long first;        /* repl_backlog_first_byte_offset */
+};
+
+/* Replication info an RDB carried (aux repl-stream-db/repl-id/repl-offset),
+ * from the last load. */
+struct repl_rdb_info {
+    int set;                /* all three were there */
+    int db;
+    char id[41];
+    long long offset;
 };
 
 /* The replica side's link state, as ROLE names them. */
@@ -87,6 +114,9 @@ struct repl {
     struct reply_buf enc;      /* scratch: one unit encoded */
     int sync_child;            /* pid of the child writing the sync RDB, or -1 */
     char sync_file[64];        /* the file it writes */
+    struct repl_backlog *backlog; /* NULL: none (repl_backlog.c) */
+    long long no_peers_since_ms;  /* when the last replica left (backlog ttl) */
+    struct repl_rdb_info rdb_info;
 
     /* Replica side. */
     char *master_host;         /* NULL: this server is a master */
@@ -100,6 +130,11 @@ struct repl {
     long long bulk_read;
     struct reply_buf out;      /* handshake and ACKs waiting for the socket */
     struct conn *mc;           /* the fake client that applies the stream */
+    size_t parsed;             /* in[0..parsed) is in mc's parser, not yet
+                                * applied as a whole (a command or a MULTI) */
+    int cached;                /* replid/offset name a history to PSYNC for
+                                * (Redis's cached master) */
+    int cached_db;             /* the db the stream was in there */
     char master_replid[41];
     long long last_io_ms;
     long long down_since_ms;
@@ -140,6 +175,25 @@ void repl_master_drop_peers(struct server *srv);
 void repl_master_shift_replid(struct server *srv);
 
 void repl_master_cron(struct server *srv);
+/* Register the effect sink while replicas or a backlog need the stream,
+ * drop it otherwise. */
+void repl_master_sink_update(struct server *srv);
+void repl_new_replid(struct server *srv);
+void repl_clear_replid2(struct server *srv);
+/* The replication info an RDB saved now carries, as Redis's
+ * rdbPopulateSaveInfo: 1 and *db when there is one (a master with a
+ * backlog, a replica with a master or a cached one), else 0. */
+int repl_rdb_save_info(struct server *srv, int *db);
+/* Start-up: a replica's RDB carried replication info: PSYNC with it. */
+void repl_use_rdb_info(struct server *srv);
+
+/* Backlog and partial resync (repl_backlog.c). */
+void repl_backlog_create(struct server *srv);
+void repl_backlog_free(struct server *srv);
+void repl_backlog_feed(struct repl *r, const char *p, size_t len);
+void repl_backlog_resize(struct server *srv);
+void repl_backlog_cron(struct server *srv);
+int repl_master_try_partial(struct conn *c, const char *replid, long long psync_offset);
 
 /* Replica side (repl_replica.c). */
 void repl_replica_cron(struct server *srv);

@@ -5,9 +5,9 @@
  *   - every online replica has received exactly the bytes [its sync offset,
  *     repl->offset) of the stream, in the same order (one shared encoding
  *     per unit, appended to each replica's output);
- *   - the effect sink is registered only while some replica is attached,
- *     so a server without replicas builds no effects for them (and its
- *     master_repl_offset stays where it is, as Redis without a backlog);
+ *   - the effect sink is registered only while some replica is attached or
+ *     a backlog exists, so a server without either builds no effects (and
+ *     its master_repl_offset stays where it is, as Redis without a backlog);
  *   - a replica that has not finished its handshake gets nothing. */
 #include <errno.h>
 #include <fcntl.h>
@@ -72,6 +72,7 @@ void repl_master_feed_raw(struct server *srv, const char *p, size_t len)
         conn_check_output_limit(pe->c, now);
     }
     r->offset += (long long)len;
+    repl_backlog_feed(r, p, len);
 }
 
 /* The sink: a unit of effects, as the AOF encodes it but without the '#'
@@ -108,22 +109,16 @@ int repl_online_peers(const struct server *srv)
     return n;
 }
 
-int repl_master_attach(struct conn *c, const char *ip)
+void repl_master_sink_update(struct server *srv)
 {
-    struct server *srv = c->srv;
     struct repl *r = srv->repl;
-    if (c->repl_peer)
-        return 0;
-    struct repl_peer *pe = mem_calloc(sizeof(*pe));
-    pe->c = c;
-    reply_init(&pe->pending, 2);
-    snprintf(pe->ip, sizeof(pe->ip), "%s", ip);
-    pe->next = r->peers;
-    r->peers = pe;
-    c->repl_peer = pe;
-    if (!r->sink_on && server_add_sink(srv, repl_sink, srv) == 0)
+    int want = r->peers || r->backlog;
+    if (want && !r->sink_on && server_add_sink(srv, repl_sink, srv) == 0)
         r->sink_on = 1;
-    return 0;
+    else if (!want && r->sink_on) {
+        server_remove_sink(srv, repl_sink, srv);
+        r->sink_on = 0;
+    }
 }
 
 /* The peer's address without the port: "ip" of "ip:port". */
@@ -133,6 +128,26 @@ static void peer_ip(const struct conn *c, char *out, size_t cap)
     char *colon = strrchr(out, ':');
     if (colon)
         *colon = '\0';
+}
+
+int repl_master_attach(struct conn *c, const char *ip)
+{
+    struct server *srv = c->srv;
+    struct repl *r = srv->repl;
+    if (c->repl_peer)
+        return 0;
+    struct repl_peer *pe = mem_calloc(sizeof(*pe));
+    pe->c = c;
+    reply_init(&pe->pending, 2);
+    if (ip)
+        snprintf(pe->ip, sizeof(pe->ip), "%s", ip);
+    else
+        peer_ip(c, pe->ip, sizeof(pe->ip));
+    pe->next = r->peers;
+    r->peers = pe;
+    c->repl_peer = pe;
+    repl_master_sink_update(srv);
+    return 0;
 }
 
 /* The child: the dataset as it was at the fork, into r->sync_file. */
@@ -253,16 +268,25 @@ static void sync_child_done(struct server *srv, int ok)
 /* PSYNC/SYNC: the replica waits for a child (see sync_start_child). */
 void repl_master_full_sync(struct conn *c, int psync)
 {
-    if (!c->repl_peer) {
-        char ip[64];
-        peer_ip(c, ip, sizeof(ip));
-        repl_master_attach(c, ip);
-    }
+    struct server *srv = c->srv;
+    struct repl *r = srv->repl;
+    if (!c->repl_peer)
+        repl_master_attach(c, NULL);
     struct repl_peer *pe = c->repl_peer;
     pe->psync = psync;
     pe->ack_off = 0;
     pe->sync = REPL_SYNC_WAIT_BGSAVE;
+    srv->stat.sync_full++;
     log_notice("Replica %s asks for synchronization", c->addr);
+    /* A backlog made from scratch starts a new history: no replica can
+     * continue an older one from it (Redis's syncCommand). */
+    if (!r->backlog && !r->master_host) {
+        repl_new_replid(srv);
+        repl_clear_replid2(srv);
+        repl_backlog_create(srv);
+        log_notice("Replication backlog created, my new replication IDs are '%s' and '%s'",
+                   r->replid, r->replid2);
+    }
     sync_start_child(c->srv);
 }
 
@@ -375,6 +399,43 @@ void repl_master_shift_replid(struct server *srv)
     memcpy(r->replid2, r->replid, sizeof(r->replid2));
     r->second_offset = r->offset + 1;
     random_replid(r->replid);
+    log_notice("Setting secondary replication ID to %s, valid up to offset: %lld. New "
+               "replication ID is %s", r->replid2, r->second_offset, r->replid);
+}
+
+void repl_new_replid(struct server *srv)
+{
+    random_replid(srv->repl->replid);
+}
+
+void repl_clear_replid2(struct server *srv)
+{
+    struct repl *r = srv->repl;
+    memset(r->replid2, '0', 40);
+    r->replid2[40] = '\0';
+    r->second_offset = -1;
+}
+
+int repl_rdb_save_info(struct server *srv, int *db)
+{
+    struct repl *r = srv->repl;
+    if (!r)
+        return 0;
+    if (!r->master_host && r->backlog) {
+        /* No SELECT sent since the last full sync: the next write sends
+         * one, so 0 is as good as any (Redis's rule). */
+        *db = r->stream_db < 0 ? 0 : r->stream_db;
+        return 1;
+    }
+    if (r->master_host && r->mc) {
+        *db = r->mc->db->id;
+        return 1;
+    }
+    if (r->master_host && r->cached) {
+        *db = r->cached_db;
+        return 1;
+    }
+    return 0;
 }
 
 void repl_conn_gone(struct conn *c)
@@ -408,10 +469,9 @@ void repl_conn_gone(struct conn *c)
     reply_free(&c->repl_peer->pending);
     mem_free(c->repl_peer);
     c->repl_peer = NULL;
-    if (!r->peers && r->sink_on) {
-        server_remove_sink(srv, repl_sink, srv);
-        r->sink_on = 0;
-    }
+    if (!r->peers)
+        r->no_peers_since_ms = server_mstime(srv);
+    repl_master_sink_update(srv);
     repl_master_check_waiters(srv);
 }
 
@@ -430,6 +490,7 @@ void repl_master_cron(struct server *srv)
     if (r->waiters)
         repl_master_check_waiters(srv);
     sync_cron(srv);
+    repl_backlog_cron(srv);
 }
 
 /* --- Life cycle ------------------------------------------------------ */
@@ -463,6 +524,9 @@ void repl_start_from_config(struct server *srv)
         return;
     }
     repl_replica_set_master(srv, host, port);
+    /* Started as a replica: no history to continue unless the RDB loaded
+     * next names one (repl_use_rdb_info). */
+    srv->repl->cached = 0;
 }
 
 void repl_free(struct server *srv)
@@ -490,6 +554,10 @@ void repl_free(struct server *srv)
         pe->c->repl_peer = NULL;
         reply_free(&pe->pending);
         mem_free(pe);
+    }
+    if (r->backlog) {
+        mem_free(r->backlog->buf);
+        mem_free(r->backlog);
     }
     reply_free(&r->enc);
     reply_free(&r->out);

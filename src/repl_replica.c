@@ -5,7 +5,10 @@
  *     --> REPLCONF listening-port <port> --> PORT
  *     --> REPLCONF capa psync2 --> CAPA   (no "capa eof": a Redis master then
  *                                          sends the RDB with its length)
- *     --> PSYNC ? -1 --> PSYNC: "+FULLRESYNC <replid> <offset>"
+ *     --> PSYNC <replid> <offset+1> (our cached history; "? -1" without one)
+ *     --> PSYNC: "+CONTINUE [<newid>]": CONNECTED at once, the backlog's
+ *                bytes follow as stream;
+ *                "+FULLRESYNC <replid> <offset>":
  *     --> TRANSFER: newlines (the master's keepalive), "$<len>\r\n", len bytes:
  *         empty every db, load the RDB
  *     --> CONNECTED: each command the master sends runs on the fake client
@@ -92,10 +95,13 @@ static void link_close(struct server *srv)
         r->fd = -1;
     }
     if (r->mc) {
+        /* The history goes on from where it was applied, in its db. */
+        r->cached_db = r->mc->db->id;
         conn_free(r->mc);
         r->mc = NULL;
     }
     r->inlen = 0;
+    r->parsed = 0;
     r->out.len = r->out.sent = 0;
     r->bulk_len = -1;
     r->bulk_read = 0;
@@ -289,11 +295,14 @@ static int load_rdb(struct server *srv)
     return 0;
 }
 
-/* Run the commands in the buffer on the fake client. */
+/* Run the commands in the buffer on the fake client.  A command counts
+ * in the offset (and goes on to our replicas and backlog) once it ran; a
+ * transaction once its EXEC ran: a link lost inside one resumes before its
+ * MULTI, as Redis's reploff does.  in[0..parsed) is already in the parser. */
 static void apply_stream(struct server *srv)
 {
     struct repl *r = srv->repl;
-    size_t start = 0, pos = 0;
+    size_t start = 0, pos = r->parsed;
     while (pos < r->inlen && r->link == REPL_LINK_CONNECTED) {
         size_t used = 0;
         enum resp_status st = resp_parse(&r->mc->parser, r->in + pos, r->inlen - pos, &used);
@@ -312,14 +321,51 @@ static void apply_stream(struct server *srv)
         }
         if (r->link != REPL_LINK_CONNECTED || r->broken)
             return; /* the link failed meanwhile */
+        if (r->mc->flags & CONN_MULTI)
+            continue;
         /* Counted after it ran: a GETACK answers the offset before it. */
         repl_master_feed_raw(srv, r->in + start, pos - start);
         start = pos;
     }
-    /* Keep the bytes of an unfinished command: they go on to our replicas
-     * once it is whole. */
+    /* Keep the bytes not applied yet: they go on to our replicas once
+     * their command (or transaction) is whole and ran. */
     in_drop(r, start);
-    (void)pos;
+    r->parsed = pos - start;
+}
+
+/* +CONTINUE [<newid>]: the master goes on with our history; the bytes
+ * after the line are the stream from our offset + 1.  0, or -1 when the
+ * link was dropped. */
+static int link_continue(struct server *srv, const char *rest)
+{
+    struct repl *r = srv->repl;
+    char id[64] = "";
+    if (sscanf(rest, " %63s", id) == 1 && strlen(id) == 40 && strcmp(id, r->replid) != 0) {
+        /* The master's history has a new id from our offset on (it was
+         * promoted): ours is its past, our replicas must learn the new one. */
+        log_notice("Master replication ID changed to %s", id);
+        memcpy(r->replid2, r->replid, sizeof(r->replid2));
+        r->second_offset = r->offset + 1;
+        memcpy(r->replid, id, 41);
+        repl_master_drop_peers(srv);
+    }
+    memcpy(r->master_replid, r->replid, 41);
+    log_notice("Successful partial resynchronization with master.");
+    r->mc = conn_create_fake(srv);
+    r->mc->parser.max_bulk_len = LLONG_MAX;
+    if (r->cached_db >= 0 && r->cached_db < srv->ndbs)
+        r->mc->db = &srv->dbs[r->cached_db];
+    r->link = REPL_LINK_CONNECTED;
+    r->down_since_ms = 0;
+    /* A replica restarted from its RDB has no backlog yet. */
+    repl_backlog_create(srv);
+    log_notice("MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.");
+    repl_replica_send_ack(srv);
+    if (r->broken) {
+        link_lost(srv, "write to the master failed");
+        return -1;
+    }
+    return 0;
 }
 
 /* Handshake and transfer, driven by what the master sent. */
@@ -349,8 +395,18 @@ static void link_process(struct server *srv)
             }
             r->mc = conn_create_fake(srv);
             r->mc->parser.max_bulk_len = LLONG_MAX;
+            /* The stream goes on in the db the master's RDB names (its
+             * repl-stream-db): a chained replica's master sends no SELECT
+             * of its own. */
+            if (r->rdb_info.set && r->rdb_info.db >= 0 && r->rdb_info.db < srv->ndbs)
+                r->mc->db = &srv->dbs[r->rdb_info.db];
             r->link = REPL_LINK_CONNECTED;
             r->down_since_ms = 0;
+            r->cached = 1;
+            /* A new history from the master's offset: no second id, and a
+             * backlog that starts here. */
+            repl_clear_replid2(srv);
+            repl_backlog_create(srv);
             repl_replica_send_ack(srv);
             continue;
         }
@@ -377,17 +433,31 @@ static void link_process(struct server *srv)
             r->link = REPL_LINK_CAPA;
             link_send(srv, 3, argv);
         } else if (r->link == REPL_LINK_CAPA) {
-            const char *argv[] = {"PSYNC", "?", "-1"};
+            char off[32];
+            snprintf(off, sizeof(off), "%lld", r->offset + 1);
+            const char *argv[] = {"PSYNC", r->cached ? r->replid : "?", r->cached ? off : "-1"};
+            if (r->cached)
+                log_notice("Trying a partial resynchronization (request %s:%s).", r->replid, off);
+            else
+                log_notice("Partial resynchronization not possible (no cached master)");
             r->link = REPL_LINK_PSYNC;
             link_send(srv, 3, argv);
         } else if (r->link == REPL_LINK_PSYNC) {
             char id[64];
             long long off;
+            if (strncmp(line, "+CONTINUE", 9) == 0 && r->cached) {
+                if (link_continue(srv, line + 9) < 0)
+                    return;
+                continue;
+            }
             if (sscanf(line, "+FULLRESYNC %63s %lld", id, &off) != 2 || strlen(id) != 40) {
                 link_lost(srv, line[0] ? line : "unexpected reply to PSYNC");
                 return;
             }
             log_notice("Full resync from master: %s:%lld", id, off);
+            /* The old history is no use any more (Redis discards its cached
+             * master here). */
+            r->cached = 0;
             memcpy(r->master_replid, id, 41);
             memcpy(r->replid, id, 41);
             r->offset = off;
@@ -401,8 +471,10 @@ static void link_process(struct server *srv)
                 return;
             }
             log_notice("MASTER <-> REPLICA sync: receiving %lld bytes from master to memory", len);
-            /* Our replicas follow a history that is about to be replaced. */
+            /* Our replicas follow a history that is about to be replaced:
+             * they and our backlog go (they must not continue from it). */
             repl_master_drop_peers(srv);
+            repl_backlog_free(srv);
             r->bulk_len = len;
         } else {
             return;
@@ -446,10 +518,14 @@ static void link_read_cb(evutil_socket_t fd, short what, void *arg)
 void repl_replica_set_master(struct server *srv, const char *host, int port)
 {
     struct repl *r = srv->repl;
+    int was_master = r->master_host == NULL;
     link_close(srv);
     mem_free(r->master_host);
     r->master_host = NULL;
     r->master_port = 0;
+    /* Our replicas reconnect and learn our new history (a new id when
+     * promoted, our new master's otherwise); they can continue it. */
+    repl_master_drop_peers(srv);
     /* CONFIG GET/REWRITE replicaof follow REPLICAOF, as Redis's do. */
     char cfgval[300] = "";
     if (host)
@@ -459,16 +535,40 @@ void repl_replica_set_master(struct server *srv, const char *host, int port)
     if (!host) {
         r->link = REPL_LINK_NONE;
         r->down_since_ms = 0;
-        /* A new history from here; our replicas go on with it. */
+        /* A new history from here (ours is its past: replid2); our
+         * replicas go on with it after a partial resync. */
         repl_master_shift_replid(srv);
         r->stream_db = -1;
+        r->cached = 0;
+        r->no_peers_since_ms = server_mstime(srv);
         return;
+    }
+    if (was_master) {
+        /* Our own data and offset are the history to continue with the
+         * new master (Redis's replicationCacheMasterUsingMyself); its
+         * stream starts with a SELECT. */
+        r->cached = 1;
+        r->cached_db = 0;
     }
     r->master_host = mem_strdup(host);
     r->master_port = port;
     r->link = REPL_LINK_CONNECT;
     r->retry_ms = 0;
     r->down_since_ms = server_mstime(srv);
+}
+
+void repl_use_rdb_info(struct server *srv)
+{
+    struct repl *r = srv->repl;
+    const struct repl_rdb_info *ri = &r->rdb_info;
+    if (!r->master_host || !ri->set || ri->offset < 0 || ri->db < 0)
+        return;
+    memcpy(r->replid, ri->id, 41);
+    r->offset = ri->offset;
+    r->cached = 1;
+    r->cached_db = ri->db < srv->ndbs ? ri->db : 0;
+    log_notice("Using the replication ID %s and offset %lld of the RDB file to PSYNC the master",
+               r->replid, r->offset);
 }
 
 void repl_replica_cron(struct server *srv)

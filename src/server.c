@@ -765,6 +765,10 @@ int server_apply_config(void *opaque, const char *name, char *err, size_t errlen
         acl_requirepass_changed(srv);
         return 0;
     }
+    if (strcmp(name, "repl-backlog-size") == 0) {
+        repl_backlog_resize(srv);
+        return 0;
+    }
     if (strcmp(name, "loglevel") == 0) {
         log_set_level(srv->cfg.loglevel);
         return 0;

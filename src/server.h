@@ -76,6 +76,9 @@ struct server_stats {
     int nerrstats;
     long long total_forks;       /* fork()s for snapshots (INFO total_forks) */
     long long latest_fork_usec;  /* how long the last one paused the loop */
+    long long sync_full;         /* full resyncs served (SYNC, PSYNC) */
+    long long sync_partial_ok;   /* PSYNCs continued from the backlog */
+    long long sync_partial_err;  /* PSYNCs with an id that had to be full */
 };
 
 struct server {

@@ -24,6 +24,7 @@
 #include "mem.h"
 #include "multi.h"
 #include "rdb.h"
+#include "repl.h"
 #include "reply.h"
 #include "server.h"
 #include "util.h"
@@ -98,6 +99,7 @@ int snapshot_load_at_start(struct server *srv)
     }
     log_notice("DB loaded from disk: %.3f seconds", (double)(util_ustime() - start) / 1e6);
     srv->dirty = 0;
+    repl_use_rdb_info(srv);
     return 0;
 }
 

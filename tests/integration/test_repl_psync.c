@@ -1,0 +1,538 @@
+/* test_repl_psync.c -- partial resynchronisation: a replica whose link was
+ * cut continues from the master's backlog (+CONTINUE) instead of a full
+ * sync; a backlog too small for the cut forces a full one; a promoted
+ * replica continues its former siblings (the failover case); a replica
+ * restarted from its dump.rdb continues; a chained replica applies the
+ * stream in the db its RDB names; and both ways with Redis 7.0.
+ *
+ * The cut is made deterministic by stopping the replica (SIGSTOP) while
+ * its master drops the link and takes writes, then letting it go on
+ * (SIGCONT): it reads the EOF, reconnects and sends PSYNC.  Every check is
+ * on INFO counters (sync_full, sync_partial_ok, sync_partial_err) and on
+ * the data, never on timing. */
+#include <check.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+static char *info(redisContext *c, const char *section)
+{
+    redisReply *r = test_cmd(c, "INFO %s", section);
+    ck_assert_int_eq(r->type, REDIS_REPLY_STRING);
+    char *s = strdup(r->str);
+    freeReplyObject(r);
+    return s;
+}
+
+static int info_has(redisContext *c, const char *line)
+{
+    char *s = info(c, "replication");
+    int has = strstr(s, line) != NULL;
+    free(s);
+    return has;
+}
+
+/* INFO replication's value of field (40 chars at most) into out. */
+static void info_str(redisContext *c, const char *field, char *out, size_t cap)
+{
+    char *s = info(c, "replication");
+    char key[64];
+    snprintf(key, sizeof(key), "\n%s:", field);
+    char *p = strstr(s, key);
+    ck_assert_msg(p != NULL, "INFO has no %s", field);
+    p += strlen(key);
+    size_t n = strcspn(p, "\r\n");
+    ck_assert_uint_lt(n, cap);
+    memcpy(out, p, n);
+    out[n] = '\0';
+    free(s);
+}
+
+struct syncs {
+    long long full, ok, err;
+};
+
+static struct syncs syncs_of(redisContext *c)
+{
+    struct syncs s = {test_info_ll(c, "sync_full"), test_info_ll(c, "sync_partial_ok"),
+                      test_info_ll(c, "sync_partial_err")};
+    return s;
+}
+
+/* The replica's link is up and it applied all the master sent. */
+static void wait_converged(redisContext *master, redisContext *replica)
+{
+    for (int i = 0; i < 1500; i++) {
+        if (info_has(replica, "master_link_status:up") &&
+            test_info_ll(replica, "slave_repl_offset") ==
+                test_info_ll(master, "master_repl_offset"))
+            return;
+        test_sleep_ms(10);
+    }
+    ck_abort_msg("the replica did not catch up with its master");
+}
+
+static int redis_master; /* see test_replication.c: 7.0's XCLAIM LASTID */
+
+static void assert_same_stream(redisContext *a, redisContext *b, const char *key)
+{
+    static const char *const gfields[] = {"name", "last-delivered-id", "entries-read",
+                                          "pel-count", "pending", NULL};
+    static const char *const gfields_7_0[] = {"name", "last-delivered-id", "pel-count",
+                                              "pending", NULL};
+    static const char *const cfields[] = {"name", "pel-count", "pending", NULL};
+    const char *const *g = redis_master ? gfields_7_0 : gfields;
+    char *x = test_stream_view(a, key, g, cfields), *y = test_stream_view(b, key, g, cfields);
+    test_assert_same(x, y);
+    free(x);
+    free(y);
+}
+
+static void assert_same_data(redisContext *a, redisContext *b)
+{
+    assert_same_stream(a, b, "jobs");
+    assert_same_stream(a, b, "audit");
+    test_ok(a, "SELECT 3");
+    test_ok(b, "SELECT 3");
+    assert_same_stream(a, b, "other");
+    test_ok(a, "SELECT 0");
+    test_ok(b, "SELECT 0");
+}
+
+static void write_streams(redisContext *c)
+{
+    test_ok(c, "XADD jobs 1-1 type email to a");
+    test_ok(c, "XADD jobs 1-2 type email to b");
+    test_ok(c, "XADD jobs * type sms n 42");
+    test_ok(c, "XGROUP CREATE jobs g 0");
+    test_ok(c, "XREADGROUP GROUP g alice COUNT 2 STREAMS jobs >");
+    test_ok(c, "XACK jobs g 1-1");
+    for (int i = 0; i < 10; i++)
+        test_ok(c, "XADD audit * event e%d", i);
+}
+
+/* Writes that move groups and PELs, ending in db 3 (the stream's db stays
+ * 3 for the next writer: no SELECT until another db is written). */
+static void write_during_cut(redisContext *c, int round)
+{
+    test_ok(c, "XADD jobs * type push n %d", round);
+    test_ok(c, "XGROUP CREATE audit a%d 0", round);
+    test_ok(c, "XREADGROUP GROUP a%d bob COUNT 3 STREAMS audit >", round);
+    test_ok(c, "XREADGROUP GROUP g carol%d STREAMS jobs >", round);
+    redisReply *r = test_cmd(c, "XPENDING jobs g - + 1");
+    ck_assert_int_eq(r->type, REDIS_REPLY_ARRAY);
+    if (r->elements > 0)
+        test_ok(c, "XACK jobs g %s", r->element[0]->element[0]->str);
+    freeReplyObject(r);
+    test_ok(c, "XTRIM audit MAXLEN 12");
+    test_ok(c, "SELECT 3");
+    test_ok(c, "XADD other * round %d", round);
+    test_ok(c, "SELECT 0");
+}
+
+/* Big entries: more than the 16k minimum backlog. */
+static void write_big(redisContext *c, int n)
+{
+    char val[513];
+    memset(val, 'x', 512);
+    val[512] = '\0';
+    for (int i = 0; i < n; i++)
+        test_ok(c, "XADD audit * big %s", val);
+}
+
+static void start_replica_of(struct test_server *r, redisContext **rc, int port)
+{
+    ck_assert_int_eq(test_server_start(r, NULL), 0);
+    *rc = test_connect(r);
+    test_ok(*rc, "REPLICAOF 127.0.0.1 %d", port);
+}
+
+/* Stop the replica, let `cut` drop the link on the master side, write
+ * meanwhile, let the replica go on. */
+static void cut_and_write(pid_t replica, redisContext *master, int round, int big)
+{
+    ck_assert_int_eq(kill(replica, SIGSTOP), 0);
+    ck_assert_int_eq(test_int(master, "CLIENT KILL TYPE replica"), 1);
+    write_during_cut(master, round);
+    if (big)
+        write_big(master, big);
+    ck_assert_int_eq(kill(replica, SIGCONT), 0);
+}
+
+/* (a) The link is cut, the master takes writes, the replica continues. */
+START_TEST(test_partial_after_cut)
+{
+    struct test_server m, r;
+    ck_assert_int_eq(test_server_start(&m, NULL), 0);
+    redisContext *mc = test_connect(&m);
+    write_streams(mc);
+    redisContext *rc;
+    start_replica_of(&r, &rc, m.port);
+    wait_converged(mc, rc);
+    ck_assert(info_has(mc, "repl_backlog_active:1"));
+    ck_assert(info_has(rc, "repl_backlog_active:1"));
+
+    struct syncs before = syncs_of(mc);
+    ck_assert_int_eq(before.full, 1);
+    for (int round = 1; round <= 2; round++) {
+        cut_and_write(r.pid, mc, round, 0);
+        wait_converged(mc, rc);
+        struct syncs now = syncs_of(mc);
+        ck_assert_int_eq(now.ok, before.ok + round);
+        ck_assert_int_eq(now.full, before.full);
+        ck_assert_int_eq(now.err, before.err);
+        assert_same_data(mc, rc);
+    }
+    /* The stream's db was left at 3 by the last write: the next one, with
+     * no SELECT before it, still lands in db 3 on the replica. */
+    redisContext *m3 = test_connect(&m);
+    test_ok(m3, "SELECT 3");
+    test_ok(m3, "XADD other * k after-resync");
+    wait_converged(mc, rc);
+    assert_same_data(mc, rc);
+    redisFree(m3);
+
+    /* The backlog holds the stream's tail: first + histlen is one past the
+     * master's offset, on both sides (the replica keeps one too). */
+    long long off = test_info_ll(mc, "master_repl_offset");
+    ck_assert_int_eq(test_info_ll(mc, "repl_backlog_first_byte_offset") +
+                         test_info_ll(mc, "repl_backlog_histlen"),
+                     off + 1);
+    ck_assert_int_eq(test_info_ll(rc, "repl_backlog_first_byte_offset") +
+                         test_info_ll(rc, "repl_backlog_histlen"),
+                     off + 1);
+    ck_assert_int_eq(test_info_ll(mc, "repl_backlog_size"), 1048576);
+
+    redisFree(mc);
+    redisFree(rc);
+    test_server_stop(&r);
+    test_server_stop(&m);
+}
+END_TEST
+
+/* (b) More was written during the cut than the backlog holds: full sync. */
+START_TEST(test_backlog_too_small)
+{
+    struct test_server m, r;
+    ck_assert_int_eq(test_server_start(&m, NULL), 0);
+    redisContext *mc = test_connect(&m);
+    /* Redis's rule: CONFIG SET accepts 1, the backlog is 16k at least. */
+    test_ok(mc, "CONFIG SET repl-backlog-size 1");
+    redisReply *x = test_cmd(mc, "CONFIG GET repl-backlog-size");
+    ck_assert_str_eq(x->element[1]->str, "16384");
+    freeReplyObject(x);
+    write_streams(mc);
+    redisContext *rc;
+    start_replica_of(&r, &rc, m.port);
+    wait_converged(mc, rc);
+    ck_assert_int_eq(test_info_ll(mc, "repl_backlog_size"), 16384);
+
+    struct syncs before = syncs_of(mc);
+    cut_and_write(r.pid, mc, 1, 64); /* 64 x 512 bytes > 16k */
+    wait_converged(mc, rc);
+    struct syncs now = syncs_of(mc);
+    ck_assert_int_eq(now.full, before.full + 1);
+    ck_assert_int_eq(now.err, before.err + 1);
+    ck_assert_int_eq(now.ok, before.ok);
+    ck_assert_int_eq(test_info_ll(mc, "repl_backlog_histlen"), 16384);
+    assert_same_data(mc, rc);
+
+    /* A cut that fits continues again. */
+    cut_and_write(r.pid, mc, 2, 0);
+    wait_converged(mc, rc);
+    ck_assert_int_eq(test_info_ll(mc, "sync_partial_ok"), now.ok + 1);
+    assert_same_data(mc, rc);
+
+    redisFree(mc);
+    redisFree(rc);
+    test_server_stop(&r);
+    test_server_stop(&m);
+}
+END_TEST
+
+/* (c) Failover: A is promoted, B is pointed at A and continues (+CONTINUE
+ * with A's new id), with A's own writes from its backlog. */
+START_TEST(test_promotion_continues_siblings)
+{
+    struct test_server m, a, b;
+    ck_assert_int_eq(test_server_start(&m, NULL), 0);
+    redisContext *mc = test_connect(&m);
+    /* No PING may reach B and not A before the promotion (B would then be
+     * ahead of A's history, which Redis refuses to continue too). */
+    test_ok(mc, "CONFIG SET repl-ping-replica-period 3600");
+    write_streams(mc);
+    redisContext *ac, *bc;
+    start_replica_of(&a, &ac, m.port);
+    start_replica_of(&b, &bc, m.port);
+    write_during_cut(mc, 1);
+    wait_converged(mc, ac);
+    wait_converged(mc, bc);
+    char mid[64];
+    info_str(mc, "master_replid", mid, sizeof(mid));
+
+    test_ok(ac, "REPLICAOF NO ONE");
+    char aid[64], aid2[64];
+    info_str(ac, "master_replid", aid, sizeof(aid));
+    info_str(ac, "master_replid2", aid2, sizeof(aid2));
+    ck_assert_str_eq(aid2, mid);
+    ck_assert_str_ne(aid, mid);
+    ck_assert_int_eq(test_info_ll(ac, "second_repl_offset"),
+                     test_info_ll(ac, "master_repl_offset") + 1);
+    ck_assert(info_has(ac, "repl_backlog_active:1"));
+    write_during_cut(ac, 2); /* before B arrives: from A's backlog */
+
+    struct syncs before = syncs_of(ac);
+    test_ok(bc, "REPLICAOF 127.0.0.1 %d", a.port);
+    wait_converged(ac, bc);
+    struct syncs now = syncs_of(ac);
+    ck_assert_int_eq(now.ok, before.ok + 1);
+    ck_assert_int_eq(now.full, before.full);
+    char bid[64], bid2[64];
+    info_str(bc, "master_replid", bid, sizeof(bid));
+    info_str(bc, "master_replid2", bid2, sizeof(bid2));
+    ck_assert_str_eq(bid, aid);
+    ck_assert_str_eq(bid2, mid);
+    assert_same_data(ac, bc);
+
+    write_during_cut(ac, 3);
+    wait_converged(ac, bc);
+    assert_same_data(ac, bc);
+
+    redisFree(mc);
+    redisFree(ac);
+    redisFree(bc);
+    test_server_stop(&b);
+    test_server_stop(&a);
+    test_server_stop(&m);
+}
+END_TEST
+
+/* A chain M -> B -> C: when B continues with a new id (its master was
+ * promoted), C must learn it: B drops it, C continues with B. */
+START_TEST(test_new_id_reaches_chained_replica)
+{
+    struct test_server m, a, b, c;
+    ck_assert_int_eq(test_server_start(&m, NULL), 0);
+    redisContext *mc = test_connect(&m);
+    write_streams(mc);
+    redisContext *ac, *bc, *cc;
+    start_replica_of(&a, &ac, m.port);
+    start_replica_of(&b, &bc, m.port);
+    start_replica_of(&c, &cc, b.port);
+    wait_converged(mc, ac);
+    wait_converged(mc, bc);
+    wait_converged(mc, cc);
+
+    test_ok(ac, "REPLICAOF NO ONE");
+    char aid[64];
+    info_str(ac, "master_replid", aid, sizeof(aid));
+    struct syncs bbefore = syncs_of(bc);
+    test_ok(bc, "REPLICAOF 127.0.0.1 %d", a.port);
+    write_during_cut(ac, 1);
+    wait_converged(ac, bc);
+    wait_converged(ac, cc);
+    char cid[64];
+    info_str(cc, "master_replid", cid, sizeof(cid));
+    ck_assert_str_eq(cid, aid);
+    /* C came back to B by PSYNC and was continued, not fully synced. */
+    struct syncs bnow = syncs_of(bc);
+    ck_assert_int_ge(bnow.ok, bbefore.ok + 1);
+    ck_assert_int_eq(bnow.full, bbefore.full);
+    assert_same_data(ac, cc);
+
+    redisFree(mc);
+    redisFree(ac);
+    redisFree(bc);
+    redisFree(cc);
+    test_server_stop(&c);
+    test_server_stop(&b);
+    test_server_stop(&a);
+    test_server_stop(&m);
+}
+END_TEST
+
+/* (d) A replica killed and restarted with its dump.rdb (which carries
+ * repl-id, repl-offset and repl-stream-db) continues. */
+START_TEST(test_restarted_replica_continues)
+{
+    struct test_server m, r;
+    ck_assert_int_eq(test_server_start(&m, NULL), 0);
+    redisContext *mc = test_connect(&m);
+    write_streams(mc);
+    redisContext *rc;
+    start_replica_of(&r, &rc, m.port);
+    wait_converged(mc, rc); /* what follows is in the stream, not the RDB */
+    write_during_cut(mc, 1);
+    /* The stream is in db 3 when the replica saves. */
+    test_ok(mc, "SELECT 3");
+    test_ok(mc, "XADD other * k before-save");
+    wait_converged(mc, rc);
+    test_ok(rc, "SAVE");
+    test_ok(mc, "XADD other * k after-save");
+    wait_converged(mc, rc);
+    redisFree(rc);
+    test_server_halt(&r, SIGKILL);
+    test_ok(mc, "XADD other * k while-down"); /* db 3, no SELECT */
+    test_ok(mc, "SELECT 0");
+    write_during_cut(mc, 2);
+
+    struct syncs before = syncs_of(mc);
+    char port[16];
+    snprintf(port, sizeof(port), "%d", m.port);
+    const char *const args[] = {"--replicaof", "127.0.0.1", port, NULL};
+    ck_assert_int_eq(test_server_start_again(&r, args), 0);
+    rc = test_connect(&r);
+    wait_converged(mc, rc);
+    struct syncs now = syncs_of(mc);
+    ck_assert_int_eq(now.ok, before.ok + 1);
+    ck_assert_int_eq(now.full, before.full);
+    assert_same_data(mc, rc);
+
+    redisFree(mc);
+    redisFree(rc);
+    test_server_stop(&r);
+    test_server_stop(&m);
+}
+END_TEST
+
+/* A chained replica that joins while the stream is in db 3 applies what
+ * follows in db 3 (the middle replica's RDB names repl-stream-db). */
+START_TEST(test_chained_replica_stream_db)
+{
+    struct test_server m, a, b;
+    ck_assert_int_eq(test_server_start(&m, NULL), 0);
+    redisContext *mc = test_connect(&m);
+    write_streams(mc);
+    redisContext *ac, *bc;
+    start_replica_of(&a, &ac, m.port);
+    wait_converged(mc, ac); /* then the SELECT is in the stream, not the RDB */
+    test_ok(mc, "SELECT 3");
+    test_ok(mc, "XADD other * k in-db-3");
+    wait_converged(mc, ac);
+    start_replica_of(&b, &bc, a.port);
+    wait_converged(mc, bc);
+    test_ok(mc, "XADD other * k still-db-3"); /* no SELECT in the stream */
+    wait_converged(mc, bc);
+    test_ok(mc, "SELECT 0");
+    assert_same_data(mc, bc);
+    ck_assert_int_eq(test_int(bc, "EXISTS other"), 0);
+
+    redisFree(mc);
+    redisFree(ac);
+    redisFree(bc);
+    test_server_stop(&b);
+    test_server_stop(&a);
+    test_server_stop(&m);
+}
+END_TEST
+
+/* (e) Redis 7.0 as a replica of Runnel: cut on the Redis side (CLIENT KILL
+ * TYPE master), it continues from our backlog. */
+START_TEST(test_redis_replica_continues)
+{
+    redis_master = 0;
+    struct test_server m;
+    ck_assert_int_eq(test_server_start(&m, NULL), 0);
+    redisContext *mc = test_connect(&m);
+    write_streams(mc);
+    struct test_oracle o;
+    ck_assert_int_eq(test_oracle_start(&o, m.dir, NULL), 0);
+    redisContext *oc = test_oracle_connect(&o);
+    test_ok(oc, "REPLICAOF 127.0.0.1 %d", m.port);
+    wait_converged(mc, oc);
+    struct syncs before = syncs_of(mc);
+
+    ck_assert_int_eq(test_int(oc, "CLIENT KILL TYPE master"), 1);
+    /* Whether Redis is back before these writes or not, it continues. */
+    write_during_cut(mc, 1);
+    wait_converged(mc, oc);
+    struct syncs now = syncs_of(mc);
+    ck_assert_int_eq(now.ok, before.ok + 1);
+    ck_assert_int_eq(now.full, before.full);
+    assert_same_data(mc, oc);
+
+    /* Stopped while the link is cut from our side: the bytes come from the
+     * backlog for sure. */
+    ck_assert_int_eq(kill(o.pid, SIGSTOP), 0);
+    ck_assert_int_eq(test_int(mc, "CLIENT KILL TYPE replica"), 1);
+    write_during_cut(mc, 2);
+    ck_assert_int_eq(kill(o.pid, SIGCONT), 0);
+    wait_converged(mc, oc);
+    ck_assert_int_eq(test_info_ll(mc, "sync_partial_ok"), now.ok + 1);
+    ck_assert_int_eq(test_info_ll(mc, "sync_full"), now.full);
+    assert_same_data(mc, oc);
+
+    redisFree(oc);
+    test_oracle_stop(&o);
+    redisFree(mc);
+    test_server_stop(&m);
+}
+END_TEST
+
+/* (e) Runnel as a replica of Redis 7.0: Redis continues us after a cut. */
+START_TEST(test_runnel_replica_of_redis_continues)
+{
+    struct test_server r;
+    ck_assert_int_eq(test_server_start(&r, NULL), 0);
+    redisContext *rc = test_connect(&r);
+    struct test_oracle o;
+    ck_assert_int_eq(test_oracle_start(&o, r.dir, NULL), 0);
+    redisContext *oc = test_oracle_connect(&o);
+    redis_master = 1;
+    write_streams(oc);
+    test_ok(rc, "REPLICAOF 127.0.0.1 %d", o.port);
+    wait_converged(oc, rc);
+    assert_same_data(oc, rc);
+    struct syncs before = syncs_of(oc);
+
+    cut_and_write(r.pid, oc, 1, 0);
+    wait_converged(oc, rc);
+    struct syncs now = syncs_of(oc);
+    ck_assert_int_eq(now.ok, before.ok + 1);
+    ck_assert_int_eq(now.full, before.full);
+    assert_same_data(oc, rc);
+    /* Still the stream's db after the resync. */
+    redisContext *o3 = test_oracle_connect(&o);
+    test_ok(o3, "SELECT 3");
+    test_ok(o3, "XADD other * k after");
+    wait_converged(oc, rc);
+    assert_same_data(oc, rc);
+    redisFree(o3);
+
+    redis_master = 0;
+    redisFree(oc);
+    test_oracle_stop(&o);
+    redisFree(rc);
+    test_server_stop(&r);
+}
+END_TEST
+
+Suite *repl_psync_suite(void);
+Suite *repl_psync_suite(void)
+{
+    Suite *s = suite_create("repl_psync");
+    TCase *tc = tcase_create("repl_psync");
+    tcase_set_timeout(tc, 90);
+    tcase_add_test(tc, test_partial_after_cut);
+    tcase_add_test(tc, test_backlog_too_small);
+    tcase_add_test(tc, test_promotion_continues_siblings);
+    tcase_add_test(tc, test_new_id_reaches_chained_replica);
+    tcase_add_test(tc, test_restarted_replica_continues);
+    tcase_add_test(tc, test_chained_replica_stream_db);
+    tcase_add_test(tc, test_redis_replica_continues);
+    tcase_add_test(tc, test_runnel_replica_of_redis_continues);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(repl_psync_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}
