@@ -161,6 +161,14 @@ $(B)/tests/integration/%: tests/integration/%.c $(HARNESS_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -o $@ $< $(HARNESS_OBJ) $(HIREDIS_LIBS) $(CHECK_LIBS)
 
+# An LD_PRELOAD shim for test_aof (slow fsyncs on demand); plain, never
+# sanitized: it is loaded into the server, before any sanitizer runtime.
+SLOW_FSYNC_SHIM := $(B)/tests/slow_fsync.so
+$(SLOW_FSYNC_SHIM): tests/shims/slow_fsync.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -shared -fPIC -o $@ $< -ldl
+$(B)/tests/integration/test_aof: $(SLOW_FSYNC_SHIM)
+
 $(COMPAT_RUNNER): $(wildcard redis-compat/*.c) $(wildcard redis-compat/*.h) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -o $@ $(filter %.c,$^) $(HIREDIS_LIBS)

@@ -661,6 +661,78 @@ static char *log_text(const struct test_server *s)
     return test_read_file(s->log, NULL);
 }
 
+/* --- A lagging fsync (everysec) ---------------------------------------------- */
+
+/* appendfsync everysec with fsyncs that take 2.5 s (tests/shims/
+ * slow_fsync.c, preloaded into the server, slow while a flag file
+ * exists): as Redis's flushAppendOnlyFile, a write waits up to 2 s behind
+ * the running fsync, then goes ahead and counts aof_delayed_fsync; every
+ * write is answered meanwhile and nothing is lost. */
+START_TEST(test_everysec_fsync_lag)
+{
+    char exe[512], shim[600], flag[600];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    ck_assert_int_gt(n, 0);
+    exe[n] = '\0';
+    *strrchr(exe, '/') = '\0'; /* .../tests/integration */
+    *strrchr(exe, '/') = '\0'; /* .../tests */
+    snprintf(shim, sizeof(shim), "%s/slow_fsync.so", exe);
+    ck_assert_msg(access(shim, R_OK) == 0, "%s is not built", shim);
+
+    struct test_server s;
+    static const char *const everysec[] = {"--appendonly", "yes", "--appendfsync", "everysec",
+                                           NULL};
+    char asan[700];
+    const char *old_asan = getenv("ASAN_OPTIONS");
+    snprintf(asan, sizeof(asan), "%s%sverify_asan_link_order=0", old_asan ? old_asan : "",
+             old_asan && *old_asan ? ":" : "");
+    char *saved_asan = old_asan ? strdup(old_asan) : NULL;
+    setenv("ASAN_OPTIONS", asan, 1);
+    setenv("LD_PRELOAD", shim, 1);
+    setenv("RUNNEL_SLOW_FSYNC_MS", "2500", 1);
+    /* The flag's path must be known before the server starts: a dir of
+     * the test's own. */
+    char fdir[] = "/tmp/runnel-slowfsync-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(fdir));
+    snprintf(flag, sizeof(flag), "%s/slow", fdir);
+    setenv("RUNNEL_SLOW_FSYNC_FLAG", flag, 1);
+    int rc = test_server_start(&s, everysec);
+    unsetenv("LD_PRELOAD");
+    unsetenv("RUNNEL_SLOW_FSYNC_FLAG");
+    if (saved_asan)
+        setenv("ASAN_OPTIONS", saved_asan, 1);
+    else
+        unsetenv("ASAN_OPTIONS");
+    free(saved_asan);
+    ck_assert_int_eq(rc, 0);
+
+    redisContext *c = test_connect(&s);
+    test_ok(c, "XADD lag * n 0");
+    test_write_file(flag, "1", 1);
+    long long acked = 1, t0 = test_mono_ms();
+    while (test_info_ll(c, "aof_delayed_fsync") < 1 && test_mono_ms() - t0 < 20000) {
+        test_ok(c, "XADD lag * n %lld", acked);
+        acked++;
+        test_sleep_ms(5);
+    }
+    ck_assert_int_ge(test_info_ll(c, "aof_delayed_fsync"), 1);
+    char *st = test_cmd_text(c, "INFO persistence");
+    ck_assert_msg(strstr(st, "aof_last_write_status:ok"), "%s", st);
+    free(st);
+    unlink(flag);
+    rmdir(fdir);
+    ck_assert_int_eq(test_int(c, "XLEN lag"), acked);
+    redisFree(c);
+
+    ck_assert_int_eq(test_server_halt(&s, SIGTERM), 0);
+    ck_assert_int_eq(test_server_start_again(&s, everysec), 0);
+    c = test_connect(&s);
+    ck_assert_int_eq(test_int(c, "XLEN lag"), acked);
+    redisFree(c);
+    test_server_stop(&s);
+}
+END_TEST
+
 /* --- Preallocation (aof-preallocate) ------------------------------------------ */
 
 /* The bytes of the incr file on disk, and whether any is zero. */
@@ -971,6 +1043,7 @@ Suite *aof_suite(void)
     tcase_add_test(tc, test_appendonly_on_off_on);
     tcase_add_test(tc, test_rewrite_waits_for_bgsave);
     tcase_add_test(tc, test_preallocation);
+    tcase_add_test(tc, test_everysec_fsync_lag);
     tcase_add_test(tc, test_truncated_tail_every_byte);
     tcase_add_test(tc, test_corrupt_middle_refuses);
     tcase_add_test(tc, test_disk_full_misconf);
