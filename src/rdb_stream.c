@@ -62,9 +62,9 @@
  * parser for how each field is encoded); no 8.6+ server was at hand to
  * check the bytes, as the 7.0 oracle checks type 19.
  *
- * What the engine cannot take from a file: the IDMP lifetime counters
- * (iids-added restarts at the iids loaded, iids-duplicates at 0), and the
- * order of PEL records that share a delivery time (ID order on load). */
+ * What the engine cannot take from a file: the order of PEL records that
+ * share a delivery time (ID order on load).  The IDMP lifetime counters
+ * (iids-added, iids-duplicates) are restored as written. */
 #include "rdb_stream.h"
 
 #include <errno.h>
@@ -1422,6 +1422,7 @@ static int read_idmp(struct rdb_reader *r, struct stream *s)
         rc = -1;
     if (rc == 0 && (np || duration != STREAM_IDMP_DURATION_DEFAULT ||
                     maxsize != STREAM_IDMP_MAXSIZE_DEFAULT || added || dups)) {
+        stream_idmp_set_counters(m, added, dups);
         s->idmp = m; /* the map has no setter: the loader builds the stream */
         m = NULL;
     }

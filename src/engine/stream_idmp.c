@@ -430,6 +430,12 @@ void stream_idmp_expire(struct stream_idmp *m, uint64_t now_ms)
     mem_free(all);
 }
 
+void stream_idmp_set_counters(struct stream_idmp *m, uint64_t added, uint64_t duplicates)
+{
+    m->added = added;
+    m->duplicates = duplicates;
+}
+
 void stream_idmp_stats(const struct stream_idmp *m, struct stream_idmp_stats *st)
 {
     st->pids_tracked = m->producers.n;

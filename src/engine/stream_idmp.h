@@ -100,6 +100,9 @@ int stream_idmp_record(struct stream_idmp *m, const char *pid, size_t pidlen, co
 
 /* A retry was answered from the map (XINFO's iids-duplicates). */
 void stream_idmp_count_duplicate(struct stream_idmp *m);
+/* Set the lifetime counters (iids-added, iids-duplicates) a snapshot
+ * carried; the loader calls it after recording the iids it read. */
+void stream_idmp_set_counters(struct stream_idmp *m, uint64_t added, uint64_t duplicates);
 
 /* Drop every expired iid, and producers left with none. */
 void stream_idmp_expire(struct stream_idmp *m, uint64_t now_ms);

@@ -319,6 +319,10 @@ START_TEST(test_newer_state_versions)
     test_ok(c, "XGROUP CREATE jobs g 0");
     test_ok(c, "XREADGROUP GROUP g alice STREAMS jobs >");
     test_ok(c, "XNACK jobs g FAIL IDS 1 %s", id);
+    /* A retry answered from the map: iids-duplicates 1 must survive too. */
+    r = test_cmd(c, "XADD jobs IDMP producer-7 order-1 * task a");
+    ck_assert_str_eq(r->str, id);
+    freeReplyObject(r);
     test_ok(c, "SAVE");
     file = test_read_file(path, NULL);
     ck_assert_int_eq(memcmp(file, "REDIS0014", 9), 0);

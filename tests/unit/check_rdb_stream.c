@@ -703,6 +703,8 @@ START_TEST(test_type26_idmp)
         struct stream_id id = {(uint64_t)atoi(rec[i][2]), 0};
         ck_assert_int_eq(stream_idmp_record(s->idmp, rec[i][0], 2, rec[i][1], 1, &id, 1000), 0);
     }
+    stream_idmp_count_duplicate(s->idmp);
+    stream_idmp_count_duplicate(s->idmp);
     ck_assert_int_eq(rdb_stream_type_for(s, RDB_VERSION_8_6), RDB_TYPE_STREAM_LISTPACKS_4);
     struct stream *t = reload(s, RDB_TYPE_STREAM_LISTPACKS_4);
     assert_streams_equal(s, t);
@@ -714,6 +716,12 @@ START_TEST(test_type26_idmp)
     stream_idmp_stats(t->idmp, &sb);
     ck_assert_uint_eq(sa.pids_tracked, sb.pids_tracked);
     ck_assert_uint_eq(sa.iids_tracked, sb.iids_tracked);
+    /* Lifetime counters: 5 added (2 of them since evicted by maxsize 3),
+     * 2 duplicates answered. */
+    ck_assert_uint_eq(sa.iids_added, 5);
+    ck_assert_uint_eq(sa.iids_duplicates, 2);
+    ck_assert_uint_eq(sb.iids_added, sa.iids_added);
+    ck_assert_uint_eq(sb.iids_duplicates, sa.iids_duplicates);
     for (size_t i = 0; i < 5; i++) {
         struct stream_id want = {(uint64_t)atoi(rec[i][2]), 0}, got;
         bool held = stream_idmp_find(s->idmp, rec[i][0], 2, rec[i][1], 1, 1000, &got);
