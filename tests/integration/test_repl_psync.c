@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "harness.h"
 
@@ -128,6 +129,11 @@ static void write_during_cut(redisContext *c, int round)
         test_ok(c, "XACK jobs g %s", r->element[0]->element[0]->str);
     freeReplyObject(r);
     test_ok(c, "XTRIM audit MAXLEN 12");
+    /* A transaction: one unit in MULTI/EXEC on the stream. */
+    test_ok(c, "MULTI");
+    test_ok(c, "XADD jobs * in multi %d", round);
+    test_ok(c, "XADD audit * in multi %d", round);
+    test_ok(c, "EXEC");
     test_ok(c, "SELECT 3");
     test_ok(c, "XADD other * round %d", round);
     test_ok(c, "SELECT 0");
@@ -141,6 +147,14 @@ static void write_big(redisContext *c, int n)
     val[512] = '\0';
     for (int i = 0; i < n; i++)
         test_ok(c, "XADD audit * big %s", val);
+}
+
+/* No dump.rdb of an earlier run in dir. */
+static void unlink_dump(const char *dir)
+{
+    char path[300];
+    snprintf(path, sizeof(path), "%s/dump.rdb", dir);
+    unlink(path);
 }
 
 static void start_replica_of(struct test_server *r, redisContext **rc, int port)
@@ -510,6 +524,146 @@ START_TEST(test_runnel_replica_of_redis_continues)
 }
 END_TEST
 
+/* repl-backlog-ttl: a master without replicas frees its backlog (and takes
+ * a new replid: nobody can continue with it), a replica never does. */
+START_TEST(test_backlog_ttl)
+{
+    struct test_server m, r;
+    ck_assert_int_eq(test_server_start(&m, NULL), 0);
+    redisContext *mc = test_connect(&m);
+    write_streams(mc);
+    redisContext *rc;
+    start_replica_of(&r, &rc, m.port);
+    wait_converged(mc, rc);
+    test_ok(mc, "CONFIG SET repl-backlog-ttl 1");
+    test_ok(rc, "CONFIG SET repl-backlog-ttl 1");
+    char mid[64];
+    info_str(mc, "master_replid", mid, sizeof(mid));
+    /* The replica follows a master that is not there: it stays a replica
+     * without replicas of its own, the master is left without any. */
+    test_ok(rc, "REPLICAOF 127.0.0.1 1");
+    int freed = 0;
+    for (int i = 0; i < 1000 && !(freed = info_has(mc, "repl_backlog_active:0")); i++)
+        test_sleep_ms(10);
+    ck_assert_msg(freed, "the master kept its backlog past repl-backlog-ttl");
+    char now_id[64];
+    info_str(mc, "master_replid", now_id, sizeof(now_id));
+    ck_assert_str_ne(now_id, mid);
+    ck_assert(info_has(mc, "second_repl_offset:-1"));
+    ck_assert(info_has(rc, "repl_backlog_active:1"));
+
+    /* Back to the master: its history is gone, a full sync. */
+    struct syncs before = syncs_of(mc);
+    test_ok(rc, "REPLICAOF 127.0.0.1 %d", m.port);
+    write_during_cut(mc, 1);
+    wait_converged(mc, rc);
+    struct syncs after = syncs_of(mc);
+    ck_assert_int_eq(after.full, before.full + 1);
+    ck_assert_int_eq(after.err, before.err + 1);
+    ck_assert_int_eq(after.ok, before.ok);
+    assert_same_data(mc, rc);
+
+    redisFree(mc);
+    redisFree(rc);
+    test_server_stop(&r);
+    test_server_stop(&m);
+}
+END_TEST
+
+/* Redis 7.0 restarted from a dump.rdb Runnel wrote as a replica (with
+ * repl-id, repl-offset, repl-stream-db) continues with the Runnel master. */
+START_TEST(test_redis_loads_our_repl_info)
+{
+    redis_master = 0;
+    struct test_server m, r;
+    ck_assert_int_eq(test_server_start(&m, NULL), 0);
+    redisContext *mc = test_connect(&m);
+    write_streams(mc);
+    redisContext *rc;
+    start_replica_of(&r, &rc, m.port);
+    wait_converged(mc, rc);
+    write_during_cut(mc, 1);
+    wait_converged(mc, rc);
+    test_ok(rc, "SAVE");
+    redisFree(rc);
+    test_server_halt(&r, SIGKILL);
+    test_ok(mc, "SELECT 3");
+    test_ok(mc, "XADD other * k while-down"); /* db 3, no SELECT */
+    test_ok(mc, "SELECT 0");
+    write_during_cut(mc, 2);
+
+    struct syncs before = syncs_of(mc);
+    char port[16];
+    snprintf(port, sizeof(port), "%d", m.port);
+    const char *const args[] = {"--replicaof", "127.0.0.1", port, NULL};
+    struct test_oracle o;
+    ck_assert_int_eq(test_oracle_start(&o, r.dir, args), 0);
+    redisContext *oc = test_oracle_connect(&o);
+    wait_converged(mc, oc);
+    struct syncs now = syncs_of(mc);
+    ck_assert_int_eq(now.ok, before.ok + 1);
+    ck_assert_int_eq(now.full, before.full);
+    assert_same_data(mc, oc);
+
+    redisFree(oc);
+    test_oracle_stop(&o);
+    redisFree(mc);
+    test_server_stop(&r);
+    test_server_stop(&m);
+}
+END_TEST
+
+/* Runnel restarted from a dump.rdb Redis 7.0 wrote as a replica continues
+ * with the Redis master. */
+START_TEST(test_we_load_redis_repl_info)
+{
+    struct test_server r;
+    ck_assert_int_eq(test_server_start(&r, NULL), 0);
+    test_server_halt(&r, SIGTERM);
+    unlink_dump(r.dir);
+    struct test_oracle o, o2;
+    char odir[] = "/tmp/runnel-test-oracle-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(odir));
+    ck_assert_int_eq(test_oracle_start(&o, odir, NULL), 0);
+    redisContext *oc = test_oracle_connect(&o);
+    redis_master = 1;
+    write_streams(oc);
+    char port[16];
+    snprintf(port, sizeof(port), "%d", o.port);
+    const char *const args[] = {"--replicaof", "127.0.0.1", port, NULL};
+    ck_assert_int_eq(test_oracle_start(&o2, r.dir, args), 0);
+    redisContext *o2c = test_oracle_connect(&o2);
+    wait_converged(oc, o2c);
+    write_during_cut(oc, 1);
+    wait_converged(oc, o2c);
+    test_ok(o2c, "SAVE");
+    redisFree(o2c);
+    test_oracle_stop(&o2);
+    test_ok(oc, "SELECT 3");
+    test_ok(oc, "XADD other * k while-down");
+    test_ok(oc, "SELECT 0");
+    write_during_cut(oc, 2);
+
+    struct syncs before = syncs_of(oc);
+    ck_assert_int_eq(test_server_start_again(&r, args), 0);
+    redisContext *rc = test_connect(&r);
+    wait_converged(oc, rc);
+    struct syncs now = syncs_of(oc);
+    ck_assert_int_eq(now.ok, before.ok + 1);
+    ck_assert_int_eq(now.full, before.full);
+    assert_same_data(oc, rc);
+
+    redis_master = 0;
+    redisFree(rc);
+    redisFree(oc);
+    test_oracle_stop(&o);
+    char rm[128];
+    snprintf(rm, sizeof(rm), "rm -rf %s", odir);
+    ck_assert_int_eq(system(rm), 0);
+    test_server_stop(&r);
+}
+END_TEST
+
 Suite *repl_psync_suite(void);
 Suite *repl_psync_suite(void)
 {
@@ -524,6 +678,9 @@ Suite *repl_psync_suite(void)
     tcase_add_test(tc, test_chained_replica_stream_db);
     tcase_add_test(tc, test_redis_replica_continues);
     tcase_add_test(tc, test_runnel_replica_of_redis_continues);
+    tcase_add_test(tc, test_backlog_ttl);
+    tcase_add_test(tc, test_redis_loads_our_repl_info);
+    tcase_add_test(tc, test_we_load_redis_repl_info);
     suite_add_tcase(s, tc);
     return s;
 }
