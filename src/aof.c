@@ -907,6 +907,62 @@ static int aof_create_first(struct server *srv)
     return 0;
 }
 
+/* A Redis 6-style single appendonly.aof in `dir` (no manifest yet): make
+ * it the base of a manifest in the AOF directory, as Redis 7.0 does at
+ * start-up ("file appendonly.aof seq 1 type b"; the first incr file
+ * follows).  The manifest is written before the file moves, so a crash in
+ * between leaves a manifest naming a base that is still outside: the next
+ * start finishes the move (aof_finish_legacy_move).  0: nothing to do or
+ * done; -1: failed (logged). */
+static int aof_upgrade_legacy(struct server *srv, int *upgraded)
+{
+    struct aof *a = srv->aof;
+    const char *old = srv->cfg.appendfilename;
+    struct stat st;
+    *upgraded = 0;
+    if (stat(old, &st) < 0 || !S_ISREG(st.st_mode))
+        return 0;
+    struct aof_manifest *m = a->manifest;
+    m->base = mem_alloc(sizeof(*m->base));
+    m->base->name = mem_strdup(old);
+    m->base->seq = 1;
+    m->base->type = AOF_FILE_BASE;
+    m->base_seq = 1;
+    if (aof_persist_manifest(srv, m) < 0)
+        return -1;
+    *upgraded = 1;
+    return 0;
+}
+
+/* The manifest's base is the legacy file's name, not in the directory yet,
+ * but in `dir`: move it in. */
+static int aof_finish_legacy_move(struct server *srv)
+{
+    struct aof *a = srv->aof;
+    const struct aof_manifest *m = a->manifest;
+    const char *old = srv->cfg.appendfilename;
+    struct stat st;
+    if (!m->base || strcmp(m->base->name, old) != 0)
+        return 0;
+    char *to = aof_path(a, old);
+    int rc = 0;
+    if (stat(to, &st) < 0 && errno == ENOENT && stat(old, &st) == 0) {
+        if (rename(old, to) < 0) {
+            log_warning("Error moving the old-style AOF file %s into the AOF directory %s: %s",
+                        old, a->dir, strerror(errno));
+            rc = -1;
+        } else {
+            aof_fsync_dir(a->dir);
+            aof_fsync_dir(".");
+            log_notice("Successfully migrated an old-style AOF file (%s) into the AOF "
+                       "directory (%s).",
+                       old, a->dir);
+        }
+    }
+    mem_free(to);
+    return rc;
+}
+
 int aof_load_at_start(struct server *srv)
 {
     struct aof *a = srv->aof;
@@ -936,6 +992,14 @@ int aof_load_at_start(struct server *srv)
     if (missing) {
         aof_manifest_free(a->manifest);
         aof_manifest_init(a->manifest);
+        int upgraded;
+        if (aof_upgrade_legacy(srv, &upgraded) < 0)
+            return -1;
+        missing = !upgraded;
+    }
+    if (!missing && aof_finish_legacy_move(srv) < 0)
+        return -1;
+    if (missing) {
         if (aof_create_first(srv) < 0)
             return -1;
         server_add_sink(srv, aof_sink, srv);

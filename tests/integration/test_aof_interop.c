@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -183,6 +184,140 @@ START_TEST(test_runnel_loads_redis_rdb_base)
 }
 END_TEST
 
+/* --- A Redis 6-style single appendonly.aof ------------------------------------ */
+
+static const char LEGACY_TAIL[] = "*5\r\n$4\r\nXADD\r\n$6\r\nlegacy\r\n$3\r\n9-9\r\n$1\r\nf\r\n$1\r\nv\r\n";
+
+static char *legacy_view(redisContext *c)
+{
+    char *all = portable_all(c);
+    size_t len = strlen(all);
+    char *x = test_cmd_text(c, "XRANGE legacy - +");
+    test_text_append(&all, &len, x);
+    free(x);
+    return all;
+}
+
+static char *read_in(const char *dir, const char *name)
+{
+    char p[512];
+    snprintf(p, sizeof(p), "%s/%s", dir, name);
+    return test_read_file(p, NULL);
+}
+
+static int exists_in(const char *dir, const char *name)
+{
+    char p[512];
+    snprintf(p, sizeof(p), "%s/%s", dir, name);
+    return access(p, F_OK) == 0;
+}
+
+/* Redis 4-6 kept one appendonly.aof in `dir`, an RDB preamble and then
+ * commands.  Redis 7.0 moves it into appendonlydir as the base of a new
+ * manifest; Runnel must do the same, to the manifest's bytes, and load
+ * what Redis loads.  A crash after the manifest was written and before
+ * the file moved is finished at the next start. */
+START_TEST(test_legacy_single_file_upgrade)
+{
+    /* The legacy file: a 7.0 dump.rdb (RDB 10, as a 6.x preamble would be
+     * an older version of) followed by a command. */
+    char src[] = "/tmp/runnel-legacy-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(src));
+    static const char *const plain[] = {"--appendonly", "no", NULL};
+    struct test_oracle o;
+    ck_assert_int_eq(test_oracle_start(&o, src, plain), 0);
+    redisContext *c = test_oracle_connect(&o);
+    write_portable(c);
+    test_ok(c, "SAVE");
+    redisFree(c);
+    test_oracle_stop(&o);
+    size_t rdblen;
+    char p[512];
+    snprintf(p, sizeof(p), "%s/dump.rdb", src);
+    char *rdb = test_read_file(p, &rdblen);
+    size_t tl = sizeof(LEGACY_TAIL) - 1;
+    char *legacy = malloc(rdblen + tl);
+    memcpy(legacy, rdb, rdblen);
+    memcpy(legacy + rdblen, LEGACY_TAIL, tl);
+    free(rdb);
+
+    char rdir[] = "/tmp/runnel-legacy-r-XXXXXX", ndir[] = "/tmp/runnel-legacy-n-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(rdir));
+    ck_assert_ptr_nonnull(mkdtemp(ndir));
+    snprintf(p, sizeof(p), "%s/appendonly.aof", rdir);
+    test_write_file(p, legacy, rdblen + tl);
+    snprintf(p, sizeof(p), "%s/appendonly.aof", ndir);
+    test_write_file(p, legacy, rdblen + tl);
+
+    static const char *const aof[] = {"--appendonly", "yes", NULL};
+    ck_assert_int_eq(test_oracle_start(&o, rdir, aof), 0);
+    c = test_oracle_connect(&o);
+    char *theirs = legacy_view(c);
+    redisFree(c);
+    test_oracle_stop(&o);
+
+    struct test_server s;
+    memset(&s, 0, sizeof(s));
+    snprintf(s.dir, sizeof(s.dir), "%s", ndir);
+    ck_assert_int_eq(test_server_start_again(&s, aof), 0);
+    c = test_connect(&s);
+    char *ours = legacy_view(c);
+    redisFree(c);
+    ck_assert_int_eq(test_server_halt(&s, SIGTERM), 0);
+    test_assert_same(theirs, ours);
+    ck_assert_msg(strstr(ours, "9-9"), "the command after the preamble was not loaded");
+    free(ours);
+
+    char *rman = read_in(rdir, "appendonlydir/appendonly.aof.manifest");
+    char *nman = read_in(ndir, "appendonlydir/appendonly.aof.manifest");
+    ck_assert_str_eq(nman, rman);
+    ck_assert_str_eq(nman, "file appendonly.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 "
+                           "type i\n");
+    ck_assert(!exists_in(ndir, "appendonly.aof"));
+    ck_assert(exists_in(ndir, "appendonlydir/appendonly.aof"));
+    free(rman);
+    free(nman);
+
+    /* Restarted on the upgraded directory: the same data. */
+    ck_assert_int_eq(test_server_start_again(&s, aof), 0);
+    c = test_connect(&s);
+    ours = legacy_view(c);
+    redisFree(c);
+    ck_assert_int_eq(test_server_halt(&s, SIGTERM), 0);
+    test_assert_same(theirs, ours);
+    free(ours);
+
+    /* Interrupted: the manifest names the base, the file is still in dir. */
+    char mdir[] = "/tmp/runnel-legacy-m-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(mdir));
+    snprintf(p, sizeof(p), "%s/appendonlydir", mdir);
+    ck_assert_int_eq(mkdir(p, 0755), 0);
+    snprintf(p, sizeof(p), "%s/appendonlydir/appendonly.aof.manifest", mdir);
+    static const char man[] = "file appendonly.aof seq 1 type b\n";
+    test_write_file(p, man, sizeof(man) - 1);
+    snprintf(p, sizeof(p), "%s/appendonly.aof", mdir);
+    test_write_file(p, legacy, rdblen + tl);
+    struct test_server m;
+    memset(&m, 0, sizeof(m));
+    snprintf(m.dir, sizeof(m.dir), "%s", mdir);
+    ck_assert_int_eq(test_server_start_again(&m, aof), 0);
+    c = test_connect(&m);
+    ours = legacy_view(c);
+    redisFree(c);
+    test_assert_same(theirs, ours);
+    ck_assert(!exists_in(mdir, "appendonly.aof"));
+    free(ours);
+    test_server_stop(&m);
+
+    free(theirs);
+    free(legacy);
+    test_server_stop(&s);
+    char cmd[700];
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s' '%s'", src, rdir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 Suite *aof_interop_suite(void);
 Suite *aof_interop_suite(void)
 {
@@ -194,6 +329,7 @@ Suite *aof_interop_suite(void)
     tcase_add_test(tc, test_redis_loads_runnel_rdb_base);
     tcase_add_test(tc, test_runnel_loads_redis);
     tcase_add_test(tc, test_runnel_loads_redis_rdb_base);
+    tcase_add_test(tc, test_legacy_single_file_upgrade);
     suite_add_tcase(s, tc);
     return s;
 }
