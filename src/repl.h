@@ -1,7 +1,9 @@
 /* repl.h -- replication as Redis 7.0's replicas and tooling speak it.
  *
  *   master side (repl_master.c)             replica side (repl_replica.c)
- *   REPLCONF listening-port/capa  <-------- handshake: PING, REPLCONF, PSYNC ? -1
+ *   REPLCONF listening-port/capa  <-------- handshake: PING, REPLCONF, PSYNC
+ *                                           <replid> <off+1> (or ? -1)
+ *   PSYNC: +CONTINUE [id] <backlog bytes> -> the stream goes on, no RDB
  *   PSYNC/SYNC: +FULLRESYNC id off -------> read "$len", the RDB: empty, load
  *               $len <rdb bytes>
  *   effect sink: every unit of effects ----> applied on a fake client (effects

@@ -47,6 +47,7 @@
 #define REPL_TIMEOUT_MS 60000 /* repl-timeout's default */
 
 static void link_read_cb(evutil_socket_t fd, short what, void *arg);
+static void link_connect(struct server *srv);
 
 const char *repl_link_state_name(enum repl_link l)
 {
@@ -116,11 +117,17 @@ static void link_lost(struct server *srv, const char *why)
         log_warning("Connection with master lost: %s", why);
     else
         log_warning("Replication with %s:%d failed: %s", r->master_host, r->master_port, why);
+    /* A link that was up is tried again at once rather than a second
+     * later, as Redis 7.0 does: the backlog may not hold the missed bytes
+     * for long.  (A failed attempt waits the second: this recurses once.) */
+    int was_up = r->link == REPL_LINK_CONNECTED;
     link_close(srv);
     r->link = REPL_LINK_CONNECT;
     r->retry_ms = server_mstime(srv) + REPL_RETRY_MS;
     if (!r->down_since_ms)
         r->down_since_ms = server_mstime(srv);
+    if (was_up)
+        link_connect(srv);
 }
 
 static void link_flush(struct server *srv)
