@@ -91,11 +91,11 @@ HARNESS_OBJ := $(B)/tests/harness.o
 
 COMPAT_RUNNER := $(B)/redis-compat/compat-runner
 
-# runnel-check-aof: the AOF checker, a standalone tool over the same scanner
-# and manifest code the server loads with (src/tools/ stays out of CORE_SRC,
-# so its main() never reaches libcore).  The unit suite runs it.
-CHECK_AOF_SRC := src/tools/check_aof.c src/aof_scan.c src/aof_manifest.c src/resp.c \
-                 src/util.c src/mem.c
+# runnel-check-aof: the AOF checker, a standalone tool over the same scanner,
+# manifest and RDB loading code the server loads with (src/tools/ stays out
+# of CORE_SRC; the tool links the core and engine libraries for them).  The
+# unit suite runs it.
+CHECK_AOF_SRC := src/tools/check_aof.c src/tools/check_aof_rdb.c
 CHECK_AOF_OBJ := $(patsubst src/%.c,$(B)/tools/%.o,$(CHECK_AOF_SRC))
 CHECK_AOF := $(B)/runnel-check-aof
 CHECK_AOF_ENV := RUNNEL_CHECK_AOF=$(abspath $(CHECK_AOF))
@@ -119,12 +119,12 @@ src/runnel-server: $(SERVER)
 src/runnel-check-aof: $(CHECK_AOF)
 	@cp $(CHECK_AOF) $@.tmp && mv -f $@.tmp $@
 
-$(CHECK_AOF): $(CHECK_AOF_OBJ)
-	$(CC) $(BASE_CFLAGS) -o $@ $^ $(MALLOC_LIBS) -lm
+$(CHECK_AOF): $(CHECK_AOF_OBJ) $(CORE_LIB) $(ENGINE_LIB)
+	$(CC) $(BASE_CFLAGS) -o $@ $^ $(LIBS)
 
 $(B)/tools/%.o: src/%.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(MALLOC_CFLAGS) -Isrc -c -o $@ $<
+	$(CC) $(BASE_CFLAGS) $(MALLOC_CFLAGS) $(EVENT_CFLAGS) -Isrc -Isrc/engine -Isrc/tools -c -o $@ $<
 
 $(SERVER): $(DEPS_STAMP) $(B)/core/main.o $(CORE_LIB) $(ENGINE_LIB)
 	$(CC) $(BASE_CFLAGS) -o $@ $(B)/core/main.o $(CORE_LIB) $(ENGINE_LIB) $(LIBS)

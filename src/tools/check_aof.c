@@ -7,8 +7,11 @@
  * (its name ends in ".manifest" or its content starts with "file "), it
  * checks the base and then the incr files it lists, found in the
  * manifest's directory (history files are never loaded, so never checked);
- * given any other file, that file alone.  A base in RDB format ("REDIS"
- * first) is reported and skipped: RDB checking is not supported yet.
+ * given any other file, that file alone.  A file that starts with an RDB
+ * image ("REDIS": a base written with aof-use-rdb-preamble, or an
+ * old-style appendonly.aof with its preamble) has the image checked by the
+ * server's own RDB loader (check_aof_rdb.c: every value, the checksum) and
+ * then whatever follows it as AOF commands, as redis-check-aof does.
  *
  * The walk is aof_scan's, the very code the server loads with, so the tool
  * and the loader can never disagree about a file.  Outcomes per file:
@@ -40,6 +43,7 @@
 
 #include "aof_manifest.h"
 #include "aof_scan.h"
+#include "check_aof_rdb.h"
 #include "mem.h"
 #include "resp.h"
 #include "util.h"
@@ -83,6 +87,27 @@ static int check_ts_annotation(const char *text, size_t n, long long *ts)
     return util_str_to_ll(text + 3, n - 3, ts) ? 0 : -2;
 }
 
+/* Check the RDB image buf starts with; returns its length (the AOF tail
+ * starts there) or exits. */
+static size_t check_rdb_part(const char *name, const char *buf, size_t size)
+{
+    char err[512] = "";
+    size_t used = 0;
+    long long keys = 0, expires = 0;
+    printf("[offset 0] Checking RDB file %s\n", name);
+    if (check_aof_rdb_prefix(buf, size, &used, &keys, &expires, err, sizeof(err)) < 0) {
+        printf("--- RDB ERROR DETECTED ---\n");
+        printf("%s\n", err[0] ? err : "the RDB image could not be loaded");
+        printf("RDB preamble of AOF file is not sane, aborting.\n");
+        check_exit(1);
+    }
+    printf("[offset %zu] \\o/ RDB looks OK! \\o/\n", used);
+    printf("[info] %lld keys read\n", keys);
+    printf("[info] %lld expires\n", expires);
+    printf("RDB preamble is OK, proceeding with AOF tail...\n");
+    return used;
+}
+
 /* Check one file; exits on anything that is not a success. */
 static enum check_result check_single(const struct check_opts *o, const char *name,
                                       const char *path, int last_file)
@@ -116,8 +141,12 @@ static enum check_result check_single(const struct check_opts *o, const char *na
         check_exit(1);
     }
 
+    /* An RDB image first: checked whole, then the commands after it. */
+    size_t skip = 0;
+    if (size >= 8 && memcmp(buf, "REDIS", 5) == 0)
+        skip = check_rdb_part(name, buf, (size_t)size);
     resp_parser_init(&p, LLONG_MAX);
-    aof_scan_init(&s, buf, (size_t)size);
+    aof_scan_init(&s, buf + skip, (size_t)size - skip);
     for (;;) {
         k = aof_scan_next(&s, &p, &it);
         if (k == AOF_ITEM_COMMAND) {
@@ -137,7 +166,7 @@ static enum check_result check_single(const struct check_opts *o, const char *na
         if (rc < 0 || ts <= o->to_ts)
             continue;
         /* Cut before the annotation, or before the MULTI it falls in. */
-        long long cut = (long long)(s.in_multi ? s.multi_start : it.start);
+        long long cut = (long long)(skip + (s.in_multi ? s.multi_start : it.start));
         munmap((void *)buf, (size_t)size);
         resp_parser_free(&p);
         if (cut == 0) {
@@ -167,10 +196,11 @@ static enum check_result check_single(const struct check_opts *o, const char *na
         ok_up_to = size;
         ok_line = it.line;
     } else {
-        ok_up_to = (long long)it.start;
+        ok_up_to = (long long)(skip + it.start);
         ok_line = it.line;
         printf("0x%16llx: %s\n",
-               (unsigned long long)(k == AOF_ITEM_CORRUPT ? it.bad : it.item_start), it.error);
+               (unsigned long long)(skip + (k == AOF_ITEM_CORRUPT ? it.bad : it.item_start)),
+               it.error);
     }
     long long diff = size - ok_up_to;
 
@@ -182,8 +212,8 @@ static enum check_result check_single(const struct check_opts *o, const char *na
            "diff=%lld\n",
            name, size, ok_up_to, ok_line, diff);
     if (k == AOF_ITEM_CORRUPT) {
-        printf("AOF %s is not valid: bad data at offset %zu (line %lld): %s\n", name, it.bad,
-               it.item_line, it.error);
+        printf("AOF %s is not valid: bad data at offset %zu (line %lld): %s\n", name,
+               skip + it.bad, it.item_line, it.error);
         if (o->fix)
             printf("Not truncating AOF %s: the damage is not a cut at its end, and truncating "
                    "at offset %lld would also drop what follows it. Restore the file from a "
@@ -306,13 +336,11 @@ static void check_multi_part(const struct check_opts *o, const char *manifest_pa
         char *path = check_join(dir, name);
         int last = ++num == total;
         check_exists(path, name);
-        if (check_file_is_rdb(path)) {
+        if (check_file_is_rdb(path))
             printf("Start to check BASE AOF (RDB format).\n");
-            printf("RDB preamble found; RDB checking is not supported yet, skipped\n");
-        } else {
+        else
             printf("Start to check BASE AOF (RESP format).\n");
-            check_report(o, "BASE AOF", name, check_single(o, name, path, last));
-        }
+        check_report(o, "BASE AOF", name, check_single(o, name, path, last));
         mem_free(path);
     }
     if (m.nincr) {
@@ -376,11 +404,7 @@ int main(int argc, char **argv)
         check_multi_part(&o, path);
     } else {
         printf("Start checking Old-Style AOF\n");
-        if (check_file_is_rdb(path)) {
-            printf("RDB preamble found; RDB checking is not supported yet, skipped\n");
-        } else {
-            check_report(&o, "AOF", path, check_single(&o, path, path, 1));
-        }
+        check_report(&o, "AOF", path, check_single(&o, path, path, 1));
     }
     check_exit(0);
 }

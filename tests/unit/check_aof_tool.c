@@ -315,12 +315,43 @@ START_TEST(test_open_multi)
 }
 END_TEST
 
-START_TEST(test_rdb_preamble_skipped)
+/* An RDB image with one string key k = v (SELECTDB 0, type 0), no
+ * checksum (eight zero bytes: "not computed", which loaders accept). */
+static const char RDB_ONE_KEY[] = "REDIS0010\xfe\x00\x00\x01k\x01v\xff\0\0\0\0\0\0\0\0";
+#define RDB_ONE_KEY_LEN (sizeof(RDB_ONE_KEY) - 1)
+
+/* An old-style file: RDB preamble, then commands.  The image is checked by
+ * the server's loader, then the tail as AOF; --fix cuts the tail at an
+ * offset counted from the file's start. */
+START_TEST(test_rdb_preamble_checked)
 {
     make_dir();
-    write_file("r.aof", "REDIS0009\xfa\x09redis-ver", 20);
+    struct text t = {{0}, 0};
+    memcpy(t.buf, RDB_ONE_KEY, RDB_ONE_KEY_LEN);
+    t.len = RDB_ONE_KEY_LEN;
+    t_cmd(&t, "SET", "a", "1", NULL);
+    size_t whole = t.len;
+    t_raw(&t, "*3\r\n$3\r\nSE");
+    write_file("r.aof", t.buf, t.len);
+    ck_assert_int_eq(tool(path_of("r.aof"), NULL), 1);
+    HAS("Start checking Old-Style AOF\n");
+    HAS("] Checking RDB file ");
+    HAS("\\o/ RDB looks OK! \\o/\n");
+    HAS("[info] 1 keys read\n");
+    HAS("RDB preamble is OK, proceeding with AOF tail...\n");
+    HAS("is not valid. Use the --fix option to try fixing it.\n");
+    ck_assert_int_eq(tool("--fix", path_of("r.aof"), NULL), 0);
+    HAS("Successfully truncated AOF ");
+    ck_assert_int_eq(size_of("r.aof"), (long long)whole);
     ck_assert_int_eq(tool(path_of("r.aof"), NULL), 0);
-    HAS("RDB preamble found; RDB checking is not supported yet, skipped\n");
+    HAS(" is valid\n");
+
+    /* A damaged image: reported, never "fixed". */
+    write_file("bad.aof", RDB_ONE_KEY, 14); /* cut inside the key's value */
+    ck_assert_int_eq(tool("--fix", path_of("bad.aof"), NULL), 1);
+    HAS("--- RDB ERROR DETECTED ---\n");
+    HAS("RDB preamble of AOF file is not sane, aborting.\n");
+    ck_assert_int_eq(size_of("bad.aof"), 14);
     remove_dir();
 }
 END_TEST
@@ -404,14 +435,15 @@ START_TEST(test_manifest_valid)
     ck_assert_int_eq(tool(path_of("list"), NULL), 0);
     HAS("Start checking Multi Part AOF\n");
 
-    /* An RDB base is skipped, an empty incr file is fine. */
-    write_file("appendonly.aof.3.base.rdb", "REDIS0009\xfa\x09redis-ver", 20);
+    /* An RDB base is checked, an empty incr file is fine. */
+    write_file("appendonly.aof.3.base.rdb", RDB_ONE_KEY, RDB_ONE_KEY_LEN);
     write_file("appendonly.aof.3.incr.aof", "", 0);
     write_manifest("file appendonly.aof.3.base.rdb seq 3 type b\n"
                    "file appendonly.aof.3.incr.aof seq 3 type i\n");
     ck_assert_int_eq(tool(path_of("appendonly.aof.manifest"), NULL), 0);
     HAS("Start to check BASE AOF (RDB format).\n"
-        "RDB preamble found; RDB checking is not supported yet, skipped\n");
+        "[offset 0] Checking RDB file appendonly.aof.3.base.rdb\n");
+    HAS("BASE AOF appendonly.aof.3.base.rdb is valid\n");
     HAS("INCR AOF appendonly.aof.3.incr.aof is empty\n");
     HAS("All AOF files and manifest are valid\n");
     remove_dir();
@@ -553,7 +585,7 @@ static Suite *tool_suite(void)
     tcase_add_test(tc, test_truncated_and_fixed);
     tcase_add_test(tc, test_corrupt_not_fixed);
     tcase_add_test(tc, test_open_multi);
-    tcase_add_test(tc, test_rdb_preamble_skipped);
+    tcase_add_test(tc, test_rdb_preamble_checked);
     tcase_add_test(tc, test_truncate_to_timestamp);
     suite_add_tcase(s, tc);
 
