@@ -186,7 +186,8 @@ void repl_clear_replid2(struct server *srv);
  * rdbPopulateSaveInfo: 1 and *db when there is one (a master with a
  * backlog, a replica with a master or a cached one), else 0. */
 int repl_rdb_save_info(struct server *srv, int *db);
-/* Start-up: a replica's RDB carried replication info: PSYNC with it. */
+/* Start-up: the RDB carried replication info: a replica PSYNCs with it, a
+ * master keeps it as replid2 (its replicas can continue). */
 void repl_use_rdb_info(struct server *srv);
 
 /* Backlog and partial resync (repl_backlog.c). */

@@ -189,6 +189,10 @@ void repl_backlog_cron(struct server *srv)
     struct repl *r = srv->repl;
     if (!r->backlog || r->master_host || r->peers || srv->cfg.repl_backlog_ttl <= 0)
         return;
+    if (r->no_peers_since_ms == 0) { /* never had replicas (a restart) */
+        r->no_peers_since_ms = server_mstime(srv);
+        return;
+    }
     long long idle = (server_mstime(srv) - r->no_peers_since_ms) / 1000;
     if (idle <= srv->cfg.repl_backlog_ttl)
         return;

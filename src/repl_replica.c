@@ -568,8 +568,22 @@ void repl_use_rdb_info(struct server *srv)
 {
     struct repl *r = srv->repl;
     const struct repl_rdb_info *ri = &r->rdb_info;
-    if (!r->master_host || !ri->set || ri->offset < 0 || ri->db < 0)
+    if (!ri->set || ri->offset < 0 || ri->db < 0)
         return;
+    if (!r->master_host) {
+        /* A master: its old history is our replid2 up to that offset, so
+         * its replicas can continue with it after the restart (Redis 7.0
+         * does the same); the backlog starts there, empty. */
+        memcpy(r->replid2, ri->id, 41);
+        r->second_offset = ri->offset + 1;
+        r->offset = ri->offset;
+        repl_backlog_create(srv);
+        r->no_peers_since_ms = 0; /* the ttl counts from the first cron */
+        log_notice("Replication ID %s and offset %lld of the RDB file kept as the secondary "
+                   "ID: replicas of before the restart can continue",
+                   r->replid2, r->offset);
+        return;
+    }
     memcpy(r->replid, ri->id, 41);
     r->offset = ri->offset;
     r->cached = 1;

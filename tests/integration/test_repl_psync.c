@@ -664,6 +664,48 @@ START_TEST(test_we_load_redis_repl_info)
 }
 END_TEST
 
+/* A master restarted from its dump.rdb keeps its old history as replid2:
+ * its replica, pointed at it again, continues (Redis 7.0 does the same). */
+START_TEST(test_restarted_master_continues)
+{
+    struct test_server m, r;
+    ck_assert_int_eq(test_server_start(&m, NULL), 0);
+    redisContext *mc = test_connect(&m);
+    write_streams(mc);
+    redisContext *rc;
+    start_replica_of(&r, &rc, m.port);
+    wait_converged(mc, rc);
+    write_during_cut(mc, 1);
+    wait_converged(mc, rc);
+    char mid[64];
+    info_str(mc, "master_replid", mid, sizeof(mid));
+    long long off = test_info_ll(mc, "master_repl_offset");
+    test_ok(mc, "SAVE");
+    redisFree(mc);
+    ck_assert_int_eq(test_server_halt(&m, SIGKILL), 128 + SIGKILL);
+    ck_assert_int_eq(test_server_start_again(&m, NULL), 0);
+    mc = test_connect(&m);
+    char id2[64];
+    info_str(mc, "master_replid2", id2, sizeof(id2));
+    ck_assert_str_eq(id2, mid);
+    ck_assert_int_eq(test_info_ll(mc, "second_repl_offset"), off + 1);
+    ck_assert_int_eq(test_info_ll(mc, "master_repl_offset"), off);
+    ck_assert(info_has(mc, "repl_backlog_active:1"));
+
+    test_ok(rc, "REPLICAOF 127.0.0.1 %d", m.port);
+    write_during_cut(mc, 2);
+    wait_converged(mc, rc);
+    ck_assert_int_eq(test_info_ll(mc, "sync_partial_ok"), 1);
+    ck_assert_int_eq(test_info_ll(mc, "sync_full"), 0);
+    assert_same_data(mc, rc);
+
+    redisFree(mc);
+    redisFree(rc);
+    test_server_stop(&r);
+    test_server_stop(&m);
+}
+END_TEST
+
 Suite *repl_psync_suite(void);
 Suite *repl_psync_suite(void)
 {
@@ -679,6 +721,7 @@ Suite *repl_psync_suite(void)
     tcase_add_test(tc, test_redis_replica_continues);
     tcase_add_test(tc, test_runnel_replica_of_redis_continues);
     tcase_add_test(tc, test_backlog_ttl);
+    tcase_add_test(tc, test_restarted_master_continues);
     tcase_add_test(tc, test_redis_loads_our_repl_info);
     tcase_add_test(tc, test_we_load_redis_repl_info);
     suite_add_tcase(s, tc);
