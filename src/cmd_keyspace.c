@@ -527,9 +527,9 @@ static void expire_generic(struct conn *c, long long basetime, long long unit_ms
     }
     S(c)->dirty++;
     struct effect *e = server_effect(S(c), c->db->id);
-    if (when <= server_mstime(S(c)) && !S(c)->loading) {
+    if (db_expiry_passed(S(c), when)) {
         /* Already in the past: the key goes now, replicated as a DEL (not
-         * while loading: later commands in the file ran on the live key). */
+         * while loading, not on a replica: see db_expiry_passed). */
         db_delete(c->db, key->ptr, key->len);
         effect_arg_cstr(e, "DEL");
         effect_arg(e, key->ptr, key->len);

@@ -403,7 +403,7 @@ void cmd_getex(struct conn *c)
     if (o.expire && expire_ms_or_reply(c, o.expire, o.flags, &when) < 0)
         return;
     reply_bulk(&c->out, s->buf, s->len);
-    if ((o.flags & (SET_EXAT | SET_PXAT)) && when <= server_mstime(c->srv) && !c->srv->loading) {
+    if ((o.flags & (SET_EXAT | SET_PXAT)) && db_expiry_passed(c->srv, when)) {
         /* An absolute time already past: the key goes now. */
         db_delete(c->db, key->ptr, key->len);
         string_changed(c, key, 1);

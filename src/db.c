@@ -5,6 +5,7 @@
 #include "mem.h"
 #include "multi.h"
 #include "notify.h"
+#include "repl.h"
 #include "server.h"
 
 void db_init(struct db *db, int id, uint64_t seed)
@@ -60,6 +61,11 @@ long long object_refcount(const struct object *o)
     return o->type->refcount ? o->type->refcount(o->ptr) : 1;
 }
 
+int db_is_replica(const struct server *srv)
+{
+    return (srv->repl && srv->repl->master_host) || (srv->cfg.replicaof && srv->cfg.replicaof[0]);
+}
+
 static int db_is_expired(struct server *srv, const struct dict_entry *e)
 {
     /* While the AOF loads, a key lives until the file says otherwise: the
@@ -67,7 +73,17 @@ static int db_is_expired(struct server *srv, const struct dict_entry *e)
      * lookupKey does the same when server.loading). */
     if (srv->loading)
         return 0;
+    /* The master's stream runs on keys as the master saw them: a key past
+     * its time is still alive until the master's DEL arrives (Redis 7.0's
+     * expireIfNeeded for server.master). */
+    if (db_is_replica(srv) && srv->current && repl_is_master_link(srv->current))
+        return 0;
     return e->aux >= 0 && e->aux <= server_mstime(srv);
+}
+
+int db_expiry_passed(struct server *srv, int64_t when)
+{
+    return when <= server_mstime(srv) && !srv->loading && !db_is_replica(srv);
 }
 
 struct dict_entry *db_lookup_entry(struct server *srv, struct db *db, const char *key,
@@ -77,7 +93,13 @@ struct dict_entry *db_lookup_entry(struct server *srv, struct db *db, const char
     if (e && db_is_expired(srv, e)) {
         /* During CLIENT PAUSE a read sees it gone but nothing is deleted
          * (Redis 7.0); a write (only unpaused writers run then) deletes. */
-        if ((flags & DB_LOOKUP_WRITE) || !client_pause_active(srv))
+        /* On a replica a read sees it gone and nothing is deleted: the
+         * master's DEL will come, and a replica's own DEL would reach its
+         * AOF and its replicas out of the stream's order (Redis 7.0); only
+         * a write on a writable replica (replica-read-only no) deletes. */
+        int replica = db_is_replica(srv);
+        if (replica ? ((flags & DB_LOOKUP_WRITE) && !srv->cfg.replica_read_only)
+                    : ((flags & DB_LOOKUP_WRITE) || !client_pause_active(srv)))
             server_key_expired(srv, db, key, klen);
         e = NULL;
     }

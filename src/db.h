@@ -80,6 +80,14 @@ void db_set_expire(struct db *db, struct dict_entry *e, int64_t when_ms);
 /* 1 if the key had an expiry to remove. */
 int db_remove_expire(struct db *db, struct dict_entry *e);
 static inline int64_t db_get_expire(const struct dict_entry *e) { return e->aux; }
+/* Does an expiry time already past (`when`, ms) make a command delete its
+ * key at once?  Not while the AOF loads (later commands in the file ran on
+ * the live key), and not on a replica, whose keys go when the master's DEL
+ * arrives (Redis 7.0's checkAlreadyExpired). */
+int db_expiry_passed(struct server *srv, int64_t when);
+/* This server replicates a master (REPLICAOF, or `replicaof` before the
+ * link starts): its keys die when the master's DEL arrives. */
+int db_is_replica(const struct server *srv);
 /* Drop every key; returns how many there were. */
 long long db_empty(struct db *db);
 /* Delete up to the keys whose time has passed among a sample; returns how

@@ -536,8 +536,9 @@ static int load_key(struct load_state *ls, struct db *db, int type, long long ex
         return 0;
     }
     /* A master drops keys whose time has passed (Redis's rdbLoad); an AOF
-     * base keeps them, the AOF's own commands follow. */
-    if (expire != -1 && expire < ls->now_ms && !ls->aof_base) {
+     * base keeps them, the AOF's own commands follow; so does a replica,
+     * whose master sends the DELs. */
+    if (expire != -1 && expire < ls->now_ms && !ls->aof_base && !db_is_replica(srv)) {
         object_free(o);
         mem_free(key);
         ls->keys_expired++;
