@@ -74,6 +74,15 @@ static const struct config_option config_options[CONFIG_NOPTIONS] = {
 #undef CONFIG_ROW
 };
 
+static const struct config_alias {
+    const char *name;
+    int id;
+} config_aliases[CONFIG_NALIASES] = {
+#define CONFIG_ALIAS_ROW(id, alias) [CONFIG_ALIAS_##id] = {alias, CONFIG_ID_##id},
+    CONFIG_ALIASES(CONFIG_ALIAS_ROW)
+#undef CONFIG_ALIAS_ROW
+};
+
 static const char *const config_obuf_names[CONFIG_OBUF_CLASSES] = {"normal", "slave", "pubsub"};
 
 /* ---------------------------------------------------------------------- */
@@ -223,7 +232,7 @@ static void config_num_set(struct config *c, const struct config_option *o, long
     }
 }
 
-/* An option's id by name, case-insensitively; -1 if unknown. */
+/* An option's id by name or alias, case-insensitively; -1 if unknown. */
 int config_lookup(const char *name)
 {
     int i;
@@ -232,7 +241,21 @@ int config_lookup(const char *name)
         if (config_eq(name, config_options[i].name))
             return i;
     }
+    for (i = 0; i < CONFIG_NALIASES; i++) {
+        if (config_eq(name, config_aliases[i].name))
+            return config_aliases[i].id;
+    }
     return -1;
+}
+
+/* The table's spelling of name, option id's own name or its alias: 7.0
+ * names the argument so in CONFIG SET's errors. */
+static const char *config_given_name(const char *name, int id)
+{
+    for (int i = 0; i < CONFIG_NALIASES; i++)
+        if (config_aliases[i].id == id && config_eq(name, config_aliases[i].name))
+            return config_aliases[i].name;
+    return config_options[id].name;
 }
 
 /* The name of option id, or NULL when id is out of range. */
@@ -1136,7 +1159,9 @@ int config_set_multi(struct config *c, int n, const char *const *names,
             goto out;
         }
         for (j = 0; j < i; j++) {
-            if (ids[j] == ids[i]) {
+            /* An option and its alias in one CONFIG SET are two settings
+             * to 7.0 (the last wins), not a duplicate. */
+            if (ids[j] == ids[i] && config_eq(names[j], names[i])) {
                 config_err(err, errlen,
                            "ERR CONFIG SET failed (possibly related to argument '%s') - "
                            "duplicate parameter",
@@ -1154,7 +1179,7 @@ int config_set_multi(struct config *c, int n, const char *const *names,
         if (config_set_from_string(c, ids[i], values[i], reason, sizeof(reason)) < 0) {
             config_restore(c, i, ids, old);
             config_err(err, errlen, "ERR CONFIG SET failed (possibly related to argument '%s') - %s",
-                       config_options[ids[i]].name, reason);
+                       config_given_name(names[i], ids[i]), reason);
             goto out;
         }
         now = config_get_value(c, ids[i]);
@@ -1204,19 +1229,29 @@ int config_set(struct config *c, const char *name, const char *value, char *err,
 /* CONFIG GET                                                             */
 /* ---------------------------------------------------------------------- */
 
-/* 1 if option id is already in m. */
-static int config_match_has(const struct config_match *m, int id)
+/* 1 if name (an option's or an alias's, from the tables) is already in m. */
+static int config_match_has(const struct config_match *m, int id, const char *name)
 {
     int i;
 
     for (i = 0; i < m->count; i++) {
-        if (m->id[i] == id)
+        if (m->id[i] == id && config_eq(m->name[i], name))
             return 1;
     }
     return 0;
 }
 
-/* Collect the options the patterns select, each once (see config.h). */
+static void config_match_add(struct config_match *m, int id, const char *name, size_t len)
+{
+    m->id[m->count] = id;
+    m->name[m->count] = name;
+    m->name_len[m->count] = len;
+    m->count++;
+}
+
+/* Collect the options the patterns select, each name once (see config.h).
+ * Aliases are names of their own, as in Redis 7.0: "*" lists both
+ * slave-priority and replica-priority. */
 void config_match(struct config_match *m, int npatterns, const char *const *patterns,
                   const size_t *lens)
 {
@@ -1228,26 +1263,34 @@ void config_match(struct config_match *m, int npatterns, const char *const *patt
         size_t plen = lens ? lens[p] : strlen(pat);
 
         if (!memchr(pat, '*', plen) && !memchr(pat, '?', plen) && !memchr(pat, '[', plen)) {
-            for (i = 0; i < CONFIG_NOPTIONS; i++) {
+            const char *name = NULL;
+            int id = -1;
+            for (i = 0; i < CONFIG_NOPTIONS && id < 0; i++) {
                 if (util_eq_nocase(pat, plen, config_options[i].name))
-                    break;
+                    id = i, name = config_options[i].name;
             }
-            if (i < CONFIG_NOPTIONS && !config_match_has(m, i)) {
-                m->id[m->count] = i;
-                m->name[m->count] = pat;
-                m->name_len[m->count] = plen;
-                m->count++;
+            for (i = 0; i < CONFIG_NALIASES && id < 0; i++) {
+                if (util_eq_nocase(pat, plen, config_aliases[i].name))
+                    id = config_aliases[i].id, name = config_aliases[i].name;
             }
+            if (id >= 0 && !config_match_has(m, id, name))
+                config_match_add(m, id, pat, plen);
             continue;
         }
         for (i = 0; i < CONFIG_NOPTIONS; i++) {
             const char *name = config_options[i].name;
-            if (config_match_has(m, i) || !util_glob_match(pat, plen, name, strlen(name), 1))
+            if (config_match_has(m, i, name) ||
+                !util_glob_match(pat, plen, name, strlen(name), 1))
                 continue;
-            m->id[m->count] = i;
-            m->name[m->count] = name;
-            m->name_len[m->count] = strlen(name);
-            m->count++;
+            config_match_add(m, i, name, strlen(name));
+        }
+        for (i = 0; i < CONFIG_NALIASES; i++) {
+            const char *name = config_aliases[i].name;
+            int id = config_aliases[i].id;
+            if (config_match_has(m, id, name) ||
+                !util_glob_match(pat, plen, name, strlen(name), 1))
+                continue;
+            config_match_add(m, id, name, strlen(name));
         }
     }
 }
@@ -1427,6 +1470,25 @@ static void config_rewrite_option(struct config_rw *rw, const struct config *c,
     if (o->type == CONFIG_TYPE_DIR && cur[0] == '\0') {
         /* getcwd failed: leave any dir line alone (Redis drops it). */
         rw->opt_next[id] = rw->opt_count[id];
+        mem_free(cur);
+        mem_free(dflt);
+        return;
+    }
+    if (o->type == CONFIG_TYPE_STRING && (o->flags & CONFIG_MULTI_ARG)) {
+        /* replicaof: "replicaof host port", the words as they are; a
+         * master has no replicaof line (its old ones are blanked), as
+         * Redis 7.0's rewriteConfigReplicaOfOption. */
+        char **words;
+        int nw = config_split_spaces(cur, &words);
+        if (nw > 0) {
+            config_sb_adds(&b, o->name);
+            for (i = 0; i < nw; i++) {
+                config_sb_add(&b, " ", 1);
+                config_sb_adds(&b, words[i]);
+            }
+            config_rw_line(rw, id, config_sb_take(&b), 1);
+        }
+        config_words_free(words, nw);
         mem_free(cur);
         mem_free(dflt);
         return;

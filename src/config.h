@@ -176,6 +176,13 @@ struct config {
     long long repl_backlog_size; /* bytes (at least 16k in use, as Redis) */
     long long repl_backlog_ttl;  /* seconds a master without replicas keeps it */
     int replica_priority;
+    int replica_serve_stale_data; /* no: -MASTERDOWN while the link is down */
+    char *replica_announce_ip;    /* told to the master (REPLCONF ip-address) */
+    int replica_announce_port;    /* told instead of port when not 0 */
+    int replica_announced;        /* accepted: Sentinel's, not ours */
+    int replica_lazy_flush;       /* accepted: the flush is synchronous */
+    int min_replicas_to_write;    /* 0: writes never wait for replicas */
+    int min_replicas_max_lag;     /* seconds since a good replica's ACK */
     int stop_writes_on_bgsave_error;
     int rdb_key_save_delay;   /* testing hook: microseconds slept per key saved */
     int enable_debug_command; /* enum config_protected_action */
@@ -347,6 +354,20 @@ extern const char *const config_supervised_names[];
       "3600", 0, LLONG_MAX, CONFIG_MUTABLE, NULL)                                             \
     X(REPLICA_PRIORITY, "replica-priority", CONFIG_TYPE_INT, CONFIG_OFF(replica_priority),    \
       "100", 0, INT_MAX, CONFIG_MUTABLE, NULL)                                                \
+    X(REPLICA_SERVE_STALE_DATA, "replica-serve-stale-data", CONFIG_TYPE_BOOL,                 \
+      CONFIG_OFF(replica_serve_stale_data), "yes", 0, 1, CONFIG_MUTABLE, NULL)                \
+    X(REPLICA_ANNOUNCE_IP, "replica-announce-ip", CONFIG_TYPE_STRING,                         \
+      CONFIG_OFF(replica_announce_ip), "", 0, 0, CONFIG_MUTABLE, NULL)                        \
+    X(REPLICA_ANNOUNCE_PORT, "replica-announce-port", CONFIG_TYPE_INT,                        \
+      CONFIG_OFF(replica_announce_port), "0", 0, 65535, CONFIG_MUTABLE, NULL)                 \
+    X(REPLICA_ANNOUNCED, "replica-announced", CONFIG_TYPE_BOOL,                               \
+      CONFIG_OFF(replica_announced), "yes", 0, 1, CONFIG_MUTABLE, NULL)                       \
+    X(REPLICA_LAZY_FLUSH, "replica-lazy-flush", CONFIG_TYPE_BOOL,                             \
+      CONFIG_OFF(replica_lazy_flush), "no", 0, 1, CONFIG_MUTABLE, NULL)                       \
+    X(MIN_REPLICAS_TO_WRITE, "min-replicas-to-write", CONFIG_TYPE_INT,                        \
+      CONFIG_OFF(min_replicas_to_write), "0", 0, INT_MAX, CONFIG_MUTABLE, NULL)               \
+    X(MIN_REPLICAS_MAX_LAG, "min-replicas-max-lag", CONFIG_TYPE_INT,                          \
+      CONFIG_OFF(min_replicas_max_lag), "10", 0, INT_MAX, CONFIG_MUTABLE, NULL)               \
     X(STOP_WRITES_ON_BGSAVE_ERROR, "stop-writes-on-bgsave-error", CONFIG_TYPE_BOOL,           \
       CONFIG_OFF(stop_writes_on_bgsave_error), "yes", 0, 1, CONFIG_MUTABLE, NULL)             \
     X(RDB_KEY_SAVE_DELAY, "rdb-key-save-delay", CONFIG_TYPE_INT,                              \
@@ -375,6 +396,33 @@ enum config_id {
     CONFIG_OPTIONS(CONFIG_ID_ENUM)
 #undef CONFIG_ID_ENUM
     CONFIG_NOPTIONS
+};
+
+/* Redis 7.0's other names for options: X(id of the option, alias).  An
+ * alias is read from files and set like its option; CONFIG GET with a
+ * pattern lists both names (7.0 does); CONFIG REWRITE writes the option's
+ * own name over an alias's line.  A separate list rather than a column of
+ * CONFIG_OPTIONS: only a few rows have one. */
+#define CONFIG_ALIASES(X)                                                                     \
+    X(REPLICAOF, "slaveof")                                                                   \
+    X(REPLICA_READ_ONLY, "slave-read-only")                                                   \
+    X(REPLICA_SERVE_STALE_DATA, "slave-serve-stale-data")                                     \
+    X(REPLICA_PRIORITY, "slave-priority")                                                     \
+    X(REPLICA_ANNOUNCE_IP, "slave-announce-ip")                                               \
+    X(REPLICA_ANNOUNCE_PORT, "slave-announce-port")                                           \
+    X(REPLICA_LAZY_FLUSH, "slave-lazy-flush")                                                 \
+    X(REPL_PING_REPLICA_PERIOD, "repl-ping-slave-period")                                     \
+    X(MIN_REPLICAS_TO_WRITE, "min-slaves-to-write")                                           \
+    X(MIN_REPLICAS_MAX_LAG, "min-slaves-max-lag")                                             \
+    X(HASH_MAX_LISTPACK_ENTRIES, "hash-max-ziplist-entries")                                  \
+    X(HASH_MAX_LISTPACK_VALUE, "hash-max-ziplist-value")                                      \
+    X(LIST_MAX_LISTPACK_SIZE, "list-max-ziplist-size")
+
+enum config_alias_id {
+#define CONFIG_ALIAS_ENUM(id, alias) CONFIG_ALIAS_##id,
+    CONFIG_ALIASES(CONFIG_ALIAS_ENUM)
+#undef CONFIG_ALIAS_ENUM
+    CONFIG_NALIASES
 };
 
 /* Set every option to its default (dir is left alone: the working directory
@@ -411,9 +459,9 @@ int config_set_multi(struct config *c, int n, const char *const *names,
  * 7.0 does so); glob matches reply with the option's own name. */
 struct config_match {
     int count;
-    int id[CONFIG_NOPTIONS];           /* enum config_id */
-    const char *name[CONFIG_NOPTIONS]; /* points into the patterns or the table */
-    size_t name_len[CONFIG_NOPTIONS];
+    int id[CONFIG_NOPTIONS + CONFIG_NALIASES];           /* enum config_id */
+    const char *name[CONFIG_NOPTIONS + CONFIG_NALIASES]; /* patterns or the tables */
+    size_t name_len[CONFIG_NOPTIONS + CONFIG_NALIASES];
 };
 /* lens may be NULL for NUL-terminated patterns. */
 void config_match(struct config_match *m, int npatterns, const char *const *patterns,
@@ -422,7 +470,7 @@ void config_match(struct config_match *m, int npatterns, const char *const *patt
 char *config_get_value(const struct config *c, int id);
 /* The option's name, or NULL for an id out of range. */
 const char *config_option_name(int id);
-/* An option's id by name (case-insensitive), or -1. */
+/* An option's id by name or alias (case-insensitive), or -1. */
 int config_lookup(const char *name);
 
 /* CONFIG REWRITE into path (the loaded file; NULL = none): keeps comments
