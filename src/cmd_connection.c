@@ -13,6 +13,7 @@
 #include "observe.h"
 #include "multi.h"
 #include "pubsub.h"
+#include "repl.h"
 #include "server.h"
 #include "util.h"
 #include "version.h"
@@ -304,6 +305,8 @@ enum client_type { CLIENT_TYPE_NORMAL, CLIENT_TYPE_REPLICA, CLIENT_TYPE_PUBSUB,
 /* A subscribed client is of type pubsub (Redis's getClientType). */
 static enum client_type client_type_of(const struct conn *o)
 {
+    if (o->flags & CONN_MASTER)
+        return CLIENT_TYPE_MASTER;
     if (o->repl_peer)
         return CLIENT_TYPE_REPLICA;
     return (o->flags & CONN_PUBSUB) ? CLIENT_TYPE_PUBSUB : CLIENT_TYPE_NORMAL;
@@ -320,6 +323,26 @@ static enum client_type parse_client_type(const struct util_arg *a)
     if (util_eq_nocase(a->ptr, a->len, "master"))
         return CLIENT_TYPE_MASTER;
     return CLIENT_TYPE_BAD;
+}
+
+/* One CLIENT LIST line for o, if it passes the TYPE or ID filter. */
+static void client_list_add(struct reply_buf *text, struct conn *o, enum client_type type,
+                            const long long *ids, int nids, long long now)
+{
+    if (type != CLIENT_TYPE_BAD && type != client_type_of(o))
+        return;
+    if (nids) {
+        int found = 0;
+        for (int k = 0; k < nids; k++)
+            if ((uint64_t)ids[k] == o->id)
+                found = 1;
+        if (!found)
+            return;
+    }
+    char *line = conn_info_line(o, now);
+    reply_raw(text, line, strlen(line));
+    reply_raw(text, "\n", 1);
+    mem_free(line);
 }
 
 void cmd_client_list(struct conn *c)
@@ -355,22 +378,18 @@ void cmd_client_list(struct conn *c)
     struct conn *last = c->srv->clients;
     while (last && last->next)
         last = last->next;
+    /* The master's link is no member of the list: it goes where its id
+     * (its age) puts it, as Redis appends its master client when made. */
+    struct conn *mc = repl_master_client(c->srv);
     for (struct conn *o = last; o; o = o->prev) {
-        if (type != CLIENT_TYPE_BAD && type != client_type_of(o))
-            continue;
-        if (nids) {
-            int found = 0;
-            for (int k = 0; k < nids; k++)
-                if ((uint64_t)ids[k] == o->id)
-                    found = 1;
-            if (!found)
-                continue;
+        if (mc && o->id > mc->id) {
+            client_list_add(&text, mc, type, ids, nids, now);
+            mc = NULL;
         }
-        char *line = conn_info_line(o, now);
-        reply_raw(&text, line, strlen(line));
-        reply_raw(&text, "\n", 1);
-        mem_free(line);
+        client_list_add(&text, o, type, ids, nids, now);
     }
+    if (mc)
+        client_list_add(&text, mc, type, ids, nids, now);
     reply_verbatim(&c->out, text.buf ? text.buf : "", text.len, "txt");
     reply_free(&text);
     mem_free(ids);
@@ -390,6 +409,26 @@ void cmd_client_reply(struct conn *c)
     } else {
         reply_syntax_error(c);
     }
+}
+
+/* CLIENT KILL's filters (ADDR, LADDR, ID, USER, TYPE, MAXAGE) on o. */
+static int client_kill_matches(const struct conn *o, const char *addr, const char *laddr,
+                               long long id, const struct acl_user *kuser,
+                               enum client_type type, long long maxage, long long now)
+{
+    if (addr && strcmp(o->addr, addr) != 0)
+        return 0;
+    if (laddr && strcmp(o->laddr, laddr) != 0)
+        return 0;
+    if (id && o->id != (uint64_t)id)
+        return 0;
+    if (kuser && o->user != kuser)
+        return 0;
+    if (type != CLIENT_TYPE_BAD && type != client_type_of(o))
+        return 0;
+    if (maxage && (now - o->ctime_ms) / 1000 < maxage)
+        return 0;
+    return 1;
 }
 
 /* CLIENT KILL addr (old form: OK or "No such client") or
@@ -458,18 +497,13 @@ void cmd_client_kill(struct conn *c)
     }
     long long killed = 0;
     long long now = server_mstime(c->srv);
+    struct conn *mc = repl_master_client(c->srv);
+    if (mc && client_kill_matches(mc, addr, laddr, id, kuser, type, maxage, now)) {
+        repl_master_client_kill(c->srv);
+        killed++;
+    }
     for (struct conn *o = c->srv->clients; o; o = o->next) {
-        if (addr && strcmp(o->addr, addr) != 0)
-            continue;
-        if (laddr && strcmp(o->laddr, laddr) != 0)
-            continue;
-        if (id && o->id != (uint64_t)id)
-            continue;
-        if (kuser && o->user != kuser)
-            continue;
-        if (type != CLIENT_TYPE_BAD && type != client_type_of(o))
-            continue;
-        if (maxage && (now - o->ctime_ms) / 1000 < maxage)
+        if (!client_kill_matches(o, addr, laddr, id, kuser, type, maxage, now))
             continue;
         if (o == c && skipme)
             continue;

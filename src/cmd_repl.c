@@ -245,7 +245,7 @@ void repl_info(struct server *srv, struct reply_buf *b)
                             r->down_since_ms ? (now - r->down_since_ms) / 1000 : -1LL);
         reply_info_line(b, "slave_priority:%d", srv->cfg.replica_priority);
         reply_info_line(b, "slave_read_only:%d", srv->cfg.replica_read_only);
-        reply_info_line(b, "replica_announced:1");
+        reply_info_line(b, "replica_announced:%d", srv->cfg.replica_announced);
     } else {
         reply_info_line(b, "role:master");
     }
@@ -254,6 +254,8 @@ void repl_info(struct server *srv, struct reply_buf *b)
     for (struct repl_peer *pe = r->peers; pe; pe = pe->next)
         n += pe->online || pe->sync != REPL_SYNC_NONE;
     reply_info_line(b, "connected_slaves:%d", n);
+    if (repl_min_replicas_active(srv))
+        reply_info_line(b, "min_slaves_good_slaves:%d", repl_good_replicas(srv));
     int i = 0;
     for (struct repl_peer *pe = r->peers; pe; pe = pe->next) {
         if (!pe->online && pe->sync == REPL_SYNC_NONE)

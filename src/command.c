@@ -294,6 +294,21 @@ void command_call(struct conn *c, struct command *cmd)
     observe_call(c, cmd, duration);
 }
 
+/* Redis's rejectCommand: the error, or for EXEC the transaction aborted
+ * with it (EXECABORT ... because of: <error>). */
+static void reject_exec_aware(struct conn *c, struct command *cmd, const char *err)
+{
+    if (cmd->handler == cmd_exec) {
+        reply_errorf(&c->out, "EXECABORT Transaction discarded because of: %s", err);
+        multi_discard(c);
+    } else {
+        flag_transaction(c);
+        reply_error(&c->out, err);
+    }
+    cmd->rejected_calls++;
+    c->srv->stat.total_error_replies++;
+}
+
 void command_dispatch(struct conn *c)
 {
     struct server *srv = c->srv;
@@ -373,6 +388,10 @@ void command_dispatch(struct conn *c)
         srv->stat.total_error_replies++;
         return;
     }
+    if (repl_refuses_noreplicas(c, cmd)) {
+        reject_exec_aware(c, cmd, REPL_NOREPLICAS_ERR);
+        return;
+    }
     if (repl_denies_write(c, cmd)) {
         flag_transaction(c);
         reply_error(&c->out, REPL_READONLY_ERR);
@@ -388,6 +407,10 @@ void command_dispatch(struct conn *c)
                      cmd->fullname);
         cmd->rejected_calls++;
         srv->stat.total_error_replies++;
+        return;
+    }
+    if (repl_refuses_stale(c, cmd)) {
+        reject_exec_aware(c, cmd, REPL_MASTERDOWN_ERR);
         return;
     }
     if (client_pause_postpones(c, cmd))

@@ -63,6 +63,17 @@ static void format_sockaddr(const struct sockaddr_storage *ss, char *buf, size_t
     }
 }
 
+void conn_socket_addrs(struct conn *c, int fd)
+{
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof(ss);
+    if (getpeername(fd, (struct sockaddr *)&ss, &sl) == 0)
+        format_sockaddr(&ss, c->addr, sizeof(c->addr));
+    sl = sizeof(ss);
+    if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0)
+        format_sockaddr(&ss, c->laddr, sizeof(c->laddr));
+}
+
 struct conn *conn_create(struct server *srv, int fd, unsigned flags)
 {
     struct conn *c = mem_calloc(sizeof(*c));
@@ -97,13 +108,7 @@ struct conn *conn_create(struct server *srv, int fd, unsigned flags)
             setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof(intvl));
             setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof(cnt));
         }
-        struct sockaddr_storage ss;
-        socklen_t sl = sizeof(ss);
-        if (getpeername(fd, (struct sockaddr *)&ss, &sl) == 0)
-            format_sockaddr(&ss, c->addr, sizeof(c->addr));
-        sl = sizeof(ss);
-        if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0)
-            format_sockaddr(&ss, c->laddr, sizeof(c->laddr));
+        conn_socket_addrs(c, fd);
     }
     c->read_ev = event_new(srv->base, fd, EV_READ | EV_PERSIST, conn_read_cb, c);
     c->write_ev = event_new(srv->base, fd, EV_WRITE | EV_PERSIST, conn_write_cb, c);
@@ -511,6 +516,8 @@ static void flags_string(const struct conn *c, char *buf)
         *p++ = 'O';
     if (c->repl_peer)
         *p++ = 'S';
+    if (c->flags & CONN_MASTER)
+        *p++ = 'M';
     if (c->flags & CONN_PUBSUB)
         *p++ = 'P';
     if (c->flags & CONN_MULTI)
@@ -567,6 +574,6 @@ char *conn_info_line(struct conn *c, long long now_ms)
              pubsub_client_count(c, PUBSUB_SHARD),
              (c->flags & CONN_MULTI) ? c->multi.count : -1, qbuf, c->qcap - c->qlen, argv_mem,
              multi_mem, c->qcap, c->qcap, reply_pending(&c->out), omem, tot, events, cmd,
-             acl_conn_username(c), c->resp, c->lib_name ? c->lib_name : "", c->lib_ver ? c->lib_ver : "");
+             (c->flags & CONN_MASTER) ? "(superuser)" : acl_conn_username(c), c->resp, c->lib_name ? c->lib_name : "", c->lib_ver ? c->lib_ver : "");
     return line;
 }

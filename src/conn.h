@@ -49,6 +49,7 @@ struct repl_peer;
 #define CONN_MONITOR (1u << 16)          /* MONITOR: gets every command (observe.c) */
 #define CONN_NO_EVICT (1u << 17)         /* CLIENT NO-EVICT on (flag e; no client eviction) */
 #define CONN_AUTHENTICATED (1u << 18)    /* passed AUTH, or needed none (cmd_acl.h) */
+#define CONN_MASTER (1u << 21)           /* a replica's link to its master (flag M, repl_ops.c) */
 
 enum conn_reply_mode { REPLY_ON = 0, REPLY_OFF, REPLY_SKIP_NEXT, REPLY_SKIP };
 
@@ -104,6 +105,8 @@ struct conn *conn_create(struct server *srv, int fd, unsigned flags);
  * never written to; its replies pile up in out for the caller to read
  * or drop.  Free it with conn_free. */
 struct conn *conn_create_fake(struct server *srv);
+/* Fill c's addr and laddr from the TCP socket fd (peer and local ends). */
+void conn_socket_addrs(struct conn *c, int fd);
 /* Run the request the parser holds (c->parser.argc/argv after RESP_DONE)
  * as a client's request: dispatch, serve woken readers, reset the parser. */
 void conn_run_request(struct conn *c);

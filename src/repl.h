@@ -160,6 +160,23 @@ void repl_conn_gone(struct conn *c);
 int repl_denies_write(struct conn *c, const struct command *cmd);
 #define REPL_READONLY_ERR "READONLY You can't write against a read only replica."
 
+/* repl_ops.c: min-replicas-to-write and replica-serve-stale-data, checked
+ * by command_dispatch where Redis's processCommand checks them. */
+#define REPL_NOREPLICAS_ERR "NOREPLICAS Not enough good replicas to write."
+#define REPL_MASTERDOWN_ERR                                                                   \
+    "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'."
+/* Online replicas whose last ACK is at most min-replicas-max-lag s old. */
+int repl_good_replicas(const struct server *srv);
+/* Both min-replicas options are set (INFO then shows min_slaves_good_slaves). */
+int repl_min_replicas_active(const struct server *srv);
+int repl_refuses_noreplicas(const struct conn *c, const struct command *cmd);
+int repl_refuses_stale(const struct conn *c, const struct command *cmd);
+/* The master's link as a client: set up once synced (r->mc), listed by
+ * CLIENT LIST while connected (NULL otherwise), killed by CLIENT KILL. */
+void repl_master_client_init(struct server *srv);
+struct conn *repl_master_client(const struct server *srv);
+void repl_master_client_kill(struct server *srv);
+
 /* INFO replication, whole section. */
 void repl_info(struct server *srv, struct reply_buf *b);
 

@@ -124,7 +124,9 @@ static void link_lost(struct server *srv, const char *why)
     link_close(srv);
     r->link = REPL_LINK_CONNECT;
     r->retry_ms = server_mstime(srv) + REPL_RETRY_MS;
-    if (!r->down_since_ms)
+    /* Down since the established link was lost; failed attempts before
+     * any link leave it -1 (Redis's repl_down_since). */
+    if (was_up)
         r->down_since_ms = server_mstime(srv);
     if (was_up)
         link_connect(srv);
@@ -360,6 +362,7 @@ static int link_continue(struct server *srv, const char *rest)
     log_notice("Successful partial resynchronization with master.");
     r->mc = conn_create_fake(srv);
     r->mc->parser.max_bulk_len = LLONG_MAX;
+    repl_master_client_init(srv);
     if (r->cached_db >= 0 && r->cached_db < srv->ndbs)
         r->mc->db = &srv->dbs[r->cached_db];
     r->link = REPL_LINK_CONNECTED;
@@ -407,6 +410,7 @@ static void link_process(struct server *srv)
              * of its own. */
             if (r->rdb_info.set && r->rdb_info.db >= 0 && r->rdb_info.db < srv->ndbs)
                 r->mc->db = &srv->dbs[r->rdb_info.db];
+            repl_master_client_init(srv);
             r->link = REPL_LINK_CONNECTED;
             r->down_since_ms = 0;
             r->cached = 1;
@@ -430,11 +434,16 @@ static void link_process(struct server *srv)
                 link_lost(srv, line + 1);
                 return;
             }
+            /* replica-announce-port/-ip: what the master (and so Sentinel,
+             * reading its INFO) is to know us by.  The ip goes in the same
+             * REPLCONF: one reply for both, which Redis masters give too. */
             char port[16];
-            snprintf(port, sizeof(port), "%d", srv->cfg.port);
-            const char *argv[] = {"REPLCONF", "listening-port", port};
+            int aport = srv->cfg.replica_announce_port;
+            snprintf(port, sizeof(port), "%d", aport ? aport : srv->cfg.port);
+            const char *argv[] = {"REPLCONF", "listening-port", port, "ip-address",
+                                  srv->cfg.replica_announce_ip};
             r->link = REPL_LINK_PORT;
-            link_send(srv, 3, argv);
+            link_send(srv, srv->cfg.replica_announce_ip[0] ? 5 : 3, argv);
         } else if (r->link == REPL_LINK_PORT) {
             const char *argv[] = {"REPLCONF", "capa", "psync2"};
             r->link = REPL_LINK_CAPA;
@@ -561,7 +570,8 @@ void repl_replica_set_master(struct server *srv, const char *host, int port)
     r->master_port = port;
     r->link = REPL_LINK_CONNECT;
     r->retry_ms = 0;
-    r->down_since_ms = server_mstime(srv);
+    /* master_link_down_since_seconds is -1 until a link is lost (7.0). */
+    r->down_since_ms = 0;
 }
 
 void repl_use_rdb_info(struct server *srv)
