@@ -102,7 +102,7 @@ CHECK_AOF_ENV := RUNNEL_CHECK_AOF=$(abspath $(CHECK_AOF))
 
 DEPS_STAMP := build/.deps-ok
 
-.PHONY: all run test unit integration compat clients fuzz fuzz-aof fuzz-rdb bench-rdb bench bench-memory bench-block bench-groups bench-pubsub bench-aof crashtest startup-time soak clean deps
+.PHONY: all run test unit integration compat clients fuzz fuzz-aof fuzz-rdb bench-rdb bench bench-memory bench-block bench-groups bench-pubsub bench-aof failover crashtest startup-time soak clean deps
 all: $(SERVER) src/runnel-server src/runnel-check-aof
 
 deps: $(DEPS_STAMP)
@@ -253,6 +253,10 @@ bench-aof: all
 
 bench-rdb: all
 	sh utils/bench-rdb.sh
+
+# Sentinel (Redis 7.0) fails a Runnel master over to one of its two replicas.
+failover: all
+	bash utils/failover.sh
 
 # The AOF crash test with 100 SIGKILL rounds instead of make test's 10.
 CRASH_ROUNDS ?= 100
