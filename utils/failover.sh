@@ -234,9 +234,19 @@ ok_ids "${port[a]}"
 diff_other=$(cmp -s "$T/ids.$newp" "$T/ids.${port[$other]}" && echo same || echo differs)
 diff_old=$(cmp -s "$T/ids.$newp" "$T/ids.${port[a]}" && echo same || echo differs)
 
-refused=$(grep -h -i -E "unknown command|-ERR|NOPERM|refused" "$T"/s*/sentinel.log | head -5)
-psyncs=$(grep -h -c -i "partial resynchronization accepted\|Successful partial resynchronization" \
-    "$T"/*/log 2>/dev/null | paste -sd+ | bc 2>/dev/null || echo 0)
+# What the Runnel servers refused (Sentinel's commands included): their
+# error counters and the commands with failed or rejected calls.  The writer
+# may meet READONLY or a refused connection while the roles change.
+refused=
+for n in a b c; do
+    e=$(cli -p "${port[$n]}" info errorstats | tr -d '\r' | grep '^errorstat_')
+    f=$(cli -p "${port[$n]}" info commandstats | tr -d '\r' |
+        grep -E 'rejected_calls=[1-9]|failed_calls=[1-9]')
+    [ -n "$e$f" ] && refused="$refused$n: $(echo $e $f)
+"
+done
+full=$(cat "$T"/*/log | grep -c "Full resync from master")
+partial=$(cat "$T"/*/log | grep -c "Successful partial resynchronization")
 
 echo "acknowledged writes: $acked ($before before the kill), lost: $lost"
 echo "kill -> promotion seen by Sentinel: $((t_promoted - t_kill)) ms"
@@ -245,7 +255,11 @@ echo "kill -> both replicas settled on the new master: $((t_follow - t_kill)) ms
 echo "failovers (switch-master events seen by sentinel 1): $(grep -c +switch-master "$T/s1/sentinel.log")"
 echo "old master restart -> replica of the new master: $((t_rejoin - t_restart)) ms"
 echo "replica $other stream vs new master: $diff_other; old master: $diff_old"
-[ -n "$refused" ] && echo "sentinel log lines about refusals:" && echo "$refused"
+echo "replica syncs: $full full, $partial partial (all servers, whole run)"
+if [ -n "$refused" ]; then
+    echo "errors Runnel replied (errorstats, commands with failed/rejected calls):"
+    printf '%s' "$refused"
+fi
 if [ "$lost" -ne 0 ] || [ "$diff_other" != same ] || [ "$diff_old" != same ]; then
     comm -23 "$T/acked.ids" "$T/ids.$newp" | head -5
     fail "acknowledged writes lost or replicas differ"
