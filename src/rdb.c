@@ -30,6 +30,7 @@
 #include "mem.h"
 #include "rdb_codec.h"
 #include "rdb_object.h"
+#include "rdb_pipe.h"
 #include "rdb_stream.h"
 #include "repl.h"
 #include "server.h"
@@ -275,6 +276,11 @@ int rdb_save_file(struct server *srv, const char *path, char *err, size_t errlen
     struct file_sink fs = {fd, srv->cfg.rdb_save_incremental_fsync, 0};
     struct rdb_writer w;
     rdb_writer_init(&w, file_sink_write, &fs, srv->cfg.rdbcompression);
+    /* With a second core, LZF, CRC and write() overlap the building of
+     * listpacks (rdb_pipe.h); on one core the thread would only add
+     * hand-overs. */
+    if (sysconf(_SC_NPROCESSORS_ONLN) > 1)
+        rdb_pipe_start(&w);
     int rc = rdb_save_to_writer(srv, &w, 0);
     if (rc == 0)
         rc = rdb_writer_flush(&w);

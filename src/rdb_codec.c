@@ -39,6 +39,7 @@
 #include <string.h>
 
 #include "mem.h"
+#include "rdb_pipe.h"
 #include "util.h"
 
 /* ---- CRC64 ------------------------------------------------------------------ */
@@ -322,6 +323,8 @@ static int writer_fail(struct rdb_writer *w, int err)
 
 int rdb_writer_flush(struct rdb_writer *w)
 {
+    if (w->pipe)
+        return rdb_pipe_flush(w);
     if (w->err)
         return -1;
     if (!w->flush || !w->len)
@@ -335,6 +338,8 @@ int rdb_writer_flush(struct rdb_writer *w)
 
 void rdb_writer_free(struct rdb_writer *w)
 {
+    if (w->pipe)
+        rdb_pipe_stop(w);
     mem_free(w->buf);
     mem_free(w->lzf);
     w->buf = NULL;
@@ -354,12 +359,21 @@ static void writer_reserve(struct rdb_writer *w, size_t n)
     w->cap = cap;
 }
 
+void rdb_writer_prepare(struct rdb_writer *w)
+{
+    writer_reserve(w, w->flush ? WRITER_BUF_SIZE : 256);
+    if (!w->lzf)
+        w->lzf = mem_calloc(sizeof(struct lzf_table));
+}
+
 int rdb_write_raw(struct rdb_writer *w, const void *p, size_t len)
 {
     if (w->err)
         return -1;
     if (!len)
         return 0;
+    if (w->pipe)
+        return rdb_pipe_put_raw(w, p, len);
     w->crc = rdb_crc64(w->crc, p, len);
     w->total += len;
     if (w->flush) {
@@ -438,11 +452,13 @@ static size_t encode_int_string(unsigned char *buf, long long v)
 
 /* Try the LZF form (0xC3, compressed length, original length, data) as
  * rdbSaveLzfStringObject does: only when it saves at least 4 bytes.
- * Returns 1 when written, 0 when not worth it, -1 on a write error. */
-static int write_lzf_string(struct rdb_writer *w, const unsigned char *p, size_t len)
+ * Returns 1 when written, 0 when not worth it, -1 on a write error.
+ * scratch: len - 4 bytes for the compressed form, or NULL to allocate. */
+static int write_lzf_string(struct rdb_writer *w, const unsigned char *p, size_t len,
+                            unsigned char *scratch)
 {
     size_t cap = len - 4;
-    unsigned char *out = mem_alloc(cap + 1);
+    unsigned char *out = scratch ? scratch : mem_alloc(cap + 1);
     if (!w->lzf)
         w->lzf = mem_calloc(sizeof(struct lzf_table));
     size_t n = lzf_compress_with(w->lzf, p, len, out, cap);
@@ -453,8 +469,21 @@ static int write_lzf_string(struct rdb_writer *w, const unsigned char *p, size_t
             rdb_write_raw(w, out, n) < 0)
             rc = -1;
     }
-    mem_free(out);
+    if (!scratch)
+        mem_free(out);
     return rc;
+}
+
+int rdb_write_long_string(struct rdb_writer *w, const void *p, size_t len, void *scratch)
+{
+    if (w->compress) {
+        int rc = write_lzf_string(w, p, len, scratch);
+        if (rc)
+            return rc < 0 ? -1 : 0;
+    }
+    if (rdb_write_len(w, len) < 0)
+        return -1;
+    return rdb_write_raw(w, p, len);
 }
 
 int rdb_write_string(struct rdb_writer *w, const void *p, size_t len)
@@ -466,10 +495,10 @@ int rdb_write_string(struct rdb_writer *w, const void *p, size_t len)
         if (n)
             return rdb_write_raw(w, buf, n);
     }
-    if (w->compress && len > 20) {
-        int rc = write_lzf_string(w, p, len);
-        if (rc)
-            return rc < 0 ? -1 : 0;
+    if (len > 20) {
+        if (w->pipe && w->compress)
+            return rdb_pipe_put_string(w, p, len);
+        return rdb_write_long_string(w, p, len, NULL);
     }
     if (rdb_write_len(w, len) < 0)
         return -1;
@@ -504,6 +533,8 @@ int rdb_write_millis(struct rdb_writer *w, int64_t ms)
 
 int rdb_write_checksum(struct rdb_writer *w, int enabled)
 {
+    if (w->pipe && rdb_pipe_drain(w) < 0)
+        return -1;
     return rdb_write_u64le(w, enabled ? w->crc : 0);
 }
 

@@ -96,6 +96,9 @@ struct rdb_writer {
     int err;             /* errno of the first failure, 0 */
     void *lzf;           /* the compressor's hash table, made on first use
                           * (rdb_codec.c's own; freed by rdb_writer_free) */
+    struct rdb_pipe *pipe; /* rdb_pipe.c's helper thread, or NULL; while
+                          * it runs, crc and total are brought up to date
+                          * by rdb_writer_flush and rdb_write_checksum */
 };
 
 void rdb_writer_init(struct rdb_writer *w, rdb_flush_fn flush, void *ud, int compress);
@@ -110,6 +113,15 @@ int rdb_write_string(struct rdb_writer *w, const void *p, size_t len);
 int rdb_write_string_ll(struct rdb_writer *w, long long v); /* as a string, integer-encoded */
 int rdb_write_millis(struct rdb_writer *w, int64_t ms);       /* 8 bytes little-endian */
 int rdb_write_u64le(struct rdb_writer *w, uint64_t v);
+/* Allocate what writing needs up front (the buffer of a file writer, the
+ * LZF table), so that afterwards writing allocates nothing for strings
+ * that rdb_write_long_string gets scratch for (rdb_pipe.c's thread may
+ * not use mem.c's accounting). */
+void rdb_writer_prepare(struct rdb_writer *w);
+/* rdb_write_string for a string over 20 bytes (never integer-encoded):
+ * LZF when enabled and worth it, raw otherwise.  scratch: len bytes for
+ * the compressed form, or NULL to allocate them. */
+int rdb_write_long_string(struct rdb_writer *w, const void *p, size_t len, void *scratch);
 /* Tests: the base the writer's LZF table stores its next call's positions
  * from, so that their 32-bit wrap-around (and the table's clearing) is
  * reached without 4 GiB of input. */

@@ -1,0 +1,248 @@
+/* rdb_pipe.c -- a file writer's LZF, CRC and write() on a helper thread;
+ * see rdb_pipe.h.
+ *
+ *   caller --put_raw/put_string--> chunk[submitted % 4] --submit-->
+ *   thread: records in order --> inner writer (LZF, CRC, buffer, flush)
+ *
+ * A chunk holds records: a kind byte, a 32-bit length (host order: the
+ * bytes never leave the process) and the bytes.  Consecutive raw writes
+ * grow one record.  The caller fills chunk number `submitted` while the
+ * thread works through `consumed` .. `submitted` - 1; the caller waits
+ * when all four are queued, the thread when none is.  The mutex hands each
+ * chunk over, so its bytes (and the inner writer's state, at a drain) are
+ * seen whole by the other side. */
+#include "rdb_pipe.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mem.h"
+
+#define PIPE_CHUNK ((size_t)1 << 20)
+#define PIPE_CHUNKS 4
+#define PIPE_STR_MAX (PIPE_CHUNK / 2)  /* larger strings: written inline */
+#define REC_HDR 5
+#define REC_RAW 0
+#define REC_STR 1
+#define NO_RECORD SIZE_MAX
+
+struct rdb_pipe {
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t ready;             /* a chunk was submitted, or stop */
+    pthread_cond_t done;              /* a chunk was consumed */
+    struct rdb_writer inner;          /* the thread's (the caller's at a drain) */
+    unsigned char *chunk[PIPE_CHUNKS];
+    size_t clen[PIPE_CHUNKS];
+    uint64_t submitted, consumed;     /* chunk counts, under mu */
+    bool stop;
+    int err;                          /* inner.err as of the last chunk */
+    /* the caller's side */
+    size_t len;                       /* bytes in chunk[submitted % 4] */
+    size_t raw_hdr;                   /* its open raw record, or NO_RECORD */
+    unsigned char *scratch;           /* the thread's: compressed strings */
+};
+
+static void put_u32(unsigned char *p, uint32_t v)
+{
+    memcpy(p, &v, 4);
+}
+
+static uint32_t get_u32(const unsigned char *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
+/* Write one chunk's records to the inner writer (on the thread). */
+static void pipe_consume(struct rdb_pipe *pp, const unsigned char *c, size_t n)
+{
+    size_t off = 0;
+    while (off < n && !pp->inner.err) {
+        unsigned kind = c[off];
+        size_t len = get_u32(c + off + 1);
+        const unsigned char *p = c + off + REC_HDR;
+        if (kind == REC_RAW)
+            rdb_write_raw(&pp->inner, p, len);
+        else
+            rdb_write_long_string(&pp->inner, p, len, pp->scratch);
+        off += REC_HDR + len;
+    }
+}
+
+static void *pipe_main(void *arg)
+{
+    struct rdb_pipe *pp = arg;
+    pthread_mutex_lock(&pp->mu);
+    for (;;) {
+        while (pp->consumed == pp->submitted && !pp->stop)
+            pthread_cond_wait(&pp->ready, &pp->mu);
+        if (pp->consumed == pp->submitted)
+            break;
+        unsigned i = (unsigned)(pp->consumed % PIPE_CHUNKS);
+        pthread_mutex_unlock(&pp->mu);
+        pipe_consume(pp, pp->chunk[i], pp->clen[i]);
+        pthread_mutex_lock(&pp->mu);
+        pp->consumed++;
+        pp->err = pp->inner.err;
+        pthread_cond_signal(&pp->done);
+    }
+    pthread_mutex_unlock(&pp->mu);
+    return NULL;
+}
+
+/* Hand the chunk being filled to the thread and wait for a free one;
+ * the thread's first error becomes the writer's. */
+static void pipe_submit(struct rdb_writer *w)
+{
+    struct rdb_pipe *pp = w->pipe;
+    pthread_mutex_lock(&pp->mu);
+    pp->clen[pp->submitted % PIPE_CHUNKS] = pp->len;
+    pp->submitted++;
+    pthread_cond_signal(&pp->ready);
+    while (pp->submitted - pp->consumed >= PIPE_CHUNKS)
+        pthread_cond_wait(&pp->done, &pp->mu);
+    if (pp->err && !w->err)
+        w->err = pp->err;
+    pthread_mutex_unlock(&pp->mu);
+    pp->len = 0;
+    pp->raw_hdr = NO_RECORD;
+}
+
+static unsigned char *pipe_cur(const struct rdb_pipe *pp)
+{
+    return pp->chunk[pp->submitted % PIPE_CHUNKS];
+}
+
+int rdb_pipe_put_raw(struct rdb_writer *w, const void *p, size_t len)
+{
+    struct rdb_pipe *pp = w->pipe;
+    const unsigned char *s = p;
+    while (len && !w->err) {
+        if (pp->raw_hdr == NO_RECORD) {
+            if (PIPE_CHUNK - pp->len < REC_HDR + 1)
+                pipe_submit(w);
+            unsigned char *c = pipe_cur(pp);
+            c[pp->len] = REC_RAW;
+            put_u32(c + pp->len + 1, 0);
+            pp->raw_hdr = pp->len;
+            pp->len += REC_HDR;
+        }
+        unsigned char *c = pipe_cur(pp);
+        size_t n = PIPE_CHUNK - pp->len;
+        if (n > len)
+            n = len;
+        memcpy(c + pp->len, s, n);
+        put_u32(c + pp->raw_hdr + 1, get_u32(c + pp->raw_hdr + 1) + (uint32_t)n);
+        pp->len += n;
+        s += n;
+        len -= n;
+        if (pp->len == PIPE_CHUNK)
+            pipe_submit(w);
+    }
+    return w->err ? -1 : 0;
+}
+
+int rdb_pipe_put_string(struct rdb_writer *w, const void *p, size_t len)
+{
+    struct rdb_pipe *pp = w->pipe;
+    if (w->err)
+        return -1;
+    if (len > PIPE_STR_MAX) {
+        /* Too big for a chunk: the thread idle, write it from here. */
+        if (rdb_pipe_drain(w) < 0)
+            return -1;
+        if (rdb_write_long_string(&pp->inner, p, len, NULL) < 0)
+            w->err = pp->inner.err;
+        return w->err ? -1 : 0;
+    }
+    if (PIPE_CHUNK - pp->len < REC_HDR + len)
+        pipe_submit(w);
+    unsigned char *c = pipe_cur(pp);
+    c[pp->len] = REC_STR;
+    put_u32(c + pp->len + 1, (uint32_t)len);
+    memcpy(c + pp->len + REC_HDR, p, len);
+    pp->len += REC_HDR + len;
+    pp->raw_hdr = NO_RECORD;
+    return w->err ? -1 : 0;
+}
+
+int rdb_pipe_drain(struct rdb_writer *w)
+{
+    struct rdb_pipe *pp = w->pipe;
+    if (pp->len)
+        pipe_submit(w);
+    pthread_mutex_lock(&pp->mu);
+    while (pp->consumed != pp->submitted)
+        pthread_cond_wait(&pp->done, &pp->mu);
+    if (pp->err && !w->err)
+        w->err = pp->err;
+    w->crc = pp->inner.crc;
+    w->total = pp->inner.total;
+    pthread_mutex_unlock(&pp->mu);
+    return w->err ? -1 : 0;
+}
+
+int rdb_pipe_flush(struct rdb_writer *w)
+{
+    struct rdb_pipe *pp = w->pipe;
+    if (rdb_pipe_drain(w) < 0)
+        return -1;
+    if (rdb_writer_flush(&pp->inner) < 0) {
+        w->err = pp->inner.err;
+        return -1;
+    }
+    return 0;
+}
+
+static void pipe_free(struct rdb_pipe *pp)
+{
+    rdb_writer_free(&pp->inner);
+    for (int i = 0; i < PIPE_CHUNKS; i++)
+        mem_free(pp->chunk[i]);
+    mem_free(pp->scratch);
+    pthread_cond_destroy(&pp->ready);
+    pthread_cond_destroy(&pp->done);
+    pthread_mutex_destroy(&pp->mu);
+    mem_free(pp);
+}
+
+void rdb_pipe_stop(struct rdb_writer *w)
+{
+    struct rdb_pipe *pp = w->pipe;
+    if (pp->len)
+        pipe_submit(w);
+    pthread_mutex_lock(&pp->mu);
+    pp->stop = true;
+    pthread_cond_signal(&pp->ready);
+    pthread_mutex_unlock(&pp->mu);
+    pthread_join(pp->thread, NULL);
+    w->pipe = NULL;
+    pipe_free(pp);
+}
+
+int rdb_pipe_start(struct rdb_writer *w)
+{
+    if (!w->flush || w->pipe || w->total || w->len || w->err)
+        return -1;
+    struct rdb_pipe *pp = mem_calloc(sizeof(*pp));
+    pthread_mutex_init(&pp->mu, NULL);
+    pthread_cond_init(&pp->ready, NULL);
+    pthread_cond_init(&pp->done, NULL);
+    rdb_writer_init(&pp->inner, w->flush, w->ud, w->compress);
+    rdb_writer_prepare(&pp->inner);
+    for (int i = 0; i < PIPE_CHUNKS; i++)
+        pp->chunk[i] = mem_alloc(PIPE_CHUNK);
+    pp->scratch = mem_alloc(PIPE_STR_MAX);
+    pp->raw_hdr = NO_RECORD;
+    if (pthread_create(&pp->thread, NULL, pipe_main, pp) != 0) {
+        pipe_free(pp);
+        return -1;
+    }
+    w->pipe = pp;
+    return 0;
+}
