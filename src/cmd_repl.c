@@ -50,14 +50,18 @@ void cmd_replconf(struct conn *c)
                 repl_master_attach(c, "");
             snprintf(c->repl_peer->ip, sizeof(c->repl_peer->ip), "%.*s",
                      (int)(val->len < 63 ? val->len : 63), val->ptr);
-        } else if (arg_is(opt, "capa") && arg_is(val, "psync2")) {
-            /* Knows +CONTINUE <replid> (repl_master_try_partial). */
-            if (!c->repl_peer)
-                repl_master_attach(c, NULL);
-            c->repl_peer->capa_psync2 = 1;
-        } else if (arg_is(opt, "capa") || arg_is(opt, "rdb-only") ||
-                   arg_is(opt, "rdb-filter-only")) {
-            /* Accepted: the full sync always ships an RDB with its length. */
+        } else if (arg_is(opt, "capa")) {
+            /* psync2: knows +CONTINUE <replid> (repl_master_try_partial);
+             * eof: takes a diskless sync; others are ignored. */
+            if (arg_is(val, "psync2")) {
+                if (!c->repl_peer)
+                    repl_master_attach(c, NULL);
+                c->repl_peer->capa_psync2 = 1;
+            } else if (arg_is(val, "eof")) {
+                c->flags |= CONN_REPL_CAPA_EOF;
+            }
+        } else if (arg_is(opt, "rdb-only") || arg_is(opt, "rdb-filter-only")) {
+            /* Accepted. */
         } else if (arg_is(opt, "ack")) {
             /* From a replica: its offset; never answered (Redis). */
             if (c->repl_peer && arg_ll(val, &v))
@@ -230,8 +234,11 @@ void repl_info(struct server *srv, struct reply_buf *b)
                         up ? r->offset + (long long)r->inlen : 1LL);
         reply_info_line(b, "slave_repl_offset:%lld", up ? r->offset : 1LL);
         if (r->link == REPL_LINK_TRANSFER) {
+            /* A diskless ($EOF:) bulk has no known total: 0, as Redis. */
             long long total = r->bulk_len > 0 ? r->bulk_len : 0;
-            long long got = (long long)r->inlen < total ? (long long)r->inlen : total;
+            long long got = r->bulk_read;
+            if (got > total)
+                total = got;
             reply_info_line(b, "master_sync_total_bytes:%lld", r->bulk_len);
             reply_info_line(b, "master_sync_read_bytes:%lld", got);
             reply_info_line(b, "master_sync_left_bytes:%lld", total - got);
@@ -252,17 +259,17 @@ void repl_info(struct server *srv, struct reply_buf *b)
     /* Replicas past SYNC/PSYNC: online, or waiting for their RDB. */
     int n = 0;
     for (struct repl_peer *pe = r->peers; pe; pe = pe->next)
-        n += pe->online || pe->sync != REPL_SYNC_NONE;
+        n += pe->online || pe->wait_ack || pe->sync != REPL_SYNC_NONE;
     reply_info_line(b, "connected_slaves:%d", n);
     if (repl_min_replicas_active(srv))
         reply_info_line(b, "min_slaves_good_slaves:%d", repl_good_replicas(srv));
     int i = 0;
     for (struct repl_peer *pe = r->peers; pe; pe = pe->next) {
-        if (!pe->online && pe->sync == REPL_SYNC_NONE)
+        if (!pe->online && !pe->wait_ack && pe->sync == REPL_SYNC_NONE)
             continue;
         reply_info_line(b, "slave%d:ip=%s,port=%d,state=%s,offset=%lld,lag=%lld", i++, pe->ip,
-                        pe->port, pe->online ? "online" : "wait_bgsave", pe->ack_off,
-                        pe->online ? (now - pe->ack_ms) / 1000 : 0LL);
+                        pe->port, pe->online || pe->wait_ack ? "online" : "wait_bgsave",
+                        pe->ack_off, pe->online ? (now - pe->ack_ms) / 1000 : 0LL);
     }
     reply_info_line(b, "master_failover_state:no-failover");
     reply_info_line(b, "master_replid:%s", r->replid);

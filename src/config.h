@@ -175,6 +175,13 @@ struct config {
     int repl_ping_replica_period;
     long long repl_backlog_size; /* bytes (at least 16k in use, as Redis) */
     long long repl_backlog_ttl;  /* seconds a master without replicas keeps it */
+    int repl_timeout;         /* seconds without traffic before a link is dropped */
+    int repl_diskless_sync;   /* full sync streamed from the child (capa eof replicas) */
+    int repl_diskless_sync_delay;        /* seconds to wait for more replicas */
+    int repl_diskless_sync_max_replicas; /* start at once with this many (0 = no cap) */
+    int repl_diskless_load;   /* enum config_diskless_load */
+    char *masterauth;         /* AUTH to the master in the handshake ("" = none) */
+    char *masteruser;         /* ... as this ACL user ("" = the default user) */
     int replica_priority;
     int replica_serve_stale_data; /* no: -MASTERDOWN while the link is down */
     char *replica_announce_ip;    /* told to the master (REPLCONF ip-address) */
@@ -236,6 +243,10 @@ enum config_type {
 extern const char *const config_loglevel_names[]; /* NULL-terminated */
 extern const char *const config_appendfsync_names[];
 extern const char *const config_protected_names[];
+/* repl-diskless-load values, in the order of config_diskless_load_names. */
+enum config_diskless_load { CONFIG_DISKLESS_LOAD_DISABLED, CONFIG_DISKLESS_LOAD_ON_EMPTY_DB,
+                            CONFIG_DISKLESS_LOAD_SWAPDB };
+extern const char *const config_diskless_load_names[];
 extern const char *const config_maxmemory_policy_names[];
 extern const char *const config_supervised_names[];
 
@@ -352,6 +363,21 @@ extern const char *const config_supervised_names[];
       CONFIG_OFF(repl_backlog_size), "1mb", 1, LLONG_MAX, CONFIG_MUTABLE, NULL)               \
     X(REPL_BACKLOG_TTL, "repl-backlog-ttl", CONFIG_TYPE_LL, CONFIG_OFF(repl_backlog_ttl),     \
       "3600", 0, LLONG_MAX, CONFIG_MUTABLE, NULL)                                             \
+    X(REPL_TIMEOUT, "repl-timeout", CONFIG_TYPE_INT, CONFIG_OFF(repl_timeout), "60", 1,        \
+      INT_MAX, CONFIG_MUTABLE, NULL)                                                          \
+    X(REPL_DISKLESS_SYNC, "repl-diskless-sync", CONFIG_TYPE_BOOL,                             \
+      CONFIG_OFF(repl_diskless_sync), "yes", 0, 1, CONFIG_MUTABLE, NULL)                      \
+    X(REPL_DISKLESS_SYNC_DELAY, "repl-diskless-sync-delay", CONFIG_TYPE_INT,                  \
+      CONFIG_OFF(repl_diskless_sync_delay), "5", 0, INT_MAX, CONFIG_MUTABLE, NULL)            \
+    X(REPL_DISKLESS_SYNC_MAX_REPLICAS, "repl-diskless-sync-max-replicas", CONFIG_TYPE_INT,    \
+      CONFIG_OFF(repl_diskless_sync_max_replicas), "0", 0, INT_MAX, CONFIG_MUTABLE, NULL)     \
+    X(REPL_DISKLESS_LOAD, "repl-diskless-load", CONFIG_TYPE_ENUM,                             \
+      CONFIG_OFF(repl_diskless_load), "disabled", 0, 0, CONFIG_MUTABLE,                       \
+      config_diskless_load_names)                                                             \
+    X(MASTERAUTH, "masterauth", CONFIG_TYPE_STRING, CONFIG_OFF(masterauth), "", 0, 0,         \
+      CONFIG_MUTABLE, NULL)                                                                   \
+    X(MASTERUSER, "masteruser", CONFIG_TYPE_STRING, CONFIG_OFF(masteruser), "", 0, 0,         \
+      CONFIG_MUTABLE, NULL)                                                                   \
     X(REPLICA_PRIORITY, "replica-priority", CONFIG_TYPE_INT, CONFIG_OFF(replica_priority),    \
       "100", 0, INT_MAX, CONFIG_MUTABLE, NULL)                                                \
     X(REPLICA_SERVE_STALE_DATA, "replica-serve-stale-data", CONFIG_TYPE_BOOL,                 \

@@ -472,6 +472,7 @@ int conn_write(struct conn *c)
         event_del(c->write_ev);
         return 0;
     }
+    size_t before = reply_pending(&c->out);
     while (reply_pending(&c->out)) {
         ssize_t n = write(c->fd, c->out.buf + c->out.sent, reply_pending(&c->out));
         if (n < 0) {
@@ -486,6 +487,8 @@ int conn_write(struct conn *c)
         srv->stat.net_output_bytes += n;
         srv->stat.total_writes++;
     }
+    if (c->repl_peer)
+        repl_master_conn_wrote(c, before - reply_pending(&c->out));
     reply_compact(&c->out);
     if (reply_pending(&c->out)) {
         event_add(c->write_ev, NULL);

@@ -49,6 +49,7 @@ struct repl_peer;
 #define CONN_MONITOR (1u << 16)          /* MONITOR: gets every command (observe.c) */
 #define CONN_NO_EVICT (1u << 17)         /* CLIENT NO-EVICT on (flag e; no client eviction) */
 #define CONN_AUTHENTICATED (1u << 18)    /* passed AUTH, or needed none (cmd_acl.h) */
+#define CONN_REPL_CAPA_EOF (1u << 20)    /* REPLCONF capa eof: takes a diskless sync (repl.h) */
 #define CONN_MASTER (1u << 21)           /* a replica's link to its master (flag M, repl_ops.c) */
 
 enum conn_reply_mode { REPLY_ON = 0, REPLY_OFF, REPLY_SKIP_NEXT, REPLY_SKIP };

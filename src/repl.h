@@ -26,7 +26,22 @@
  * master answers +CONTINUE [<replid>] and the missing bytes when its backlog
  * still holds them and the id is in its history (replid, or replid2 up to
  * second_repl_offset).  The RDB carries repl-stream-db/repl-id/repl-offset,
- * so a restarted replica can continue too. */
+ * so a restarted replica can continue too.
+ *
+ * Diskless (repl_diskless.c; repl-diskless-sync yes and every waiting
+ * replica said REPLCONF capa eof): after repl-diskless-sync-delay (or at
+ * once when repl-diskless-sync-max-replicas wait) the child writes
+ * "$EOF:<40 hex>\r\n", the RDB and the 40 bytes again into a pipe; the
+ * loop reads the pipe and appends to each replica's output, and stops
+ * reading while one of them holds more than REPL_PIPE_HIGH unsent bytes
+ * (conn_write's hook starts it again).  A replica that leaves drops out;
+ * when none is left the child is killed.  The mark seen at the pipe's end
+ * means success; the replica then waits (wait_ack) for its first REPLCONF
+ * ACK before its pending stream is sent, as Redis 7.0 does, so that
+ * nothing follows the mark while it looks for it.
+ *
+ * The replica announces capa eof and takes both forms of the bulk; see
+ * repl_replica.c for repl-diskless-load. */
 #ifndef RUNNEL_REPL_H
 #define RUNNEL_REPL_H
 
@@ -51,6 +66,10 @@ struct repl_peer {
     long long ack_off;      /* last REPLCONF ACK offset */
     long long ack_ms;       /* when it came (ms), or when it went online */
     int capa_psync2;        /* REPLCONF capa psync2: +CONTINUE <replid> */
+    int diskless;           /* its RDB comes from the pipe (repl_diskless.c) */
+    int wait_ack;           /* diskless RDB sent: online at its first ACK */
+    long long wait_since_ms; /* asked for a full sync (diskless delay) */
+    long long progress_ms;  /* last byte of the diskless RDB written to it */
     struct repl_peer *next;
 };
 
@@ -93,6 +112,7 @@ enum repl_link {
     REPL_LINK_CONNECT,      /* must connect (next attempt at retry_ms) */
     REPL_LINK_CONNECTING,   /* TCP connect in flight */
     REPL_LINK_PONG,         /* waiting for PING's reply */
+    REPL_LINK_AUTH,         /* waiting for AUTH's reply (masterauth) */
     REPL_LINK_PORT,         /* waiting for REPLCONF listening-port's reply */
     REPL_LINK_CAPA,         /* waiting for REPLCONF capa's reply */
     REPL_LINK_PSYNC,        /* waiting for +FULLRESYNC */
@@ -112,6 +132,7 @@ struct repl {
     int sink_on;               /* the effect sink is registered */
     int stream_db;             /* the db the stream's readers are in, -1 */
     long long last_ping_ms;
+    long long last_newline_ms;
     struct repl_waiter *waiters;
     struct reply_buf enc;      /* scratch: one unit encoded */
     int sync_child;            /* pid of the child writing the sync RDB, or -1 */
@@ -119,6 +140,13 @@ struct repl {
     struct repl_backlog *backlog; /* NULL: none (repl_backlog.c) */
     long long no_peers_since_ms;  /* when the last replica left (backlog ttl) */
     struct repl_rdb_info rdb_info;
+    int sync_diskless;         /* that child writes to the pipe instead */
+    int pipe_fd;               /* diskless: the pipe's read end, or -1 */
+    struct event *pipe_ev;
+    int pipe_paused;           /* a replica's output is over REPL_PIPE_HIGH */
+    char eof_mark[40];         /* the child's mark (made before the fork) */
+    char pipe_tail[40];        /* the last 40 bytes read from the pipe */
+    long long pipe_bytes;
 
     /* Replica side. */
     char *master_host;         /* NULL: this server is a master */
@@ -130,6 +158,10 @@ struct repl {
     size_t inlen, incap;
     long long bulk_len;        /* the RDB's length, -1 before its "$" line */
     long long bulk_read;
+    int eof_mode;              /* the bulk is "$EOF:<mark>": ends at the mark */
+    char eof_mark_in[40];
+    int xfer_fd;               /* repl-diskless-load disabled: the temp file, -1 */
+    char xfer_tmp[64];
     struct reply_buf out;      /* handshake and ACKs waiting for the socket */
     struct conn *mc;           /* the fake client that applies the stream */
     size_t parsed;             /* in[0..parsed) is in mc's parser, not yet
@@ -214,6 +246,19 @@ void repl_backlog_feed(struct repl *r, const char *p, size_t len);
 void repl_backlog_resize(struct server *srv);
 void repl_backlog_cron(struct server *srv);
 int repl_master_try_partial(struct conn *c, const char *replid, long long psync_offset);
+/* conn_write wrote `wrote` bytes to a replica (diskless progress). */
+void repl_master_conn_wrote(struct conn *c, size_t wrote);
+
+/* Diskless full sync (repl_diskless.c). */
+#define REPL_PIPE_HIGH (1 << 20)
+/* Fork the child streaming the RDB for the waiting capa-eof replicas into
+ * the pipe: its pid, or -1 (errno). */
+int repl_diskless_fork(struct server *srv);
+/* A replica left or wrote: kill the child if no replica is left to feed,
+ * or read the pipe again once every output drained. */
+void repl_diskless_check(struct server *srv);
+/* Shutdown: kill the child, close the pipe. */
+void repl_diskless_abort(struct server *srv);
 
 /* Replica side (repl_replica.c). */
 void repl_replica_cron(struct server *srv);
@@ -225,5 +270,12 @@ int repl_is_master_link(const struct conn *c);
 /* The replica's processed offset (slave_repl_offset). */
 long long repl_replica_offset(const struct server *srv);
 const char *repl_link_state_name(enum repl_link l);
+
+/* The full sync's bulk (repl_load.c).  begin: its "$len" / "$EOF:<mark>"
+ * line, 0 or -1; step: 0 more bytes needed, 1 loaded (the bytes after it
+ * stay in r->in), -1 failed (logged); abort: the link went away. */
+int repl_load_begin(struct server *srv, const char *line);
+int repl_load_step(struct server *srv);
+void repl_load_abort(struct server *srv);
 
 #endif

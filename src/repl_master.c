@@ -11,12 +11,15 @@
  *   - a replica that has not finished its handshake gets nothing. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <event2/event.h>
 
 #include "conn.h"
 #include "handlers.h"
@@ -61,7 +64,7 @@ void repl_master_feed_raw(struct server *srv, const char *p, size_t len)
     for (struct repl_peer *pe = r->peers; pe; pe = pe->next) {
         if (pe->c->flags & (CONN_CLOSE_ASAP | CONN_CLOSE_AFTER_REPLY))
             continue;
-        if (pe->sync == REPL_SYNC_IN_CHILD) {
+        if (pe->sync == REPL_SYNC_IN_CHILD || pe->wait_ack) {
             reply_raw(&pe->pending, p, len);
             continue;
         }
@@ -168,14 +171,29 @@ static void sync_child_main(struct server *srv)
 static void sync_start_child(struct server *srv)
 {
     struct repl *r = srv->repl;
-    int waiting = 0;
-    for (struct repl_peer *pe = r->peers; pe; pe = pe->next)
-        waiting += pe->sync == REPL_SYNC_WAIT_BGSAVE;
-    if (!waiting || r->sync_child > 0)
+    int waiting = 0, all_eof = 1;
+    long long oldest = LLONG_MAX;
+    for (struct repl_peer *pe = r->peers; pe; pe = pe->next) {
+        if (pe->sync != REPL_SYNC_WAIT_BGSAVE)
+            continue;
+        waiting++;
+        all_eof &= (pe->c->flags & CONN_REPL_CAPA_EOF) != 0;
+        if (pe->wait_since_ms < oldest)
+            oldest = pe->wait_since_ms;
+    }
+    if (!waiting || r->sync_child > 0 || r->pipe_fd >= 0)
+        return;
+    /* Diskless when every waiting replica takes the EOF form (Redis picks
+     * the disk when one of them cannot); it waits for more replicas to
+     * share the child, up to the delay or the max count. */
+    int diskless = srv->cfg.repl_diskless_sync && all_eof;
+    int max = srv->cfg.repl_diskless_sync_max_replicas;
+    if (diskless && !(max > 0 && waiting >= max) &&
+        server_mstime(srv) - oldest < (long long)srv->cfg.repl_diskless_sync_delay * 1000)
         return;
     snprintf(r->sync_file, sizeof(r->sync_file), "temp-repl-%ld.rdb", (long)getpid());
     long long start = util_ustime();
-    pid_t pid = fork();
+    pid_t pid = diskless ? repl_diskless_fork(srv) : fork();
     if (pid < 0) {
         log_warning("Can't fork for the replicas' full sync: %s", strerror(errno));
         for (struct repl_peer *pe = r->peers; pe; pe = pe->next)
@@ -188,8 +206,9 @@ static void sync_start_child(struct server *srv)
     srv->stat.total_forks++;
     srv->stat.latest_fork_usec = util_ustime() - start;
     r->sync_child = pid;
-    log_notice("Starting BGSAVE for SYNC with target: disk (pid %ld), offset %lld", (long)pid,
-               r->offset);
+    r->sync_diskless = diskless;
+    log_notice("Starting BGSAVE for SYNC with target: %s (pid %ld), offset %lld",
+               diskless ? "replicas sockets" : "disk", (long)pid, r->offset);
     for (struct repl_peer *pe = r->peers; pe; pe = pe->next) {
         if (pe->sync != REPL_SYNC_WAIT_BGSAVE)
             continue;
@@ -277,6 +296,7 @@ void repl_master_full_sync(struct conn *c, int psync)
     pe->ack_off = 0;
     pe->sync = REPL_SYNC_WAIT_BGSAVE;
     srv->stat.sync_full++;
+    pe->wait_since_ms = server_mstime(c->srv);
     log_notice("Replica %s asks for synchronization", c->addr);
     /* A backlog made from scratch starts a new history: no replica can
      * continue an older one from it (Redis's syncCommand). */
@@ -287,6 +307,9 @@ void repl_master_full_sync(struct conn *c, int psync)
         log_notice("Replication backlog created, my new replication IDs are '%s' and '%s'",
                    r->replid, r->replid2);
     }
+    if (c->srv->cfg.repl_diskless_sync && (c->flags & CONN_REPL_CAPA_EOF) &&
+        c->srv->cfg.repl_diskless_sync_delay > 0)
+        log_notice("Delay next BGSAVE for diskless SYNC");
     sync_start_child(c->srv);
 }
 
@@ -299,9 +322,35 @@ static void sync_cron(struct server *srv)
         if (p == 0)
             return;
         r->sync_child = -1;
-        sync_child_done(srv, p > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        int ok = p > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+        if (!r->sync_diskless)
+            sync_child_done(srv, ok);
+        else if (!ok)
+            log_warning("The diskless sync child exited with an error (or was killed)");
+        /* A diskless child's end is its pipe's (repl_diskless.c). */
+        r->sync_diskless = 0;
     }
     sync_start_child(srv);
+}
+
+/* Replicas whose first ACK after a diskless RDB came: online now. */
+static void peers_go_online(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    struct server *srv = arg;
+    for (struct repl_peer *pe = srv->repl->peers; pe; pe = pe->next) {
+        if (pe->wait_ack != 2)
+            continue;
+        struct conn *c = pe->c;
+        pe->wait_ack = 0;
+        pe->online = 1;
+        reply_raw(&c->out, pe->pending.buf, pe->pending.len);
+        reply_free(&pe->pending);
+        reply_init(&pe->pending, 2);
+        conn_want_write(c);
+        log_notice("Synchronization with replica %s succeeded", c->addr);
+    }
 }
 
 void repl_master_ack(struct conn *c, long long off)
@@ -312,6 +361,14 @@ void repl_master_ack(struct conn *c, long long off)
     if (off > pe->ack_off)
         pe->ack_off = off;
     pe->ack_ms = server_mstime(c->srv);
+    if (pe->wait_ack == 1) {
+        /* The diskless RDB was read: the stream since the fork follows,
+         * from the loop (what this ACK's own command writes to c->out is
+         * dropped, its reply mode being off). */
+        pe->wait_ack = 2;
+        struct timeval now0 = {0, 0};
+        event_base_once(c->srv->base, -1, EV_TIMEOUT, peers_go_online, c->srv, &now0);
+    }
     repl_master_check_waiters(c->srv);
 }
 
@@ -472,7 +529,26 @@ void repl_conn_gone(struct conn *c)
     if (!r->peers)
         r->no_peers_since_ms = server_mstime(srv);
     repl_master_sink_update(srv);
+    repl_diskless_check(srv);
     repl_master_check_waiters(srv);
+}
+
+/* repl-timeout: a replica not heard from (online: its ACKs) or, during a
+ * diskless transfer, not taking bytes, is dropped (Redis's texts). */
+static void repl_master_timeouts(struct server *srv, long long now)
+{
+    long long limit = (long long)srv->cfg.repl_timeout * 1000;
+    for (struct repl_peer *pe = srv->repl->peers; pe; pe = pe->next) {
+        if (pe->c->flags & (CONN_CLOSE_ASAP | CONN_CLOSE_AFTER_REPLY))
+            continue;
+        if ((pe->online || pe->wait_ack) && now - pe->ack_ms > limit) {
+            log_warning("Disconnecting timedout replica (streaming sync): %s", pe->c->addr);
+            conn_close_asap(pe->c);
+        } else if (pe->diskless && pe->sync == REPL_SYNC_IN_CHILD && now - pe->progress_ms > limit) {
+            log_warning("Disconnecting timedout replica (full sync): %s", pe->c->addr);
+            conn_close_asap(pe->c);
+        }
+    }
 }
 
 /* Master half of the cron: PING the replicas now and then (they count it
@@ -489,8 +565,32 @@ void repl_master_cron(struct server *srv)
     }
     if (r->waiters)
         repl_master_check_waiters(srv);
+    if (now - r->last_newline_ms >= 1000) {
+        /* Replicas waiting for their RDB get a newline a second so that
+         * their read timeout does not fire (Redis's replicationCron). */
+        r->last_newline_ms = now;
+        for (struct repl_peer *pe = r->peers; pe; pe = pe->next) {
+            if (pe->sync == REPL_SYNC_WAIT_BGSAVE ||
+                (pe->sync == REPL_SYNC_IN_CHILD && !pe->diskless)) {
+                reply_raw(&pe->c->out, "\n", 1);
+                conn_want_write(pe->c);
+            }
+        }
+    }
+    repl_master_timeouts(srv, now);
     sync_cron(srv);
     repl_backlog_cron(srv);
+}
+
+void repl_master_conn_wrote(struct conn *c, size_t wrote)
+{
+    struct repl_peer *pe = c->repl_peer;
+    if (!pe->diskless)
+        return;
+    if (wrote)
+        pe->progress_ms = server_mstime(c->srv);
+    if (c->srv->repl->pipe_paused && reply_pending(&c->out) <= REPL_PIPE_HIGH)
+        repl_diskless_check(c->srv);
 }
 
 /* --- Life cycle ------------------------------------------------------ */
@@ -506,6 +606,8 @@ int repl_init(struct server *srv)
     r->stream_db = -1;
     r->fd = -1;
     r->sync_child = -1;
+    r->pipe_fd = -1;
+    r->xfer_fd = -1;
     r->bulk_len = -1;
     reply_init(&r->enc, 2);
     reply_init(&r->out, 2);
@@ -535,6 +637,7 @@ void repl_free(struct server *srv)
     if (!r)
         return;
     repl_replica_set_master(srv, NULL, 0);
+    repl_diskless_abort(srv);
     if (r->sync_child > 0) {
         kill(r->sync_child, SIGUSR1);
         int status;

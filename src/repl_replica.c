@@ -2,15 +2,16 @@
  * the full sync and the stream applied on a fake client.
  *
  *   CONNECT --connect()--> CONNECTING --writable--> PING --> PONG
+ *     --> AUTH [masteruser] masterauth --> AUTH   (when masterauth is set)
  *     --> REPLCONF listening-port <port> --> PORT
- *     --> REPLCONF capa psync2 --> CAPA   (no "capa eof": a Redis master then
- *                                          sends the RDB with its length)
+ *     --> REPLCONF capa eof capa psync2 --> CAPA
  *     --> PSYNC <replid> <offset+1> (our cached history; "? -1" without one)
  *     --> PSYNC: "+CONTINUE [<newid>]": CONNECTED at once, the backlog's
  *                bytes follow as stream;
  *                "+FULLRESYNC <replid> <offset>":
- *     --> TRANSFER: newlines (the master's keepalive), "$<len>\r\n", len bytes:
- *         empty every db, load the RDB
+ *     --> TRANSFER: newlines (the master's keepalive), "$<len>\r\n" and len
+ *         bytes, or "$EOF:<mark>\r\n" up to the mark (repl_load.c):
+ *         the RDB replaces the data
  *     --> CONNECTED: each command the master sends runs on the fake client
  *         `mc` (its replies dropped); its bytes count in the offset and go on,
  *         as they are, to this server's own replicas.
@@ -44,7 +45,6 @@
 #include "util.h"
 
 #define REPL_RETRY_MS 1000
-#define REPL_TIMEOUT_MS 60000 /* repl-timeout's default */
 
 static void link_read_cb(evutil_socket_t fd, short what, void *arg);
 static void link_connect(struct server *srv);
@@ -101,6 +101,7 @@ static void link_close(struct server *srv)
         conn_free(r->mc);
         r->mc = NULL;
     }
+    repl_load_abort(srv);
     r->inlen = 0;
     r->parsed = 0;
     r->out.len = r->out.sent = 0;
@@ -245,7 +246,7 @@ static void link_connect(struct server *srv)
     }
     r->link = REPL_LINK_CONNECTING;
     r->wev = event_new(srv->base, fd, EV_WRITE, link_connected_cb, srv);
-    struct timeval tv = {10, 0};
+    struct timeval tv = {srv->cfg.repl_timeout, 0};
     event_add(r->wev, &tv);
 }
 
@@ -275,33 +276,6 @@ static void in_drop(struct repl *r, size_t n)
 {
     memmove(r->in, r->in + n, r->inlen - n);
     r->inlen -= n;
-}
-
-/* The RDB arrived whole: replace the data with it. */
-static int load_rdb(struct server *srv)
-{
-    struct repl *r = srv->repl;
-    char err[512];
-    log_notice("MASTER <-> REPLICA sync: Flushing old data");
-    snapshot_empty_all(srv);
-    log_notice("MASTER <-> REPLICA sync: Loading DB in memory");
-    size_t used = 0;
-    long long dirty = srv->dirty;
-    if (rdb_load_buffer(srv, r->in, (size_t)r->bulk_len, &used, err, sizeof(err)) < 0) {
-        log_warning("Failed trying to load the MASTER synchronization DB from memory: %s", err);
-        snapshot_empty_all(srv);
-        return -1;
-    }
-    srv->dirty = dirty + 1;
-    in_drop(r, (size_t)r->bulk_len);
-    log_notice("MASTER <-> REPLICA sync: Finished with success");
-    /* The AOF held the old data: write it anew from what was loaded. */
-    if (srv->cfg.appendonly) {
-        char why[256];
-        if (aof_rewrite_background(srv, why, sizeof(why)) < 0)
-            log_warning("AOF rewrite after the sync with the master failed: %s", why);
-    }
-    return 0;
 }
 
 /* Run the commands in the buffer on the fake client.  A command counts
@@ -396,10 +370,10 @@ static void link_process(struct server *srv)
             return;
         }
         if (r->link == REPL_LINK_TRANSFER && r->bulk_len >= 0) {
-            r->bulk_read = (long long)r->inlen;
-            if ((long long)r->inlen < r->bulk_len)
+            int st = repl_load_step(srv);
+            if (st == 0)
                 return;
-            if (load_rdb(srv) < 0) {
+            if (st < 0) {
                 link_lost(srv, "the RDB did not load");
                 return;
             }
@@ -428,10 +402,31 @@ static void link_process(struct server *srv)
         }
         in_drop(r, used);
         if (r->link == REPL_LINK_PONG) {
-            if (line[0] == '-' && (strncmp(line, "-NOAUTH", 7) == 0 ||
-                                   strncmp(line, "-NOPERM", 7) == 0 ||
-                                   strncmp(line, "-ERR operation not permitted", 28) == 0)) {
+            /* Redis 7.0 takes an auth error to PING as an answer: AUTH
+             * comes next.  Any other error stops the handshake. */
+            if (line[0] == '-' && strncmp(line, "-NOAUTH", 7) != 0 &&
+                strncmp(line, "-NOPERM", 7) != 0 &&
+                strncmp(line, "-ERR operation not permitted", 28) != 0) {
+                log_warning("Error reply to PING from master: '%s'", line);
                 link_lost(srv, line + 1);
+                return;
+            }
+            if (srv->cfg.masterauth[0]) {
+                r->link = REPL_LINK_AUTH;
+                if (srv->cfg.masteruser[0]) {
+                    const char *argv[] = {"AUTH", srv->cfg.masteruser, srv->cfg.masterauth};
+                    link_send(srv, 3, argv);
+                } else {
+                    const char *argv[] = {"AUTH", srv->cfg.masterauth};
+                    link_send(srv, 2, argv);
+                }
+                continue;
+            }
+        }
+        if (r->link == REPL_LINK_PONG || r->link == REPL_LINK_AUTH) {
+            if (r->link == REPL_LINK_AUTH && line[0] == '-') {
+                log_warning("Unable to AUTH to MASTER: %s", line);
+                link_lost(srv, "AUTH failed");
                 return;
             }
             /* replica-announce-port/-ip: what the master (and so Sentinel,
@@ -445,9 +440,9 @@ static void link_process(struct server *srv)
             r->link = REPL_LINK_PORT;
             link_send(srv, srv->cfg.replica_announce_ip[0] ? 5 : 3, argv);
         } else if (r->link == REPL_LINK_PORT) {
-            const char *argv[] = {"REPLCONF", "capa", "psync2"};
+            const char *argv[] = {"REPLCONF", "capa", "eof", "capa", "psync2"};
             r->link = REPL_LINK_CAPA;
-            link_send(srv, 3, argv);
+            link_send(srv, 5, argv);
         } else if (r->link == REPL_LINK_CAPA) {
             char off[32];
             snprintf(off, sizeof(off), "%lld", r->offset + 1);
@@ -480,18 +475,14 @@ static void link_process(struct server *srv)
             r->link = REPL_LINK_TRANSFER;
             r->bulk_len = -1;
         } else if (r->link == REPL_LINK_TRANSFER) {
-            long long len;
-            char *end;
-            if (line[0] != '$' || (len = strtoll(line + 1, &end, 10)) < 0 || *end) {
-                link_lost(srv, "bad bulk length from the master (diskless EOF form not asked)");
+            if (repl_load_begin(srv, line) < 0) {
+                link_lost(srv, "bad bulk from the master");
                 return;
             }
-            log_notice("MASTER <-> REPLICA sync: receiving %lld bytes from master to memory", len);
             /* Our replicas follow a history that is about to be replaced:
              * they and our backlog go (they must not continue from it). */
             repl_master_drop_peers(srv);
             repl_backlog_free(srv);
-            r->bulk_len = len;
         } else {
             return;
         }
@@ -616,7 +607,15 @@ void repl_replica_cron(struct server *srv)
         link_connect(srv);
         return;
     }
-    if (r->link >= REPL_LINK_PONG && now - r->last_io_ms > REPL_TIMEOUT_MS) {
+    /* repl-timeout: a silent master, a stuck handshake or transfer. */
+    if (r->link >= REPL_LINK_PONG && now - r->last_io_ms > (long long)srv->cfg.repl_timeout * 1000) {
+        if (r->link == REPL_LINK_CONNECTED)
+            log_warning("MASTER timeout: no data nor PING received...");
+        else if (r->link == REPL_LINK_TRANSFER)
+            log_warning("Timeout receiving bulk data from MASTER... If the problem persists try "
+                        "to set the 'repl-timeout' parameter in redis.conf to a larger value.");
+        else
+            log_warning("Timeout connecting to the MASTER...");
         link_lost(srv, "timeout: no data nor PING received from the master");
         return;
     }
