@@ -95,6 +95,8 @@ static int append_at(struct stream *s, const struct stream_id *idp, const struct
     struct stream_node *t = s->tail;
     size_t start = t ? t->used : 0;
     if (t && tail_is_full(s, t, raw)) {
+        if (a)
+            a->node_hint = t->used;
         struct stream_node *shrunk = stream_node_shrink(t);
         if (shrunk != t)
             relink_node(s, shrunk);
@@ -102,6 +104,10 @@ static int append_at(struct stream *s, const struct stream_id *idp, const struct
     }
     if (!t) {
         t = stream_node_new(&id, fv, npairs);
+        /* A little over the last node's size: nodes cut by the same
+         * rules tend to end alike. */
+        if (a && a->node_hint)
+            t = stream_node_reserve(t, a->node_hint + a->node_hint / 16 + 32);
         bool added = index_insert(s->nodes, &id, t);
         assert(added);
         (void)added;
@@ -166,6 +172,7 @@ void stream_appender_init(struct stream_appender *a, struct stream *s)
     a->first = (struct stream_id){0, 0};
     a->rep_node = NULL;
     a->rep_off = a->rep_body = 0;
+    a->node_hint = 0;
     stream_node_view_init_buffers(&a->view, a->cells, STREAM_APPENDER_CELLS, a->numbuf,
                                   sizeof(a->numbuf));
 }

@@ -96,6 +96,10 @@ struct stream_appender {
     struct stream_id rep_first;
     size_t rep_off, rep_body, rep_end, rep_raw;
     bool rep_same;
+    /* data bytes of the last tail this appender filled: a new tail gets
+     * about that much room at once instead of growing by doubling (each
+     * step a copy) and shrinking at the end (another) */
+    size_t node_hint;
 };
 
 void stream_appender_init(struct stream_appender *a, struct stream *s);

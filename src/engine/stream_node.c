@@ -584,6 +584,15 @@ struct stream_node *stream_node_append_cells(struct stream_node *n, const struct
     return n;
 }
 
+struct stream_node *stream_node_reserve(struct stream_node *n, size_t bytes)
+{
+    if (n->cap < bytes) {
+        n = mem_realloc(n, sizeof(*n) + bytes);
+        n->cap = node_capacity(n);
+    }
+    return n;
+}
+
 struct stream_node *stream_node_shrink(struct stream_node *n)
 {
     if (n->cap > n->used) {

@@ -148,6 +148,11 @@ struct stream_node *stream_node_append_cells(struct stream_node *n, const struct
  * node may move: use the returned pointer. */
 struct stream_node *stream_node_shrink(struct stream_node *n);
 
+/* Make room for at least bytes of data in all, so that appends up to
+ * that size do not reallocate (and copy) the node as it grows.  The node
+ * may move: use the returned pointer.  Cannot fail. */
+struct stream_node *stream_node_reserve(struct stream_node *n, size_t bytes);
+
 /* Start walking n from its first entry. */
 void stream_node_cursor_init(struct stream_node_cursor *c, const struct stream_node *n);
 

@@ -476,6 +476,38 @@ START_TEST(test_shrink_and_memory)
 }
 END_TEST
 
+/* Room reserved up front: the entries so far unchanged, and appends that
+ * fit never move the node; shrinking gives the rest back. */
+START_TEST(test_reserve)
+{
+    size_t base = mem_used();
+    struct stream_str fv[2] = {S("temperature"), S("21.5")};
+    struct stream_id id = mk(1, 0);
+    struct stream_node *n = stream_node_new(&id, fv, 1);
+    size_t first = n->used;
+    n = stream_node_reserve(n, 4096);
+    ck_assert_uint_ge(n->cap, 4096);
+    ck_assert_uint_eq(n->used, first);
+    struct want w[60];
+    w[0] = (struct want){id, fv, 1, false};
+    struct stream_node *at = n;
+    for (int i = 1; i < 60; i++) {
+        id.ms++;
+        n = stream_node_append(n, &id, fv, 1);
+        w[i] = (struct want){id, fv, 1, false};
+    }
+    ck_assert(n->used <= 4096 && n == at);
+    check_node(n, w, 60);
+    ck_assert(stream_node_reserve(n, 16) == n); /* less than held: nothing */
+    n = stream_node_shrink(n);
+    ck_assert_uint_lt(n->cap - n->used, 64);
+    check_node(n, w, 60);
+    ck_assert_uint_eq(stream_node_memory(n), mem_used() - base);
+    stream_node_free(n);
+    ck_assert_uint_eq(mem_used(), base);
+}
+END_TEST
+
 /* Build a varied node for the loader tests. */
 static struct stream_node *sample_node(void)
 {
@@ -686,6 +718,7 @@ static Suite *stream_node_suite(void)
     Suite *s = suite_create("stream_node");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, test_value_roundtrip);
+    tcase_add_test(tc, test_reserve);
     tcase_add_test(tc, test_random_numbers_roundtrip);
     tcase_add_test(tc, test_integers_are_compact);
     tcase_add_test(tc, test_shared_and_different_fields);
