@@ -120,14 +120,18 @@ for size in $sizes; do
     : >"$tmp/l.redis"
     i=0
     while [ "$i" -lt "$repeat" ]; do
-        srv_spawn "$tmp/runnel-load.log" "$runnel" --port @PORT@ --dir "$tmp/runnel" \
-            --save '' || exit 2
+        # Loading 10M entries takes more than srv_spawn's usual 10 s on a
+        # busy machine: wait up to 5 minutes for each server's PONG.
+        SRV_WAIT_TENTHS=3000 srv_spawn "$tmp/runnel-load.log" "$runnel" --port @PORT@ \
+            --dir "$tmp/runnel" --save '' ||
+            { echo "bench-rdb: Runnel did not load $n entries" >&2; exit 2; }
         runnel_pid=$SRV_PID
         srv_stop "$runnel_pid"
         runnel_pid=
         load_secs "$tmp/runnel-load.log" >>"$tmp/l.runnel"
-        srv_spawn "$tmp/redis-load.log" "$SRV_ORACLE" --port @PORT@ --dir "$tmp/redis" \
-            --save '' --appendonly no || exit 2
+        SRV_WAIT_TENTHS=3000 srv_spawn "$tmp/redis-load.log" "$SRV_ORACLE" --port @PORT@ \
+            --dir "$tmp/redis" --save '' --appendonly no ||
+            { echo "bench-rdb: Redis did not load $n entries" >&2; exit 2; }
         redis_pid=$SRV_PID
         srv_stop "$redis_pid"
         redis_pid=

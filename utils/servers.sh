@@ -7,7 +7,8 @@
 #   srv_wait_ping PORT PID [N] wait up to N tenths of a second (default 100)
 #                              for PONG; false early if PID has exited
 #   srv_spawn LOG ARG...       start ARG... with each argument that is exactly
-#                              @PORT@ replaced by a free port; waits for PONG;
+#                              @PORT@ replaced by a free port; waits for PONG
+#                              (SRV_WAIT_TENTHS, default 100: 10 s);
 #                              sets SRV_PID and SRV_PORT; retries with another
 #                              port if the first one was taken meanwhile
 #   srv_oracle_link DIR        make DIR/redis-server, the oracle (Redis 7.0),
@@ -92,11 +93,11 @@ srv_spawn() {
             exec "$@"
         ) >"$_ss_log" 2>&1 </dev/null &
         SRV_PID=$!
-        if srv_wait_ping "$SRV_PORT" "$SRV_PID"; then
+        if srv_wait_ping "$SRV_PORT" "$SRV_PID" "${SRV_WAIT_TENTHS:-100}"; then
             return 0
         fi
         if kill -0 "$SRV_PID" 2>/dev/null; then
-            # Alive but silent for 10 s: not a port race, give up.
+            # Alive but silent all that time: not a port race, give up.
             srv_stop "$SRV_PID"
             SRV_PID=
             return 1
