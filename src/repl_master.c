@@ -388,6 +388,10 @@ static void waiter_end(struct server *srv, struct repl_waiter *w)
     if (c->flags & CONN_BLOCKED) {
         c->flags &= ~CONN_BLOCKED;
         srv->blocked_clients--;
+        /* Counted when it ends, as block_end counts blocked commands:
+         * INFO commandstats showed no WAIT that had to wait. */
+        if (c->block.cmd)
+            ((struct command *)c->block.cmd)->calls++;
         reply_int(&c->out, acked_count(srv, w->target));
         if (c->qpos < c->qlen)
             conn_want_input(c);

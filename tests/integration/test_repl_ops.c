@@ -175,6 +175,12 @@ START_TEST(test_master_client_and_kill)
     start_replica(&r, &rc, m.port, NULL);
     test_ok(mc, "SET k 1");
     ck_assert_int_eq(test_int(mc, "WAIT 1 5000"), 1);
+    /* Both WAITs count in commandstats, the first (which waited for the
+     * replica's ACK to the GETACK it sent) when it ended, as in 7.0. */
+    ck_assert_int_eq(test_int(mc, "WAIT 1 5000"), 1);
+    redisReply *cs = test_cmd(mc, "INFO commandstats");
+    ck_assert_msg(strstr(cs->str, "cmdstat_wait:calls=2,"), "%s", cs->str);
+    freeReplyObject(cs);
 
     char want[64];
     snprintf(want, sizeof(want), "addr=127.0.0.1:%d ", m.port);
