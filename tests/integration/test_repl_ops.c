@@ -1,12 +1,14 @@
 /* test_repl_ops.c -- the operational surface of replication that redis-cli
  * and Sentinel use, with a master and replicas on ephemeral ports:
- * min-replicas-to-write (-NOREPLICAS, EXEC aborted, INFO's good replicas),
+ * min-replicas-to-write (-NOREPLICAS, EXEC aborted, INFO's good replicas,
+ * a stopped replica no longer good after min-replicas-max-lag),
  * replica-serve-stale-data no (-MASTERDOWN once the master is gone), the
  * master's link in CLIENT LIST (flag M) and CLIENT KILL TYPE master|replica,
  * replica-announce-ip/-port as the master reports them, and INFO
  * replication's field list on a connected replica against a Redis 7.0
  * replica of the same master. */
 #include <check.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,6 +119,33 @@ START_TEST(test_min_replicas_to_write)
     test_ok(mc, "CONFIG SET min-replicas-max-lag 0");
     test_ok(mc, "SET k v");
     ck_assert(!info_has(mc, "min_slaves_good_slaves"));
+    redisFree(mc);
+    test_server_stop(&m);
+}
+END_TEST
+
+START_TEST(test_min_replicas_max_lag)
+{
+    struct test_server m, r;
+    const char *const margs[] = {"--min-replicas-to-write", "1", "--min-slaves-max-lag", "1",
+                                 NULL};
+    ck_assert_int_eq(test_server_start(&m, margs), 0);
+    redisContext *mc = test_connect(&m);
+    redisContext *rc;
+    start_replica(&r, &rc, m.port, NULL);
+    wait_info_has(mc, "min_slaves_good_slaves:1");
+    test_ok(mc, "SET k 1");
+    /* A stopped replica stays connected but its ACKs stop: after the lag
+     * it is no longer good and writes are refused; back once it runs. */
+    ck_assert_int_eq(kill(r.pid, SIGSTOP), 0);
+    wait_info_has(mc, "min_slaves_good_slaves:0");
+    ck_assert(info_has(mc, "connected_slaves:1"));
+    test_error(mc, NOREPLICAS, "SET k 2");
+    ck_assert_int_eq(kill(r.pid, SIGCONT), 0);
+    wait_info_has(mc, "min_slaves_good_slaves:1");
+    test_ok(mc, "SET k 3");
+    redisFree(rc);
+    test_server_stop(&r);
     redisFree(mc);
     test_server_stop(&m);
 }
@@ -285,6 +314,7 @@ Suite *repl_ops_suite(void)
     TCase *tc = tcase_create("repl_ops");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_min_replicas_to_write);
+    tcase_add_test(tc, test_min_replicas_max_lag);
     tcase_add_test(tc, test_serve_stale_data);
     tcase_add_test(tc, test_master_client_and_kill);
     tcase_add_test(tc, test_announce_and_info_vs_oracle);
