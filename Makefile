@@ -18,6 +18,7 @@
 #   make bench-pubsub   PUBLISH to 1, 10, 100 subscribers: messages delivered/s, both servers
 #   make bench-aof      XADD with appendfsync always/everysec, AOF load time, both servers
 #   make bench-rdb      SAVE time, start-up load time and BGSAVE fork pause, both servers
+#   make bench-psync    resync after a cut link, partial vs full, both servers
 #   make crashtest      the AOF SIGKILL crash test, 100 rounds (make test runs 10)
 #   make install PREFIX=/usr/local DESTDIR=   binaries, config and systemd unit
 #   make uninstall      the same files removed (an edited config is kept)
@@ -260,6 +261,9 @@ bench-rdb: all
 failover: all
 	bash utils/failover.sh
 	FAILOVER_SERVER=redis bash utils/failover.sh
+
+bench-psync: all
+	sh utils/bench-psync.sh
 
 # The AOF crash test with 100 SIGKILL rounds instead of make test's 10.
 CRASH_ROUNDS ?= 100
