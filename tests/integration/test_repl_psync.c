@@ -200,6 +200,14 @@ START_TEST(test_partial_after_cut)
         ck_assert_int_eq(now.err, before.err);
         assert_same_data(mc, rc);
     }
+    /* Cut from the replica's side: CLIENT KILL TYPE master. */
+    ck_assert_int_eq(test_int(rc, "CLIENT KILL TYPE master"), 1);
+    write_during_cut(mc, 3);
+    wait_converged(mc, rc);
+    struct syncs after_kill = syncs_of(mc);
+    ck_assert_int_eq(after_kill.ok, before.ok + 3);
+    ck_assert_int_eq(after_kill.full, before.full);
+    assert_same_data(mc, rc);
     /* The stream's db was left at 3 by the last write: the next one, with
      * no SELECT before it, still lands in db 3 on the replica. */
     redisContext *m3 = test_connect(&m);
