@@ -19,6 +19,7 @@
 #   make bench-aof      XADD with appendfsync always/everysec, AOF load time, both servers
 #   make bench-rdb      SAVE time, start-up load time and BGSAVE fork pause, both servers
 #   make bench-psync    resync after a cut link, partial vs full, both servers
+#   make bench-repl     full sync time (disk, diskless; all four pairs) and lag under XADD load
 #   make crashtest      the AOF SIGKILL crash test, 100 rounds (make test runs 10)
 #   make install PREFIX=/usr/local DESTDIR=   binaries, config and systemd unit
 #   make uninstall      the same files removed (an edited config is kept)
@@ -103,7 +104,7 @@ CHECK_AOF_ENV := RUNNEL_CHECK_AOF=$(abspath $(CHECK_AOF))
 
 DEPS_STAMP := build/.deps-ok
 
-.PHONY: all run test unit integration compat clients fuzz fuzz-aof fuzz-rdb bench-rdb bench bench-memory bench-block bench-groups bench-pubsub bench-aof failover crashtest startup-time soak clean deps
+.PHONY: all run test unit integration compat clients fuzz fuzz-aof fuzz-rdb bench-rdb bench-repl bench bench-memory bench-block bench-groups bench-pubsub bench-aof failover crashtest startup-time soak clean deps
 all: $(SERVER) src/runnel-server src/runnel-check-aof
 
 deps: $(DEPS_STAMP)
@@ -254,6 +255,9 @@ bench-aof: all
 
 bench-rdb: all
 	sh utils/bench-rdb.sh
+
+bench-repl: all
+	sh utils/bench-repl.sh
 
 # Sentinel (Redis 7.0) fails a Runnel master over to one of its two replicas;
 # then the same with Redis 7.0 servers, for comparison.  ~40 s each on a busy
