@@ -7,7 +7,8 @@
  *
  *   - CRC-64/Jones, reflected, init 0, no final xor, as Redis's crc64.c.
  *     Slicing-by-8 over eight constant tables (at the end of the file), so a
- *     snapshot's checksum costs about a cycle per byte.
+ *     snapshot's checksum costs about a cycle per byte; on x86-64 CPUs with
+ *     PCLMULQDQ, carry-less multiplication folds 16 bytes a step.
  *   - LZF: the compressor makes the same choices as the lzf_c.c Redis ships
  *     (HLOG 16, VERY_FAST, "ref > start of input", the same output-space
  *     checks), because whether a string is stored compressed -- and so the
@@ -46,7 +47,7 @@
 
 static const uint64_t crc64_tab[8][256];
 
-uint64_t rdb_crc64(uint64_t crc, const void *p, size_t len)
+static uint64_t crc64_table(uint64_t crc, const void *p, size_t len)
 {
     const unsigned char *s = p;
     while (len >= 8) {
@@ -66,6 +67,54 @@ uint64_t rdb_crc64(uint64_t crc, const void *p, size_t len)
     while (len--)
         crc = crc64_tab[0][(crc ^ *s++) & 0xff] ^ (crc >> 8);
     return crc;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+
+/* Carry-less multiplication folding, 16 bytes a step, where the CPU has
+ * PCLMULQDQ.  The running 128-bit value X (bytes little-endian, so bit m
+ * is the coefficient of x^(127-m), CRC's reflected order) stays congruent
+ * mod P to the input so far: with the next 16 bytes Y, X * x^128 + Y =
+ * LO * x^192 + HI * x^128 + Y, and LO, HI (X's halves) are multiplied by
+ * x^192 and x^128 reduced mod P instead.  A reflected product comes out
+ * one bit short of its place, so the constants are x^191 and x^127 mod P
+ * (bit-reversed).  The crc enters XORed into the first 8 bytes (what the
+ * table code does with it); the table code then reduces the last X and
+ * takes the tail.  Checked against the bitwise definition in
+ * check_rdb_codec. */
+#define CRC64_K191 0xd9d7be7d505da32cULL
+#define CRC64_K127 0x381d0015c96f4444ULL
+
+__attribute__((target("pclmul,sse2")))
+static uint64_t crc64_clmul(uint64_t crc, const unsigned char *s, size_t len)
+{
+    const __m128i k = _mm_set_epi64x((long long)CRC64_K127, (long long)CRC64_K191);
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+    x = _mm_xor_si128(x, _mm_cvtsi64_si128((long long)crc));
+    s += 16;
+    len -= 16;
+    while (len >= 16) {
+        __m128i y = _mm_loadu_si128((const __m128i *)(const void *)s);
+        __m128i lo = _mm_clmulepi64_si128(x, k, 0x00);
+        __m128i hi = _mm_clmulepi64_si128(x, k, 0x11);
+        x = _mm_xor_si128(_mm_xor_si128(lo, hi), y);
+        s += 16;
+        len -= 16;
+    }
+    unsigned char last[16];
+    _mm_storeu_si128((__m128i *)(void *)last, x);
+    return crc64_table(crc64_table(0, last, 16), s, len);
+}
+#endif
+
+uint64_t rdb_crc64(uint64_t crc, const void *p, size_t len)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (len >= 64 && __builtin_cpu_supports("pclmul"))
+        return crc64_clmul(crc, p, len);
+#endif
+    return crc64_table(crc, p, len);
 }
 
 /* ---- LZF ---------------------------------------------------------------------- */

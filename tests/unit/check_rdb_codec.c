@@ -86,6 +86,19 @@ START_TEST(test_crc64)
         c = rdb_crc64(c, p + cut + 13, n - cut - 13);
         ck_assert(c == whole);
     }
+    /* Every length around the folding path's 64-byte threshold and its
+     * 16-byte steps, from any crc, against the bitwise definition (a crc
+     * c before p equals the bitwise CRC of p with c XORed into its first
+     * 8 bytes). */
+    for (size_t len = 8; len < 300; len++) {
+        uint64_t init = rng();
+        unsigned char *q = malloc(len);
+        memcpy(q, p + len, len);
+        for (int i = 0; i < 8; i++)
+            q[i] ^= (unsigned char)(init >> (8 * i));
+        ck_assert_msg(rdb_crc64(init, p + len, len) == crc_bitwise(q, len), "length %zu", len);
+        free(q);
+    }
     free(p);
 }
 END_TEST
