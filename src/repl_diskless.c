@@ -28,6 +28,7 @@
 #include "log.h"
 #include "rdb.h"
 #include "rdb_codec.h"
+#include "rdb_pipe.h"
 #include "repl.h"
 #include "server.h"
 #include "util.h"
@@ -86,6 +87,9 @@ static void child_main(struct server *srv, int fd)
         _exit(1);
     struct rdb_writer w;
     rdb_writer_init(&w, pipe_sink_write, &fd, srv->cfg.rdbcompression);
+    /* LZF, CRC and the pipe writes on a second core, as BGSAVE's. */
+    if (sysconf(_SC_NPROCESSORS_ONLN) > 1)
+        rdb_pipe_start(&w);
     int rc = rdb_save_to_writer(srv, &w, 0);
     if (rc == 0)
         rc = rdb_writer_flush(&w);
