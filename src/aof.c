@@ -161,7 +161,10 @@ int aof_open_incr(struct server *srv, const char *name)
 {
     struct aof *a = srv->aof;
     char *path = aof_path(a, name);
-    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    /* The mode is fixed per file: a CONFIG SET aof-preallocate applies from
+     * the next file on (a write to an O_APPEND fd ignores its offset). */
+    int prealloc = srv->cfg.aof_preallocate;
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | (prealloc ? 0 : O_APPEND), 0644);
     if (fd < 0) {
         log_warning("Can't open the append-only file %s: %s", path, strerror(errno));
         mem_free(path);
@@ -180,7 +183,21 @@ int aof_open_incr(struct server *srv, const char *name)
         aof_bio_close(a, a->fd);
     }
     a->fd = fd;
+    a->fd_prealloc = prealloc;
     a->file_size = aof_log_end(fd, size);
+    if (!prealloc && a->file_size < size) {
+        /* Zeros a crash left after the log (a preallocating run, or a file
+         * system's extended but unwritten tail): appends must follow the
+         * log, not the zeros. */
+        if (ftruncate(fd, (off_t)a->file_size) < 0) {
+            log_warning("Can't cut the zeros off the end of the append-only file %s: %s", name,
+                        strerror(errno));
+            close(fd);
+            a->fd = -1;
+            return -1;
+        }
+        size = a->file_size;
+    }
     a->alloc_end = size;
     a->prealloc_retry_ms = 0;
     a->cur_db = -1; /* a new file starts without a SELECT */
@@ -457,7 +474,7 @@ static void aof_prealloc_wait(struct server *srv)
 static void aof_prealloc_maybe(struct server *srv)
 {
     struct aof *a = srv->aof;
-    if (!srv->cfg.aof_preallocate || a->fd < 0 || !a->bio.started)
+    if (!a->fd_prealloc || a->fd < 0 || !a->bio.started)
         return;
     aof_prealloc_take(srv);
     if (a->ext_from >= 0 || a->alloc_end - a->file_size >= AOF_PREALLOC_CHUNK / 2 ||
@@ -642,7 +659,9 @@ void aof_flush(struct server *srv, int force)
         if (a->ext_from >= 0 && a->file_size + (long long)len > a->ext_from)
             aof_prealloc_wait(srv); /* it would write where the zeros go */
         long long write_start = util_ustime();
-        int write_rc = write_all_at(a->fd, a->buf.buf + a->buf.sent, len, a->file_size, &done);
+        int write_rc = a->fd_prealloc
+                           ? write_all_at(a->fd, a->buf.buf + a->buf.sent, len, a->file_size, &done)
+                           : write_all(a->fd, a->buf.buf + a->buf.sent, len, &done);
         latency_add_sample_if_needed(srv, "aof-write", (util_ustime() - write_start) / 1000);
         if (write_rc < 0) {
             int err = errno;

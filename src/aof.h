@@ -101,6 +101,9 @@ struct aof {
                                    * are zeros written ahead (aof-preallocate) */
     long long ext_from;           /* an extension is in flight from here, -1 */
     long long prealloc_retry_ms;  /* after a failed extension */
+    int fd_prealloc;              /* fd was opened for preallocation: written
+                                   * with pwrite at file_size; else O_APPEND
+                                   * and write, as Redis (aof-preallocate no) */
     long long incr_base;          /* sizes of the other incr files */
     long long base_size;
     long long rewrite_base_size;  /* aof size right after the last rewrite */

@@ -818,6 +818,30 @@ START_TEST(test_preallocation)
     ck_assert(!zero);
     redisFree(c);
     test_server_stop(&s);
+
+    /* A crash with preallocation, then a start without it: the zeros are
+     * cut at once, so what it appends follows the log (a crash again, and
+     * the file still loads). */
+    ck_assert_int_eq(test_server_start(&s, AOF_ALWAYS), 0);
+    c = test_connect(&s);
+    fill_stream(c, "mix", 50);
+    t0 = test_mono_ms();
+    while (incr_file(&s, &zero) < (1 << 20) && test_mono_ms() - t0 < 10000)
+        test_sleep_ms(20);
+    redisFree(c);
+    ck_assert_int_eq(test_server_halt(&s, SIGKILL), 128 + SIGKILL);
+    ck_assert_int_eq(test_server_start_again(&s, off), 0);
+    incr_file(&s, &zero);
+    ck_assert(!zero);
+    c = test_connect(&s);
+    fill_stream(c, "mix", 10);
+    redisFree(c);
+    ck_assert_int_eq(test_server_halt(&s, SIGKILL), 128 + SIGKILL);
+    ck_assert_int_eq(test_server_start_again(&s, strict), 0);
+    c = test_connect(&s);
+    ck_assert_int_eq(test_int(c, "XLEN mix"), 60);
+    redisFree(c);
+    test_server_stop(&s);
 }
 END_TEST
 
