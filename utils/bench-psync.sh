@@ -13,8 +13,9 @@
 # Printed: the time from SIGCONT to converged (both replicas reconnect at
 # once when a link that was up drops: Redis at once, Runnel at its next cron
 # tick), the bytes the master sent meanwhile (INFO stats
-# total_net_output_bytes) and which sync counter moved.  Redis runs with
-# repl-diskless-sync no: a disk-based full sync, as Runnel's.
+# total_net_output_bytes) and which sync counter moved.  Both run with
+# repl-diskless-sync no (a disk-based full sync; the diskless default waits
+# repl-diskless-sync-delay, 5 s, for more replicas).
 #
 # Environment:
 #   RUNNEL_SERVER   server binary (default: src/runnel-server)
@@ -41,15 +42,16 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-field() { # field PORT NAME: an INFO field's value
-    redis-cli -p "$1" info everything | tr -d '\r' | sed -n "s/^$2://p"
+field() { # field PORT NAME [SECTION]: an INFO field's value
+    redis-cli -p "$1" info "${3:-everything}" | tr -d '\r' | sed -n "s/^$2://p"
 }
 
 now_ms() { date +%s%3N; }
 
 converged() { # converged MASTER REPLICA
-    [ "$(field "$2" master_link_status)" = up ] &&
-        [ "$(field "$2" slave_repl_offset)" = "$(field "$1" master_repl_offset)" ]
+    [ "$(field "$2" master_link_status replication)" = up ] &&
+        [ "$(field "$2" slave_repl_offset replication)" = \
+            "$(field "$1" master_repl_offset replication)" ]
 }
 
 wait_converged() {
@@ -71,7 +73,7 @@ start() { # start KIND NAME: SRV_PID, SRV_PORT
             --dir "$tmp/$2" --save "" --repl-diskless-sync no || exit 2
     else
         srv_spawn "$tmp/$2/log" "$runnel" --port @PORT@ --bind 127.0.0.1 \
-            --dir "$tmp/$2" --save "" || exit 2
+            --dir "$tmp/$2" --save "" --repl-diskless-sync no || exit 2
     fi
     pids="$pids $SRV_PID"
 }
