@@ -15,6 +15,10 @@
 
 #include "harness.h"
 
+/* Masters start a full sync at once (not after repl-diskless-sync-delay's
+ * default 5 s, which test_repl_diskless covers). */
+static const char *const FAST_SYNC[] = {"--repl-diskless-sync-delay", "0", NULL};
+
 #define NOREPLICAS "NOREPLICAS Not enough good replicas to write."
 #define MASTERDOWN "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'."
 
@@ -84,7 +88,8 @@ static void start_replica(struct test_server *r, redisContext **rc, int mport,
 START_TEST(test_min_replicas_to_write)
 {
     struct test_server m, r;
-    const char *const margs[] = {"--min-slaves-to-write", "1", NULL};
+    const char *const margs[] = {"--min-slaves-to-write", "1", "--repl-diskless-sync-delay", "0",
+                                 NULL};
     ck_assert_int_eq(test_server_start(&m, margs), 0);
     redisContext *mc = test_connect(&m);
     ck_assert(info_has(mc, "min_slaves_good_slaves:0"));
@@ -127,8 +132,8 @@ END_TEST
 START_TEST(test_min_replicas_max_lag)
 {
     struct test_server m, r;
-    const char *const margs[] = {"--min-replicas-to-write", "1", "--min-slaves-max-lag", "1",
-                                 NULL};
+    const char *const margs[] = {"--min-replicas-to-write",     "1", "--min-slaves-max-lag", "1",
+                                 "--repl-diskless-sync-delay", "0", NULL};
     ck_assert_int_eq(test_server_start(&m, margs), 0);
     redisContext *mc = test_connect(&m);
     redisContext *rc;
@@ -154,7 +159,7 @@ END_TEST
 START_TEST(test_serve_stale_data)
 {
     struct test_server m, r;
-    ck_assert_int_eq(test_server_start(&m, NULL), 0);
+    ck_assert_int_eq(test_server_start(&m, FAST_SYNC), 0);
     redisContext *mc = test_connect(&m);
     test_ok(mc, "SET k v");
     redisContext *rc;
@@ -198,7 +203,7 @@ END_TEST
 START_TEST(test_master_client_and_kill)
 {
     struct test_server m, r;
-    ck_assert_int_eq(test_server_start(&m, NULL), 0);
+    ck_assert_int_eq(test_server_start(&m, FAST_SYNC), 0);
     redisContext *mc = test_connect(&m);
     redisContext *rc;
     start_replica(&r, &rc, m.port, NULL);
@@ -266,7 +271,7 @@ END_TEST
 START_TEST(test_announce_and_info_vs_oracle)
 {
     struct test_server m, r;
-    ck_assert_int_eq(test_server_start(&m, NULL), 0);
+    ck_assert_int_eq(test_server_start(&m, FAST_SYNC), 0);
     redisContext *mc = test_connect(&m);
     redisContext *rc;
     const char *const rargs[] = {"--slave-announce-ip", "127.0.0.5", "--replica-announce-port",
