@@ -709,3 +709,29 @@ char *test_stream_view(redisContext *c, const char *key, const char *const *gfie
     freeReplyObject(r);
     return out;
 }
+
+int test_repl_info_has(redisContext *c, const char *line)
+{
+    redisReply *r = test_cmd(c, "INFO replication");
+    ck_assert_msg(r->type == REDIS_REPLY_STRING, "INFO replication: type %d", r->type);
+    int has = strstr(r->str, line) != NULL;
+    freeReplyObject(r);
+    return has;
+}
+
+void test_repl_wait_converged(redisContext *master, redisContext *replica)
+{
+    long long end = test_mono_ms() + 30000;
+    while (test_mono_ms() < end) {
+        if (test_repl_info_has(replica, "master_link_status:up") &&
+            test_info_ll(replica, "slave_repl_offset") == test_info_ll(master, "master_repl_offset"))
+            return;
+        test_sleep_ms(10);
+    }
+    char *mi = test_cmd_text(master, "INFO replication");
+    char *ri = test_cmd_text(replica, "INFO replication");
+    fprintf(stderr, "master:\n%s\nreplica:\n%s\n", mi, ri);
+    free(mi);
+    free(ri);
+    ck_abort_msg("the replica did not catch up with its master");
+}

@@ -108,6 +108,12 @@ int test_oracle_start(struct test_oracle *o, const char *dir, const char *const 
 void test_oracle_stop(struct test_oracle *o);
 redisContext *test_oracle_connect(const struct test_oracle *o);
 
+/* Replication: INFO replication holds `line`; wait (up to 30 s, then fail
+ * the test showing both INFOs) until replica's link is up and it applied
+ * everything master sent. */
+int test_repl_info_has(redisContext *c, const char *line);
+void test_repl_wait_converged(redisContext *master, redisContext *replica);
+
 void test_sleep_ms(int ms);
 /* Monotonic time in milliseconds (deadlines in tests). */
 long long test_mono_ms(void);

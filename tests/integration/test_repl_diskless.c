@@ -21,41 +21,15 @@
 
 #include "harness.h"
 
-static int info_has(redisContext *c, const char *line)
-{
-    redisReply *r = test_cmd(c, "INFO replication");
-    ck_assert_int_eq(r->type, REDIS_REPLY_STRING);
-    int has = strstr(r->str, line) != NULL;
-    freeReplyObject(r);
-    return has;
-}
-
 static int wait_info(redisContext *c, const char *line, int ms)
 {
     long long end = test_mono_ms() + ms;
     while (test_mono_ms() < end) {
-        if (info_has(c, line))
+        if (test_repl_info_has(c, line))
             return 1;
         test_sleep_ms(20);
     }
     return 0;
-}
-
-static void wait_converged(redisContext *master, redisContext *replica)
-{
-    long long end = test_mono_ms() + 30000;
-    while (test_mono_ms() < end) {
-        if (info_has(replica, "master_link_status:up") &&
-            test_info_ll(replica, "slave_repl_offset") == test_info_ll(master, "master_repl_offset"))
-            return;
-        test_sleep_ms(20);
-    }
-    char *mi = test_cmd_text(master, "INFO replication");
-    char *ri = test_cmd_text(replica, "INFO replication");
-    fprintf(stderr, "master:\n%s\nreplica:\n%s\n", mi, ri);
-    free(mi);
-    free(ri);
-    ck_abort_msg("the replica did not catch up with the master");
 }
 
 static int file_has(const char *path, const char *what)
@@ -135,10 +109,10 @@ static void runnel_pair(const char *load)
     redisContext *rc = test_connect(&r);
     test_ok(rc, "SET mine 1");
     test_ok(rc, "REPLICAOF 127.0.0.1 %d", m.port);
-    wait_converged(mc, rc);
+    test_repl_wait_converged(mc, rc);
     assert_same_data(mc, rc);
     ck_assert_int_eq(test_int(rc, "EXISTS mine"), 0);
-    ck_assert(info_has(mc, "state=online"));
+    ck_assert(test_repl_info_has(mc, "state=online"));
     assert_log_has(m.log, "with target: replicas sockets");
     assert_log_has(m.log, "Streamed RDB transfer with replica");
     assert_log_has(r.log, "receiving streamed RDB from master with EOF to");
@@ -148,7 +122,7 @@ static void runnel_pair(const char *load)
         assert_log_has(r.log, "EOF to disk");
     /* The stream after the RDB (sent once the replica ACKed). */
     write_more(mc);
-    wait_converged(mc, rc);
+    test_repl_wait_converged(mc, rc);
     assert_same_data(mc, rc);
     redisFree(mc);
     redisFree(rc);
@@ -179,7 +153,7 @@ START_TEST(test_runnel_disk_sync_when_off)
     ck_assert_int_eq(test_server_start(&r, NULL), 0);
     redisContext *rc = test_connect(&r);
     test_ok(rc, "REPLICAOF 127.0.0.1 %d", m.port);
-    wait_converged(mc, rc);
+    test_repl_wait_converged(mc, rc);
     assert_same_data(mc, rc);
     assert_log_has(m.log, "with target: disk");
     ck_assert(!file_has(r.log, "streamed RDB"));
@@ -201,14 +175,14 @@ START_TEST(test_redis_replica_of_diskless_runnel)
     ck_assert_int_eq(test_oracle_start(&o, m.dir, NULL), 0);
     redisContext *oc = test_oracle_connect(&o);
     test_ok(oc, "REPLICAOF 127.0.0.1 %d", m.port);
-    wait_converged(mc, oc);
+    test_repl_wait_converged(mc, oc);
     assert_same_data(mc, oc);
     assert_log_has(m.log, "with target: replicas sockets");
     char rlog[400];
     snprintf(rlog, sizeof(rlog), "%s/redis.log", m.dir);
     assert_log_has(rlog, "receiving streamed RDB from master");
     write_more(mc);
-    wait_converged(mc, oc);
+    test_repl_wait_converged(mc, oc);
     assert_same_data(mc, oc);
     ck_assert_int_eq(test_int(mc, "WAIT 1 5000"), 1);
     redisFree(oc);
@@ -231,11 +205,11 @@ static void runnel_of_redis(const char *load)
     redis_master = 1;
     write_streams(oc);
     test_ok(rc, "REPLICAOF 127.0.0.1 %d", o.port);
-    wait_converged(oc, rc);
+    test_repl_wait_converged(oc, rc);
     assert_same_data(oc, rc);
     assert_log_has(r.log, "receiving streamed RDB from master with EOF");
     write_more(oc);
-    wait_converged(oc, rc);
+    test_repl_wait_converged(oc, rc);
     assert_same_data(oc, rc);
     ck_assert_int_eq(test_int(oc, "WAIT 1 5000"), 1);
     redis_master = 0;
@@ -271,7 +245,7 @@ START_TEST(test_replica_killed_mid_transfer)
     test_ok(c1, "REPLICAOF 127.0.0.1 %d", m.port);
     ck_assert(wait_info(mc, "slave0:", 10000));
     /* One waiting replica is not enough to start (delay 30 s). */
-    ck_assert(info_has(mc, "state=wait_bgsave"));
+    ck_assert(test_repl_info_has(mc, "state=wait_bgsave"));
     ck_assert(!file_has(m.log, "Starting BGSAVE for SYNC"));
     test_ok(c2, "REPLICAOF 127.0.0.1 %d", m.port);
     long long end = test_mono_ms() + 10000;
@@ -281,9 +255,9 @@ START_TEST(test_replica_killed_mid_transfer)
     ck_assert(wait_info(c1, "master_sync_in_progress:1", 10000));
     test_ok(mc, "XADD jobs * during transfer");
     ck_assert_int_eq(test_server_halt(&r1, SIGKILL), 128 + SIGKILL);
-    wait_converged(mc, c2);
+    test_repl_wait_converged(mc, c2);
     assert_same_data(mc, c2);
-    ck_assert(info_has(mc, "connected_slaves:1"));
+    ck_assert(test_repl_info_has(mc, "connected_slaves:1"));
 
     /* The last replica of a transfer leaves: the child goes. */
     test_ok(mc, "CONFIG SET repl-diskless-sync-max-replicas 1");
@@ -309,7 +283,7 @@ START_TEST(test_replica_killed_mid_transfer)
     ck_assert_int_eq(test_server_start(&r4, NULL), 0);
     redisContext *c4 = test_connect(&r4);
     test_ok(c4, "REPLICAOF 127.0.0.1 %d", m.port);
-    wait_converged(mc, c4);
+    test_repl_wait_converged(mc, c4);
     assert_same_data(mc, c4);
     redisFree(c4);
     redisFree(c1);
@@ -343,16 +317,16 @@ START_TEST(test_masterauth)
     while (!file_has(r1.log, "Unable to AUTH to MASTER") && test_mono_ms() < end)
         test_sleep_ms(20);
     assert_log_has(r1.log, "Unable to AUTH to MASTER: -WRONGPASS");
-    ck_assert(info_has(c1, "master_link_status:down"));
+    ck_assert(test_repl_info_has(c1, "master_link_status:down"));
     test_ok(c1, "CONFIG SET masterauth s3cret");
-    wait_converged(mc, c1);
+    test_repl_wait_converged(mc, c1);
     assert_same_data(mc, c1);
 
     const char *const a2[] = {"--masteruser", "repl", "--masterauth", "rpw", NULL};
     ck_assert_int_eq(test_server_start(&r2, a2), 0);
     redisContext *c2 = test_connect(&r2);
     test_ok(c2, "REPLICAOF 127.0.0.1 %d", m.port);
-    wait_converged(mc, c2);
+    test_repl_wait_converged(mc, c2);
     assert_same_data(mc, c2);
     redisReply *x = test_cmd(mc, "CLIENT LIST TYPE replica");
     ck_assert_int_eq(x->type, REDIS_REPLY_STRING);
@@ -368,7 +342,7 @@ START_TEST(test_masterauth)
     while (!file_has(r3.log, "NOAUTH") && test_mono_ms() < end)
         test_sleep_ms(20);
     assert_log_has(r3.log, "NOAUTH");
-    ck_assert(info_has(c3, "master_link_status:down"));
+    ck_assert(test_repl_info_has(c3, "master_link_status:down"));
 
     struct test_oracle o;
     const char *const oargs[] = {"--masterauth", "s3cret", NULL};
@@ -376,9 +350,9 @@ START_TEST(test_masterauth)
     redisContext *oc = test_oracle_connect(&o);
     test_ok(oc, "REPLICAOF 127.0.0.1 %d", m.port);
     write_more(mc);
-    wait_converged(mc, oc);
+    test_repl_wait_converged(mc, oc);
     assert_same_data(mc, oc);
-    wait_converged(mc, c1);
+    test_repl_wait_converged(mc, c1);
     assert_same_data(mc, c1);
 
     redisFree(oc);
@@ -409,7 +383,7 @@ START_TEST(test_masterauth_redis_master)
     redis_master = 1;
     write_streams(oc);
     test_ok(rc, "REPLICAOF 127.0.0.1 %d", o.port);
-    wait_converged(oc, rc);
+    test_repl_wait_converged(oc, rc);
     assert_same_data(oc, rc);
     redis_master = 0;
     redisFree(oc);

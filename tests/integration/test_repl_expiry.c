@@ -15,25 +15,6 @@
  * default 5 s, which test_repl_diskless covers). */
 static const char *const FAST_SYNC[] = {"--repl-diskless-sync-delay", "0", NULL};
 
-static int link_up(redisContext *c)
-{
-    char *s = test_cmd_text(c, "INFO replication");
-    int up = strstr(s, "master_link_status:up") != NULL;
-    free(s);
-    return up;
-}
-
-static void wait_converged(redisContext *master, redisContext *replica)
-{
-    for (int i = 0; i < 1000; i++) {
-        if (link_up(replica) && test_info_ll(replica, "slave_repl_offset") ==
-                                    test_info_ll(master, "master_repl_offset"))
-            return;
-        test_sleep_ms(10);
-    }
-    ck_abort_msg("the replica did not catch up with the master");
-}
-
 START_TEST(test_replica_hides_but_keeps_expired_keys)
 {
     struct test_server m, r;
@@ -46,7 +27,7 @@ START_TEST(test_replica_hides_but_keeps_expired_keys)
     test_ok(mc, "XADD jobs 1-1 f v");
     test_ok(mc, "PEXPIRE jobs 150");
     test_ok(mc, "SET s v PX 150");
-    wait_converged(mc, rc);
+    test_repl_wait_converged(mc, rc);
     ck_assert_int_eq(test_int(rc, "DBSIZE"), 2);
     test_sleep_ms(300);
 
@@ -66,7 +47,7 @@ START_TEST(test_replica_hides_but_keeps_expired_keys)
     /* The master's access deletes them and its DELs reach the replica. */
     ck_assert_int_eq(test_int(mc, "EXISTS jobs s"), 0);
     ck_assert_int_eq(test_info_ll(mc, "expired_keys"), 2);
-    wait_converged(mc, rc);
+    test_repl_wait_converged(mc, rc);
     ck_assert_int_eq(test_int(rc, "DBSIZE"), 0);
     ck_assert_int_gt(test_info_ll(rc, "slave_repl_offset"), off);
 

@@ -32,18 +32,10 @@ static char *info_repl(redisContext *c)
     return s;
 }
 
-static int info_has(redisContext *c, const char *line)
-{
-    char *s = info_repl(c);
-    int has = strstr(s, line) != NULL;
-    free(s);
-    return has;
-}
-
 static void wait_info_has(redisContext *c, const char *line)
 {
     for (int i = 0; i < 1000; i++) {
-        if (info_has(c, line))
+        if (test_repl_info_has(c, line))
             return;
         test_sleep_ms(10);
     }
@@ -92,7 +84,7 @@ START_TEST(test_min_replicas_to_write)
                                  NULL};
     ck_assert_int_eq(test_server_start(&m, margs), 0);
     redisContext *mc = test_connect(&m);
-    ck_assert(info_has(mc, "min_slaves_good_slaves:0"));
+    ck_assert(test_repl_info_has(mc, "min_slaves_good_slaves:0"));
     test_error(mc, NOREPLICAS, "XADD s * f v");
     test_error(mc, NOREPLICAS, "SET k v");
     test_status(mc, "PONG", "PING");
@@ -123,7 +115,7 @@ START_TEST(test_min_replicas_to_write)
     /* max-lag 0 turns the rule off, as in 7.0. */
     test_ok(mc, "CONFIG SET min-replicas-max-lag 0");
     test_ok(mc, "SET k v");
-    ck_assert(!info_has(mc, "min_slaves_good_slaves"));
+    ck_assert(!test_repl_info_has(mc, "min_slaves_good_slaves"));
     redisFree(mc);
     test_server_stop(&m);
 }
@@ -144,7 +136,7 @@ START_TEST(test_min_replicas_max_lag)
      * it is no longer good and writes are refused; back once it runs. */
     ck_assert_int_eq(kill(r.pid, SIGSTOP), 0);
     wait_info_has(mc, "min_slaves_good_slaves:0");
-    ck_assert(info_has(mc, "connected_slaves:1"));
+    ck_assert(test_repl_info_has(mc, "connected_slaves:1"));
     test_error(mc, NOREPLICAS, "SET k 2");
     ck_assert_int_eq(kill(r.pid, SIGCONT), 0);
     wait_info_has(mc, "min_slaves_good_slaves:1");
@@ -164,7 +156,7 @@ START_TEST(test_serve_stale_data)
     test_ok(mc, "SET k v");
     redisContext *rc;
     start_replica(&r, &rc, m.port, NULL);
-    ck_assert(!info_has(rc, "master_link_down_since_seconds"));
+    ck_assert(!test_repl_info_has(rc, "master_link_down_since_seconds"));
     test_ok(rc, "CONFIG SET slave-serve-stale-data no");
     /* Served while the link is up. */
     for (int i = 0; i < 500; i++) {
@@ -179,8 +171,8 @@ START_TEST(test_serve_stale_data)
     redisFree(mc);
     test_server_stop(&m);
     wait_info_has(rc, "master_link_status:down");
-    ck_assert(info_has(rc, "master_link_down_since_seconds:"));
-    ck_assert(!info_has(rc, "master_link_down_since_seconds:-1"));
+    ck_assert(test_repl_info_has(rc, "master_link_down_since_seconds:"));
+    ck_assert(!test_repl_info_has(rc, "master_link_down_since_seconds:-1"));
     test_error(rc, MASTERDOWN, "GET k");
     test_error(rc, MASTERDOWN, "PING");
     test_status(rc, "OK", "MULTI");
@@ -277,7 +269,7 @@ START_TEST(test_announce_and_info_vs_oracle)
     const char *const rargs[] = {"--slave-announce-ip", "127.0.0.5", "--replica-announce-port",
                                  "7777", "--replica-priority", "42", NULL};
     start_replica(&r, &rc, m.port, rargs);
-    ck_assert(info_has(rc, "slave_priority:42"));
+    ck_assert(test_repl_info_has(rc, "slave_priority:42"));
     wait_info_has(mc, "slave0:ip=127.0.0.5,port=7777,state=online");
     redisReply *x = test_cmd(mc, "ROLE");
     ck_assert_int_eq(x->elements, 3);

@@ -33,14 +33,6 @@ static char *info(redisContext *c, const char *section)
     return s;
 }
 
-static int info_has(redisContext *c, const char *line)
-{
-    char *s = info(c, "replication");
-    int has = strstr(s, line) != NULL;
-    free(s);
-    return has;
-}
-
 /* INFO replication's value of field (40 chars at most) into out. */
 static void info_str(redisContext *c, const char *field, char *out, size_t cap)
 {
@@ -66,19 +58,6 @@ static struct syncs syncs_of(redisContext *c)
     struct syncs s = {test_info_ll(c, "sync_full"), test_info_ll(c, "sync_partial_ok"),
                       test_info_ll(c, "sync_partial_err")};
     return s;
-}
-
-/* The replica's link is up and it applied all the master sent. */
-static void wait_converged(redisContext *master, redisContext *replica)
-{
-    for (int i = 0; i < 1500; i++) {
-        if (info_has(replica, "master_link_status:up") &&
-            test_info_ll(replica, "slave_repl_offset") ==
-                test_info_ll(master, "master_repl_offset"))
-            return;
-        test_sleep_ms(10);
-    }
-    ck_abort_msg("the replica did not catch up with its master");
 }
 
 static int redis_master; /* see test_replication.c: 7.0's XCLAIM LASTID */
@@ -190,15 +169,15 @@ START_TEST(test_partial_after_cut)
     write_streams(mc);
     redisContext *rc;
     start_replica_of(&r, &rc, m.port);
-    wait_converged(mc, rc);
-    ck_assert(info_has(mc, "repl_backlog_active:1"));
-    ck_assert(info_has(rc, "repl_backlog_active:1"));
+    test_repl_wait_converged(mc, rc);
+    ck_assert(test_repl_info_has(mc, "repl_backlog_active:1"));
+    ck_assert(test_repl_info_has(rc, "repl_backlog_active:1"));
 
     struct syncs before = syncs_of(mc);
     ck_assert_int_eq(before.full, 1);
     for (int round = 1; round <= 2; round++) {
         cut_and_write(r.pid, mc, round, 0);
-        wait_converged(mc, rc);
+        test_repl_wait_converged(mc, rc);
         struct syncs now = syncs_of(mc);
         ck_assert_int_eq(now.ok, before.ok + round);
         ck_assert_int_eq(now.full, before.full);
@@ -208,7 +187,7 @@ START_TEST(test_partial_after_cut)
     /* Cut from the replica's side: CLIENT KILL TYPE master. */
     ck_assert_int_eq(test_int(rc, "CLIENT KILL TYPE master"), 1);
     write_during_cut(mc, 3);
-    wait_converged(mc, rc);
+    test_repl_wait_converged(mc, rc);
     struct syncs after_kill = syncs_of(mc);
     ck_assert_int_eq(after_kill.ok, before.ok + 3);
     ck_assert_int_eq(after_kill.full, before.full);
@@ -218,7 +197,7 @@ START_TEST(test_partial_after_cut)
     redisContext *m3 = test_connect(&m);
     test_ok(m3, "SELECT 3");
     test_ok(m3, "XADD other * k after-resync");
-    wait_converged(mc, rc);
+    test_repl_wait_converged(mc, rc);
     assert_same_data(mc, rc);
     redisFree(m3);
 
@@ -254,12 +233,12 @@ START_TEST(test_backlog_too_small)
     write_streams(mc);
     redisContext *rc;
     start_replica_of(&r, &rc, m.port);
-    wait_converged(mc, rc);
+    test_repl_wait_converged(mc, rc);
     ck_assert_int_eq(test_info_ll(mc, "repl_backlog_size"), 16384);
 
     struct syncs before = syncs_of(mc);
     cut_and_write(r.pid, mc, 1, 64); /* 64 x 512 bytes > 16k */
-    wait_converged(mc, rc);
+    test_repl_wait_converged(mc, rc);
     struct syncs now = syncs_of(mc);
     ck_assert_int_eq(now.full, before.full + 1);
     ck_assert_int_eq(now.err, before.err + 1);
@@ -269,7 +248,7 @@ START_TEST(test_backlog_too_small)
 
     /* A cut that fits continues again. */
     cut_and_write(r.pid, mc, 2, 0);
-    wait_converged(mc, rc);
+    test_repl_wait_converged(mc, rc);
     ck_assert_int_eq(test_info_ll(mc, "sync_partial_ok"), now.ok + 1);
     assert_same_data(mc, rc);
 
@@ -295,8 +274,8 @@ START_TEST(test_promotion_continues_siblings)
     start_replica_of(&a, &ac, m.port);
     start_replica_of(&b, &bc, m.port);
     write_during_cut(mc, 1);
-    wait_converged(mc, ac);
-    wait_converged(mc, bc);
+    test_repl_wait_converged(mc, ac);
+    test_repl_wait_converged(mc, bc);
     char mid[64];
     info_str(mc, "master_replid", mid, sizeof(mid));
 
@@ -308,12 +287,12 @@ START_TEST(test_promotion_continues_siblings)
     ck_assert_str_ne(aid, mid);
     ck_assert_int_eq(test_info_ll(ac, "second_repl_offset"),
                      test_info_ll(ac, "master_repl_offset") + 1);
-    ck_assert(info_has(ac, "repl_backlog_active:1"));
+    ck_assert(test_repl_info_has(ac, "repl_backlog_active:1"));
     write_during_cut(ac, 2); /* before B arrives: from A's backlog */
 
     struct syncs before = syncs_of(ac);
     test_ok(bc, "REPLICAOF 127.0.0.1 %d", a.port);
-    wait_converged(ac, bc);
+    test_repl_wait_converged(ac, bc);
     struct syncs now = syncs_of(ac);
     ck_assert_int_eq(now.ok, before.ok + 1);
     ck_assert_int_eq(now.full, before.full);
@@ -325,7 +304,7 @@ START_TEST(test_promotion_continues_siblings)
     assert_same_data(ac, bc);
 
     write_during_cut(ac, 3);
-    wait_converged(ac, bc);
+    test_repl_wait_converged(ac, bc);
     assert_same_data(ac, bc);
 
     redisFree(mc);
@@ -349,9 +328,9 @@ START_TEST(test_new_id_reaches_chained_replica)
     start_replica_of(&a, &ac, m.port);
     start_replica_of(&b, &bc, m.port);
     start_replica_of(&c, &cc, b.port);
-    wait_converged(mc, ac);
-    wait_converged(mc, bc);
-    wait_converged(mc, cc);
+    test_repl_wait_converged(mc, ac);
+    test_repl_wait_converged(mc, bc);
+    test_repl_wait_converged(mc, cc);
 
     test_ok(ac, "REPLICAOF NO ONE");
     char aid[64];
@@ -359,8 +338,8 @@ START_TEST(test_new_id_reaches_chained_replica)
     struct syncs bbefore = syncs_of(bc);
     test_ok(bc, "REPLICAOF 127.0.0.1 %d", a.port);
     write_during_cut(ac, 1);
-    wait_converged(ac, bc);
-    wait_converged(ac, cc);
+    test_repl_wait_converged(ac, bc);
+    test_repl_wait_converged(ac, cc);
     char cid[64];
     info_str(cc, "master_replid", cid, sizeof(cid));
     ck_assert_str_eq(cid, aid);
@@ -391,15 +370,15 @@ START_TEST(test_restarted_replica_continues)
     write_streams(mc);
     redisContext *rc;
     start_replica_of(&r, &rc, m.port);
-    wait_converged(mc, rc); /* what follows is in the stream, not the RDB */
+    test_repl_wait_converged(mc, rc); /* what follows is in the stream, not the RDB */
     write_during_cut(mc, 1);
     /* The stream is in db 3 when the replica saves. */
     test_ok(mc, "SELECT 3");
     test_ok(mc, "XADD other * k before-save");
-    wait_converged(mc, rc);
+    test_repl_wait_converged(mc, rc);
     test_ok(rc, "SAVE");
     test_ok(mc, "XADD other * k after-save");
-    wait_converged(mc, rc);
+    test_repl_wait_converged(mc, rc);
     redisFree(rc);
     test_server_halt(&r, SIGKILL);
     test_ok(mc, "XADD other * k while-down"); /* db 3, no SELECT */
@@ -412,7 +391,7 @@ START_TEST(test_restarted_replica_continues)
     const char *const args[] = {"--replicaof", "127.0.0.1", port, NULL};
     ck_assert_int_eq(test_server_start_again(&r, args), 0);
     rc = test_connect(&r);
-    wait_converged(mc, rc);
+    test_repl_wait_converged(mc, rc);
     struct syncs now = syncs_of(mc);
     ck_assert_int_eq(now.ok, before.ok + 1);
     ck_assert_int_eq(now.full, before.full);
@@ -435,14 +414,14 @@ START_TEST(test_chained_replica_stream_db)
     write_streams(mc);
     redisContext *ac, *bc;
     start_replica_of(&a, &ac, m.port);
-    wait_converged(mc, ac); /* then the SELECT is in the stream, not the RDB */
+    test_repl_wait_converged(mc, ac); /* then the SELECT is in the stream, not the RDB */
     test_ok(mc, "SELECT 3");
     test_ok(mc, "XADD other * k in-db-3");
-    wait_converged(mc, ac);
+    test_repl_wait_converged(mc, ac);
     start_replica_of(&b, &bc, a.port);
-    wait_converged(mc, bc);
+    test_repl_wait_converged(mc, bc);
     test_ok(mc, "XADD other * k still-db-3"); /* no SELECT in the stream */
-    wait_converged(mc, bc);
+    test_repl_wait_converged(mc, bc);
     test_ok(mc, "SELECT 0");
     assert_same_data(mc, bc);
     ck_assert_int_eq(test_int(bc, "EXISTS other"), 0);
@@ -469,13 +448,13 @@ START_TEST(test_redis_replica_continues)
     ck_assert_int_eq(test_oracle_start(&o, m.dir, NULL), 0);
     redisContext *oc = test_oracle_connect(&o);
     test_ok(oc, "REPLICAOF 127.0.0.1 %d", m.port);
-    wait_converged(mc, oc);
+    test_repl_wait_converged(mc, oc);
     struct syncs before = syncs_of(mc);
 
     ck_assert_int_eq(test_int(oc, "CLIENT KILL TYPE master"), 1);
     /* Whether Redis is back before these writes or not, it continues. */
     write_during_cut(mc, 1);
-    wait_converged(mc, oc);
+    test_repl_wait_converged(mc, oc);
     struct syncs now = syncs_of(mc);
     ck_assert_int_eq(now.ok, before.ok + 1);
     ck_assert_int_eq(now.full, before.full);
@@ -487,7 +466,7 @@ START_TEST(test_redis_replica_continues)
     ck_assert_int_eq(test_int(mc, "CLIENT KILL TYPE replica"), 1);
     write_during_cut(mc, 2);
     ck_assert_int_eq(kill(o.pid, SIGCONT), 0);
-    wait_converged(mc, oc);
+    test_repl_wait_converged(mc, oc);
     ck_assert_int_eq(test_info_ll(mc, "sync_partial_ok"), now.ok + 1);
     ck_assert_int_eq(test_info_ll(mc, "sync_full"), now.full);
     assert_same_data(mc, oc);
@@ -511,12 +490,12 @@ START_TEST(test_runnel_replica_of_redis_continues)
     redis_master = 1;
     write_streams(oc);
     test_ok(rc, "REPLICAOF 127.0.0.1 %d", o.port);
-    wait_converged(oc, rc);
+    test_repl_wait_converged(oc, rc);
     assert_same_data(oc, rc);
     struct syncs before = syncs_of(oc);
 
     cut_and_write(r.pid, oc, 1, 0);
-    wait_converged(oc, rc);
+    test_repl_wait_converged(oc, rc);
     struct syncs now = syncs_of(oc);
     ck_assert_int_eq(now.ok, before.ok + 1);
     ck_assert_int_eq(now.full, before.full);
@@ -525,7 +504,7 @@ START_TEST(test_runnel_replica_of_redis_continues)
     redisContext *o3 = test_oracle_connect(&o);
     test_ok(o3, "SELECT 3");
     test_ok(o3, "XADD other * k after");
-    wait_converged(oc, rc);
+    test_repl_wait_converged(oc, rc);
     assert_same_data(oc, rc);
     redisFree(o3);
 
@@ -547,7 +526,7 @@ START_TEST(test_backlog_ttl)
     write_streams(mc);
     redisContext *rc;
     start_replica_of(&r, &rc, m.port);
-    wait_converged(mc, rc);
+    test_repl_wait_converged(mc, rc);
     test_ok(mc, "CONFIG SET repl-backlog-ttl 1");
     test_ok(rc, "CONFIG SET repl-backlog-ttl 1");
     char mid[64];
@@ -556,20 +535,20 @@ START_TEST(test_backlog_ttl)
      * without replicas of its own, the master is left without any. */
     test_ok(rc, "REPLICAOF 127.0.0.1 1");
     int freed = 0;
-    for (int i = 0; i < 1000 && !(freed = info_has(mc, "repl_backlog_active:0")); i++)
+    for (int i = 0; i < 1000 && !(freed = test_repl_info_has(mc, "repl_backlog_active:0")); i++)
         test_sleep_ms(10);
     ck_assert_msg(freed, "the master kept its backlog past repl-backlog-ttl");
     char now_id[64];
     info_str(mc, "master_replid", now_id, sizeof(now_id));
     ck_assert_str_ne(now_id, mid);
-    ck_assert(info_has(mc, "second_repl_offset:-1"));
-    ck_assert(info_has(rc, "repl_backlog_active:1"));
+    ck_assert(test_repl_info_has(mc, "second_repl_offset:-1"));
+    ck_assert(test_repl_info_has(rc, "repl_backlog_active:1"));
 
     /* Back to the master: its history is gone, a full sync. */
     struct syncs before = syncs_of(mc);
     test_ok(rc, "REPLICAOF 127.0.0.1 %d", m.port);
     write_during_cut(mc, 1);
-    wait_converged(mc, rc);
+    test_repl_wait_converged(mc, rc);
     struct syncs after = syncs_of(mc);
     ck_assert_int_eq(after.full, before.full + 1);
     ck_assert_int_eq(after.err, before.err + 1);
@@ -594,9 +573,9 @@ START_TEST(test_redis_loads_our_repl_info)
     write_streams(mc);
     redisContext *rc;
     start_replica_of(&r, &rc, m.port);
-    wait_converged(mc, rc);
+    test_repl_wait_converged(mc, rc);
     write_during_cut(mc, 1);
-    wait_converged(mc, rc);
+    test_repl_wait_converged(mc, rc);
     test_ok(rc, "SAVE");
     redisFree(rc);
     test_server_halt(&r, SIGKILL);
@@ -612,7 +591,7 @@ START_TEST(test_redis_loads_our_repl_info)
     struct test_oracle o;
     ck_assert_int_eq(test_oracle_start(&o, r.dir, args), 0);
     redisContext *oc = test_oracle_connect(&o);
-    wait_converged(mc, oc);
+    test_repl_wait_converged(mc, oc);
     struct syncs now = syncs_of(mc);
     ck_assert_int_eq(now.ok, before.ok + 1);
     ck_assert_int_eq(now.full, before.full);
@@ -646,9 +625,9 @@ START_TEST(test_we_load_redis_repl_info)
     const char *const args[] = {"--replicaof", "127.0.0.1", port, NULL};
     ck_assert_int_eq(test_oracle_start(&o2, r.dir, args), 0);
     redisContext *o2c = test_oracle_connect(&o2);
-    wait_converged(oc, o2c);
+    test_repl_wait_converged(oc, o2c);
     write_during_cut(oc, 1);
-    wait_converged(oc, o2c);
+    test_repl_wait_converged(oc, o2c);
     test_ok(o2c, "SAVE");
     redisFree(o2c);
     test_oracle_stop(&o2);
@@ -660,7 +639,7 @@ START_TEST(test_we_load_redis_repl_info)
     struct syncs before = syncs_of(oc);
     ck_assert_int_eq(test_server_start_again(&r, args), 0);
     redisContext *rc = test_connect(&r);
-    wait_converged(oc, rc);
+    test_repl_wait_converged(oc, rc);
     struct syncs now = syncs_of(oc);
     ck_assert_int_eq(now.ok, before.ok + 1);
     ck_assert_int_eq(now.full, before.full);
@@ -687,9 +666,9 @@ START_TEST(test_restarted_master_continues)
     write_streams(mc);
     redisContext *rc;
     start_replica_of(&r, &rc, m.port);
-    wait_converged(mc, rc);
+    test_repl_wait_converged(mc, rc);
     write_during_cut(mc, 1);
-    wait_converged(mc, rc);
+    test_repl_wait_converged(mc, rc);
     char mid[64];
     info_str(mc, "master_replid", mid, sizeof(mid));
     long long off = test_info_ll(mc, "master_repl_offset");
@@ -703,11 +682,11 @@ START_TEST(test_restarted_master_continues)
     ck_assert_str_eq(id2, mid);
     ck_assert_int_eq(test_info_ll(mc, "second_repl_offset"), off + 1);
     ck_assert_int_eq(test_info_ll(mc, "master_repl_offset"), off);
-    ck_assert(info_has(mc, "repl_backlog_active:1"));
+    ck_assert(test_repl_info_has(mc, "repl_backlog_active:1"));
 
     test_ok(rc, "REPLICAOF 127.0.0.1 %d", m.port);
     write_during_cut(mc, 2);
-    wait_converged(mc, rc);
+    test_repl_wait_converged(mc, rc);
     ck_assert_int_eq(test_info_ll(mc, "sync_partial_ok"), 1);
     ck_assert_int_eq(test_info_ll(mc, "sync_full"), 0);
     assert_same_data(mc, rc);

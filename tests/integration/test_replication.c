@@ -29,28 +29,6 @@ static char *info_repl(redisContext *c)
     return s;
 }
 
-static int info_has(redisContext *c, const char *line)
-{
-    char *s = info_repl(c);
-    int has = strstr(s, line) != NULL;
-    free(s);
-    return has;
-}
-
-/* Wait until the replica's link is up and it has applied everything the
- * master has sent. */
-static void wait_converged(redisContext *master, redisContext *replica)
-{
-    for (int i = 0; i < 1000; i++) {
-        if (info_has(replica, "master_link_status:up") &&
-            test_info_ll(replica, "slave_repl_offset") ==
-                test_info_ll(master, "master_repl_offset"))
-            return;
-        test_sleep_ms(10);
-    }
-    ck_abort_msg("the replica did not catch up with the master");
-}
-
 /* Redis 7.0 propagates XREADGROUP as XCLAIM ... LASTID alone, which does
  * not move a group's entries-read on the replica (7.0.15 as its own replica
  * does the same: XCLAIM LASTID leaves entries-read where it was), so with
@@ -122,7 +100,7 @@ static void start_pair(struct test_server *m, struct test_server *r, redisContex
         *rc = test_connect(r);
         test_ok(*rc, "REPLICAOF 127.0.0.1 %d", m->port);
     }
-    wait_converged(*mc, *rc);
+    test_repl_wait_converged(*mc, *rc);
 }
 
 START_TEST(test_full_sync_and_live_stream)
@@ -134,7 +112,7 @@ START_TEST(test_full_sync_and_live_stream)
     assert_same_stream(mc, rc, "audit");
 
     write_more(mc);
-    wait_converged(mc, rc);
+    test_repl_wait_converged(mc, rc);
     assert_same_stream(mc, rc, "jobs");
     assert_same_stream(mc, rc, "audit");
     test_ok(rc, "SELECT 2");
@@ -153,12 +131,12 @@ START_TEST(test_full_sync_and_live_stream)
     freeReplyObject(x);
 
     /* INFO and ROLE on both sides. */
-    ck_assert(info_has(rc, "role:slave"));
-    ck_assert(info_has(rc, "master_sync_in_progress:0"));
-    ck_assert(info_has(rc, "slave_read_only:1"));
-    ck_assert(info_has(mc, "role:master"));
-    ck_assert(info_has(mc, "connected_slaves:1"));
-    ck_assert(info_has(mc, "state=online"));
+    ck_assert(test_repl_info_has(rc, "role:slave"));
+    ck_assert(test_repl_info_has(rc, "master_sync_in_progress:0"));
+    ck_assert(test_repl_info_has(rc, "slave_read_only:1"));
+    ck_assert(test_repl_info_has(mc, "role:master"));
+    ck_assert(test_repl_info_has(mc, "connected_slaves:1"));
+    ck_assert(test_repl_info_has(mc, "state=online"));
     char *mi = info_repl(mc), *ri = info_repl(rc);
     char *id = strstr(mi, "master_replid:");
     ck_assert_ptr_nonnull(id);
@@ -187,9 +165,9 @@ START_TEST(test_full_sync_and_live_stream)
     ck_assert_int_eq(test_int(mc, "CLIENT KILL TYPE replica"), 1);
     test_ok(mc, "XADD jobs * while cut");
     test_ok(mc, "XADD audit * while cut");
-    for (int i = 0; i < 500 && !info_has(mc, "connected_slaves:1"); i++)
+    for (int i = 0; i < 500 && !test_repl_info_has(mc, "connected_slaves:1"); i++)
         test_sleep_ms(10);
-    wait_converged(mc, rc);
+    test_repl_wait_converged(mc, rc);
     assert_same_stream(mc, rc, "jobs");
     assert_same_stream(mc, rc, "audit");
 
@@ -229,16 +207,16 @@ START_TEST(test_wait_block_and_promote)
     freeReplyObject(x);
 
     /* Promotion: writes accepted, a new history (the old one is replid2). */
-    wait_converged(mc, rc);
+    test_repl_wait_converged(mc, rc);
     char *before = info_repl(rc);
     char old[41];
     ck_assert_int_eq(sscanf(strstr(before, "master_replid:"), "master_replid:%40s", old), 1);
     free(before);
     test_ok(rc, "REPLICAOF NO ONE");
-    ck_assert(info_has(rc, "role:master"));
+    ck_assert(test_repl_info_has(rc, "role:master"));
     char want[60];
     snprintf(want, sizeof(want), "master_replid2:%s", old);
-    ck_assert(info_has(rc, want));
+    ck_assert(test_repl_info_has(rc, want));
     test_ok(rc, "XADD jobs * after promotion");
     x = test_cmd(rc, "XLEN jobs");
     ck_assert_int_eq(x->integer, 6);
@@ -266,13 +244,13 @@ START_TEST(test_writes_during_full_sync)
     redisContext *rc = test_connect(&r);
     test_ok(rc, "REPLICAOF 127.0.0.1 %d", m.port);
     int seen = 0;
-    for (int i = 0; i < 500 && !(seen = info_has(mc, "state=wait_bgsave")); i++)
+    for (int i = 0; i < 500 && !(seen = test_repl_info_has(mc, "state=wait_bgsave")); i++)
         test_sleep_ms(5);
     ck_assert_msg(seen, "the replica never waited for its RDB");
     write_more(mc);
     test_ok(mc, "XADD jobs * during sync");
-    ck_assert(info_has(mc, "state=wait_bgsave"));
-    wait_converged(mc, rc);
+    ck_assert(test_repl_info_has(mc, "state=wait_bgsave"));
+    test_repl_wait_converged(mc, rc);
     assert_same_stream(mc, rc, "jobs");
     assert_same_stream(mc, rc, "audit");
     redisFree(mc);
@@ -297,10 +275,10 @@ START_TEST(test_chained_replicas)
     snprintf(want, sizeof(want), "127.0.0.1 %d", r1.port);
     ck_assert_str_eq(x->element[1]->str, want);
     freeReplyObject(x);
-    wait_converged(c1, c2);
+    test_repl_wait_converged(c1, c2);
     write_more(mc);
-    wait_converged(mc, c1);
-    wait_converged(mc, c2);
+    test_repl_wait_converged(mc, c1);
+    test_repl_wait_converged(mc, c2);
     assert_same_stream(mc, c2, "jobs");
     assert_same_stream(mc, c2, "audit");
     redisFree(c2);
@@ -323,11 +301,11 @@ START_TEST(test_redis_replica_of_runnel)
     ck_assert_int_eq(test_oracle_start(&o, m.dir, NULL), 0);
     redisContext *oc = test_oracle_connect(&o);
     test_ok(oc, "REPLICAOF 127.0.0.1 %d", m.port);
-    wait_converged(mc, oc);
+    test_repl_wait_converged(mc, oc);
     assert_same_stream(mc, oc, "jobs");
     assert_same_stream(mc, oc, "audit");
     write_more(mc);
-    wait_converged(mc, oc);
+    test_repl_wait_converged(mc, oc);
     assert_same_stream(mc, oc, "jobs");
     assert_same_stream(mc, oc, "audit");
     ck_assert_int_eq(test_int(mc, "WAIT 1 5000"), 1);
@@ -350,11 +328,11 @@ START_TEST(test_runnel_replica_of_redis)
     redis_master = 1;
     write_streams(oc);
     test_ok(rc, "REPLICAOF 127.0.0.1 %d", o.port);
-    wait_converged(oc, rc);
+    test_repl_wait_converged(oc, rc);
     assert_same_stream(oc, rc, "jobs");
     assert_same_stream(oc, rc, "audit");
     write_more(oc);
-    wait_converged(oc, rc);
+    test_repl_wait_converged(oc, rc);
     assert_same_stream(oc, rc, "jobs");
     assert_same_stream(oc, rc, "audit");
     ck_assert_int_eq(test_int(oc, "WAIT 1 5000"), 1);
