@@ -735,3 +735,18 @@ void test_repl_wait_converged(redisContext *master, redisContext *replica)
     free(ri);
     ck_abort_msg("the replica did not catch up with its master");
 }
+
+void test_repl_assert_same_stream(redisContext *a, redisContext *b, const char *key,
+                                  int redis_master)
+{
+    static const char *const gfields[] = {"name", "last-delivered-id", "entries-read",
+                                          "pel-count", "pending", NULL};
+    static const char *const gfields_7_0[] = {"name", "last-delivered-id", "pel-count",
+                                              "pending", NULL};
+    static const char *const cfields[] = {"name", "pel-count", "pending", NULL};
+    const char *const *g = redis_master ? gfields_7_0 : gfields;
+    char *x = test_stream_view(a, key, g, cfields), *y = test_stream_view(b, key, g, cfields);
+    test_assert_same(x, y);
+    free(x);
+    free(y);
+}

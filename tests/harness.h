@@ -113,6 +113,13 @@ redisContext *test_oracle_connect(const struct test_oracle *o);
  * everything master sent. */
 int test_repl_info_has(redisContext *c, const char *line);
 void test_repl_wait_converged(redisContext *master, redisContext *replica);
+/* The same stream on both servers (entries, IDs, groups with
+ * last-delivered-id, entries-read and PELs, consumers).  redis_master: the
+ * master is Redis 7.0, which propagates XREADGROUP as XCLAIM ... LASTID
+ * alone, leaving a replica's entries-read behind (7.0 as its own replica
+ * does the same), so that field is left out. */
+void test_repl_assert_same_stream(redisContext *a, redisContext *b, const char *key,
+                                  int redis_master);
 
 void test_sleep_ms(int ms);
 /* Monotonic time in milliseconds (deadlines in tests). */

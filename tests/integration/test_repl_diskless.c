@@ -47,25 +47,6 @@ static void assert_log_has(const char *path, const char *what)
 
 static int redis_master;
 
-static void assert_same_stream(redisContext *a, redisContext *b, const char *key)
-{
-    static const char *const gfields[] = {"name", "last-delivered-id", "entries-read",
-                                          "pel-count", "pending", NULL};
-    static const char *const gfields_7_0[] = {"name", "last-delivered-id", "pel-count",
-                                              "pending", NULL};
-    static const char *const cfields[] = {"name", "pel-count", "pending", NULL};
-    const char *const *g = redis_master ? gfields_7_0 : gfields;
-    char *x = test_stream_view(a, key, g, cfields), *y = test_stream_view(b, key, g, cfields);
-    test_assert_same(x, y);
-    free(x);
-    free(y);
-    x = test_cmd_text(a, "XRANGE %s - +", key);
-    y = test_cmd_text(b, "XRANGE %s - +", key);
-    test_assert_same(x, y);
-    free(x);
-    free(y);
-}
-
 static void write_streams(redisContext *c)
 {
     test_ok(c, "XADD jobs 1-1 type email to a");
@@ -89,8 +70,8 @@ static void write_more(redisContext *c)
 
 static void assert_same_data(redisContext *a, redisContext *b)
 {
-    assert_same_stream(a, b, "jobs");
-    assert_same_stream(a, b, "audit");
+    test_repl_assert_same_stream(a, b, "jobs", redis_master);
+    test_repl_assert_same_stream(a, b, "audit", redis_master);
 }
 
 static const char *const fast_diskless[] = {"--repl-diskless-sync", "yes",
