@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -480,6 +481,14 @@ static void aof_prealloc_maybe(struct server *srv)
     if (a->ext_from >= 0 || a->alloc_end - a->file_size >= AOF_PREALLOC_CHUNK / 2 ||
         a->write_errno || server_mstime(srv) < a->prealloc_retry_ms)
         return;
+    /* Never take a nearly full disk's last space ahead of the log: the
+     * zeros would make the log's own writes fail (ENOSPC) sooner. */
+    struct statvfs vfs;
+    if (fstatvfs(a->fd, &vfs) == 0 &&
+        (long long)vfs.f_bavail * (long long)vfs.f_frsize < 4 * AOF_PREALLOC_CHUNK) {
+        a->prealloc_retry_ms = server_mstime(srv) + 10000;
+        return;
+    }
     long long from = a->alloc_end;
     if (from < a->file_size + AOF_PREALLOC_GAP)
         from = a->file_size + AOF_PREALLOC_GAP;
