@@ -10,27 +10,13 @@
 
 #include <string.h>
 
+#include "lpsize.h"
 #include "mem.h"
 #include "util.h"
 
 #define LP_HDR_SIZE 6
 #define LP_EOF 0xFF
 #define LP_COUNT_UNKNOWN 65535u
-
-/* Bytes of the back-length of an element of l bytes (Redis's thresholds,
- * "< 16383" and so on, are kept exactly: they decide the layout). */
-static size_t lp_backlen_size(uint64_t l)
-{
-    if (l <= 127)
-        return 1;
-    if (l < 16383)
-        return 2;
-    if (l < 2097151)
-        return 3;
-    if (l < 268435455)
-        return 4;
-    return 5;
-}
 
 /* The back-length bytes of an element of l bytes, most significant group
  * first (a reader walking backwards meets the low group first). */
@@ -68,7 +54,7 @@ static void lp_put_element(struct lp_builder *b, const unsigned char *hdr, size_
                            const void *data, size_t dn)
 {
     size_t l = hn + dn;
-    size_t bl = lp_backlen_size(l);
+    size_t bl = lpsize_backlen(l);
     unsigned char *p = lp_grow(b, l + bl);
     memcpy(p, hdr, hn);
     if (dn)
@@ -306,7 +292,7 @@ int lp_iter_next(struct lp_iter *it, struct lp_entry *e)
     if (dn > avail - hn)
         return -1;
     size_t l = hn + dn;
-    size_t bl = lp_backlen_size(l);
+    size_t bl = lpsize_backlen(l);
     if (bl > avail - l)
         return -1;
     /* The back-length must be the canonical one (byte by byte: a libc

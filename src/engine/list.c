@@ -4,6 +4,7 @@
 #include <assert.h>
 #include <string.h>
 
+#include "lpsize.h"
 #include "mem.h"
 
 #define LIST_SAFETY_LIMIT 8192   /* Redis's SIZE_SAFETY_LIMIT */
@@ -57,90 +58,15 @@ static bool is_large(size_t len, int fill)
 
 /* --- Listpack sizes ----------------------------------------------------------- */
 
-/* A canonical decimal int64 (what Redis's listpack stores as an integer). */
-static bool lp_int(const char *p, size_t len, int64_t *out)
-{
-    if (len == 0 || len > 20)
-        return false;
-    if (len == 1 && p[0] == '0') {
-        *out = 0;
-        return true;
-    }
-    size_t i = 0;
-    bool neg = false;
-    if (p[0] == '-') {
-        neg = true;
-        i = 1;
-        if (len == 1)
-            return false;
-    }
-    if (p[i] < '1' || p[i] > '9')
-        return false;
-    uint64_t v = 0;
-    for (; i < len; i++) {
-        if (p[i] < '0' || p[i] > '9')
-            return false;
-        uint64_t d = (uint64_t)(p[i] - '0');
-        if (v > (UINT64_MAX - d) / 10)
-            return false;
-        v = v * 10 + d;
-    }
-    if (neg) {
-        if (v > (uint64_t)INT64_MAX + 1)
-            return false;
-        *out = v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v;
-    } else {
-        if (v > (uint64_t)INT64_MAX)
-            return false;
-        *out = (int64_t)v;
-    }
-    return true;
-}
-
 bool list_str_is_int(const char *p, size_t len)
 {
     int64_t v;
-    return lp_int(p, len, &v);
-}
-
-static size_t lp_backlen_size(size_t l)
-{
-    if (l <= 127)
-        return 1;
-    if (l < 16383)
-        return 2;
-    if (l < 2097151)
-        return 3;
-    if (l < 268435455)
-        return 4;
-    return 5;
+    return lpsize_parse_int(p, len, &v);
 }
 
 size_t list_lp_entry_size(const char *p, size_t len)
 {
-    int64_t v;
-    size_t enc;
-    if (lp_int(p, len, &v)) {
-        if (v >= 0 && v <= 127)
-            enc = 1;
-        else if (v >= -4096 && v <= 4095)
-            enc = 2;
-        else if (v >= -32768 && v <= 32767)
-            enc = 3;
-        else if (v >= -8388608 && v <= 8388607)
-            enc = 4;
-        else if (v >= INT32_MIN && v <= INT32_MAX)
-            enc = 5;
-        else
-            enc = 9;
-    } else if (len < 64) {
-        enc = 1 + len;
-    } else if (len < 4096) {
-        enc = 2 + len;
-    } else {
-        enc = 5 + len;
-    }
-    return enc + lp_backlen_size(enc);
+    return lpsize_str(p, len);
 }
 
 /* --- Entries ---------------------------------------------------------------------- */
