@@ -532,6 +532,31 @@ int rdb_write_long_string(struct rdb_writer *w, const void *p, size_t len, void 
     return rdb_write_raw(w, p, len);
 }
 
+size_t rdb_encode_long_string(struct rdb_writer *w, const void *p, size_t len, unsigned char *out)
+{
+    size_t hdr_max = 1 + 9 + 9;
+    if (w->compress && len > 4) {
+        if (!w->lzf)
+            w->lzf = mem_calloc(sizeof(struct lzf_table));
+        /* Compressed behind room for the longest header, then moved
+         * next to the header it turns out to need. */
+        size_t n = lzf_compress_with(w->lzf, p, len, out + hdr_max, len - 4);
+        if (n) {
+            unsigned char hdr[19];
+            size_t h = 0;
+            hdr[h++] = 0xC3;
+            h += encode_len(hdr + h, n);
+            h += encode_len(hdr + h, len);
+            memmove(out + h, out + hdr_max, n);
+            memcpy(out, hdr, h);
+            return h + n;
+        }
+    }
+    size_t h = encode_len(out, len);
+    memcpy(out + h, p, len);
+    return h + len;
+}
+
 int rdb_write_string(struct rdb_writer *w, const void *p, size_t len)
 {
     long long v;

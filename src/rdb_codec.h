@@ -123,6 +123,12 @@ void rdb_writer_prepare(struct rdb_writer *w);
  * LZF when enabled and worth it, raw otherwise.  scratch: len bytes for
  * the compressed form, or NULL to allocate them. */
 int rdb_write_long_string(struct rdb_writer *w, const void *p, size_t len, void *scratch);
+/* The bytes rdb_write_long_string(w, p, len) writes, put in out instead
+ * (out holds len + RDB_LONG_STRING_EXTRA bytes) with w's compression
+ * setting and LZF table; returns their count.  Nothing is written to w:
+ * rdb_pipe.c's caller compresses with it while the thread is behind. */
+#define RDB_LONG_STRING_EXTRA 19
+size_t rdb_encode_long_string(struct rdb_writer *w, const void *p, size_t len, unsigned char *out);
 /* Tests: the base the writer's LZF table stores its next call's positions
  * from, so that their 32-bit wrap-around (and the table's clearing) is
  * reached without 4 GiB of input. */

@@ -21,8 +21,8 @@
 
 #include "mem.h"
 
-#define PIPE_CHUNK ((size_t)1 << 20)
-#define PIPE_CHUNKS 4
+#define PIPE_CHUNK ((size_t)1 << 18)
+#define PIPE_CHUNKS 8
 #define PIPE_STR_MAX (PIPE_CHUNK / 2)  /* larger strings: written inline */
 #define REC_HDR 5
 #define REC_RAW 0
@@ -44,6 +44,9 @@ struct rdb_pipe {
     size_t len;                       /* bytes in chunk[submitted % 4] */
     size_t raw_hdr;                   /* its open raw record, or NO_RECORD */
     unsigned char *scratch;           /* the thread's: compressed strings */
+    /* the caller's own compressor, used while the thread is behind */
+    struct rdb_writer side;           /* only its LZF table and setting */
+    unsigned char *side_out;          /* PIPE_STR_MAX + RDB_LONG_STRING_EXTRA */
 };
 
 static void put_u32(unsigned char *p, uint32_t v)
@@ -87,7 +90,8 @@ static void *pipe_main(void *arg)
         pthread_mutex_unlock(&pp->mu);
         pipe_consume(pp, pp->chunk[i], pp->clen[i]);
         pthread_mutex_lock(&pp->mu);
-        pp->consumed++;
+        /* Atomic: the caller peeks at it without the lock (pipe_behind). */
+        __atomic_store_n(&pp->consumed, pp->consumed + 1, __ATOMIC_RELEASE);
         pp->err = pp->inner.err;
         pthread_cond_signal(&pp->done);
     }
@@ -147,11 +151,24 @@ int rdb_pipe_put_raw(struct rdb_writer *w, const void *p, size_t len)
     return w->err ? -1 : 0;
 }
 
+/* Is the thread two chunks or more behind the caller?  Then the caller
+ * compresses strings itself (the same bytes: an LZF table's state from
+ * earlier calls never changes what it outputs), so that both cores
+ * compress when building listpacks is the faster half. */
+static bool pipe_behind(struct rdb_pipe *pp)
+{
+    return pp->submitted - __atomic_load_n(&pp->consumed, __ATOMIC_ACQUIRE) >= 2;
+}
+
 int rdb_pipe_put_string(struct rdb_writer *w, const void *p, size_t len)
 {
     struct rdb_pipe *pp = w->pipe;
     if (w->err)
         return -1;
+    if (len <= PIPE_STR_MAX && pipe_behind(pp)) {
+        size_t n = rdb_encode_long_string(&pp->side, p, len, pp->side_out);
+        return rdb_pipe_put_raw(w, pp->side_out, n);
+    }
     if (len > PIPE_STR_MAX) {
         /* Too big for a chunk: the thread idle, write it from here. */
         if (rdb_pipe_drain(w) < 0)
@@ -205,6 +222,8 @@ static void pipe_free(struct rdb_pipe *pp)
     for (int i = 0; i < PIPE_CHUNKS; i++)
         mem_free(pp->chunk[i]);
     mem_free(pp->scratch);
+    rdb_writer_free(&pp->side);
+    mem_free(pp->side_out);
     pthread_cond_destroy(&pp->ready);
     pthread_cond_destroy(&pp->done);
     pthread_mutex_destroy(&pp->mu);
@@ -238,6 +257,8 @@ int rdb_pipe_start(struct rdb_writer *w)
     for (int i = 0; i < PIPE_CHUNKS; i++)
         pp->chunk[i] = mem_alloc(PIPE_CHUNK);
     pp->scratch = mem_alloc(PIPE_STR_MAX);
+    rdb_writer_init(&pp->side, NULL, NULL, w->compress);
+    pp->side_out = mem_alloc(PIPE_STR_MAX + RDB_LONG_STRING_EXTRA);
     pp->raw_hdr = NO_RECORD;
     if (pthread_create(&pp->thread, NULL, pipe_main, pp) != 0) {
         pipe_free(pp);
