@@ -528,6 +528,10 @@ void cmd_xadd(struct conn *c)
         struct stream_id_spec spec = a.id;
         if (!a.id_given)
             spec.kind = STREAM_ID_AUTO;
+        /* Redis's XADD reads stream-node-max-* as they are now, whatever
+         * they were when the stream was made (or loaded). */
+        stream_set_node_limits(s, (size_t)c->srv->cfg.stream_node_max_bytes,
+                               (size_t)c->srv->cfg.stream_node_max_entries);
         rc = stream_append(s, &spec, fv, (size_t)nfv / 2, now, &id);
     }
     mem_free(fv);

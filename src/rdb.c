@@ -125,8 +125,7 @@ static int save_active_times(struct rdb_writer *w, const struct stream *s)
     return rc;
 }
 
-static int save_key(struct server *srv, struct rdb_writer *w, const struct dict_entry *e,
-                    int version)
+static int save_key(struct rdb_writer *w, const struct dict_entry *e, int version)
 {
     const struct object *o = e->val; /* of a type rdb_file_version checked */
     if (e->aux >= 0) {
@@ -136,7 +135,7 @@ static int save_key(struct server *srv, struct rdb_writer *w, const struct dict_
     int type = rdb_object_type(o, version);
     rdb_write_byte(w, (unsigned char)type);
     rdb_write_string(w, e->key, e->klen);
-    if (rdb_object_write(srv, w, o, type) < 0)
+    if (rdb_object_write(w, o, type) < 0)
         return -1;
     if (type == RDB_TYPE_STREAM_LISTPACKS || type == RDB_TYPE_STREAM_LISTPACKS_2)
         return save_active_times(w, o->ptr);
@@ -192,7 +191,7 @@ int rdb_save_to_writer(struct server *srv, struct rdb_writer *w, int aof_base)
         dict_iter_init(&it, &db->keys);
         struct dict_entry *e;
         while ((e = dict_iter_next(&it))) {
-            if (save_key(srv, w, e, version) < 0)
+            if (save_key(w, e, version) < 0)
                 return -1;
             if (delay > 0)
                 usleep((useconds_t)delay);
@@ -352,7 +351,7 @@ size_t rdb_object_serialized_len(struct server *srv, const struct object *o)
         return 0;
     struct rdb_writer w;
     rdb_writer_init(&w, NULL, NULL, srv->cfg.rdbcompression);
-    rdb_object_write(srv, &w, o, rdb_object_type(o, version));
+    rdb_object_write(&w, o, rdb_object_type(o, version));
     size_t n = (size_t)w.total;
     rdb_writer_free(&w);
     return n;
@@ -370,7 +369,7 @@ int rdb_dump_payload(struct server *srv, const struct object *o, unsigned char *
     struct rdb_writer w;
     rdb_writer_init(&w, NULL, NULL, srv->cfg.rdbcompression);
     rdb_write_byte(&w, (unsigned char)type);
-    rdb_object_write(srv, &w, o, type);
+    rdb_object_write(&w, o, type);
     unsigned char ver[2] = {(unsigned char)(version & 0xff), (unsigned char)(version >> 8)};
     rdb_write_raw(&w, ver, 2);
     rdb_write_checksum(&w, 1);

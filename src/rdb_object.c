@@ -153,13 +153,12 @@ static int write_list(struct rdb_writer *w, const struct list *l)
     return rc;
 }
 
-int rdb_object_write(struct server *srv, struct rdb_writer *w, const struct object *o, int type)
+int rdb_object_write(struct rdb_writer *w, const struct object *o, int type)
 {
     if (o->type == &list_object_type)
         return write_list(w, o->ptr);
     if (o->type == &stream_object_type)
-        return rdb_stream_write(w, o->ptr, type, (size_t)srv->cfg.stream_node_max_bytes,
-                                (size_t)srv->cfg.stream_node_max_entries);
+        return rdb_stream_write(w, o->ptr, type);
     if (o->type == &string_object_type) {
         const struct strobj *s = o->ptr;
         return rdb_write_string(w, s->buf, s->len);

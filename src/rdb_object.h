@@ -26,7 +26,7 @@ int rdb_object_min_version(const struct object *o);
 /* The type byte o is written with in a file of RDB version `version`. */
 int rdb_object_type(const struct object *o, int version);
 /* The value (no type byte, no key).  0, or -1 (the writer's error). */
-int rdb_object_write(struct server *srv, struct rdb_writer *w, const struct object *o, int type);
+int rdb_object_write(struct rdb_writer *w, const struct object *o, int type);
 
 /* Read a value of RDB type `type` into a new object: 0 with *out set; 0
  * with *out NULL and *skipped naming the kind ("list", ...) when Runnel

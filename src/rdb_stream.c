@@ -27,27 +27,28 @@
  *           (pid order): string pid, len n, n x (string iid, len ms, len seq);
  *           len iids-added, len iids-duplicates
  *
- * Writing.  Our nodes are not Redis's (different bytes, so different
- * boundaries), so the listpacks are rebuilt: every entry, tombstones
- * included, in ID order, cut as Redis's XADD cuts -- a new node when the
- * tail's listpack bytes plus the entry's field and value bytes reach
- * stream-node-max-bytes, or its entries (deleted included) reach
- * stream-node-max-entries -- as if each entry was live when appended.  A
- * stream built by XADD, then XDEL/XTRIM, so comes out as Redis holds it;
- * a node that would hold only tombstones is left out (Redis frees it).
- * Two passes: the first plans the nodes (their number is written first),
- * the second builds and writes one listpack at a time, so a snapshot never
- * holds a second copy of a stream.  An entry whose cells are its
- * predecessor's very bytes (the engine cursor says so) is neither decoded
- * nor sized again, and its field and value elements are copied from the
- * previous entry's in the listpack being built.
+ * Writing.  Our nodes hold the entries Redis's listpacks would hold: XADD
+ * cuts them as Redis's XADD cuts listpacks (stream_node_lp_bytes: a new
+ * node when the tail's listpack bytes plus the entry's field and value
+ * bytes reach stream-node-max-bytes, or its entries, deleted included,
+ * reach stream-node-max-entries), and a loaded node is the listpack it
+ * came from.  So each node becomes one listpack, rebuilt in Redis's
+ * element encoding (the bytes differ), tombstones included; the node
+ * count comes from the nodes' headers, and the entries are walked once, a
+ * listpack at a time, so a snapshot never holds a second copy of a
+ * stream.  An entry whose cells are its predecessor's very bytes (the
+ * engine cursor says so) is not decoded again, and its field and value
+ * elements are copied from the previous entry's in the listpack being
+ * built.
  *
  * Reading rebuilds the stream with explicit-ID appends (a stream_appender,
  * which keeps the tail node's master decoded; an entry whose elements are
  * the previous entry's very bytes is appended as a repeat, its cells
- * copied).  Tombstones are
- * appended too and deleted once their node is in, so they stay in our
- * nodes like Redis's and a save after a load writes the same listpacks.
+ * copied), one node per listpack, whatever the limits (Redis keeps a
+ * loaded listpack whole too), which takes the listpack's size for the
+ * XADDs that follow.  Tombstones are appended too and deleted once their
+ * node is in, so they stay in our nodes like Redis's and a save after a
+ * load writes the same listpacks.
  * Every listpack element is bounds-checked (lp_iter), every count checked
  * against what was read, IDs must rise strictly across the stream; a
  * consumer's PEL ID must be in its group's PEL and owned once.  A 5.0-6.2
@@ -75,6 +76,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lpsize.h"
 #include "mem.h"
 #include "rdb_codec.h"
 #include "stream.h"
@@ -88,37 +90,6 @@
 #define LISTPACK_MAX ((size_t)1 << 30)   /* Redis's STREAM_LISTPACK_MAX_SIZE */
 #define ENTRIES_READ_UNKNOWN UINT64_MAX  /* -1 as rdbSaveLen writes it */
 #define LP_HEADER 6                      /* a listpack's total bytes and count */
-
-/* ---- Element sizes in a listpack (the node-cutting rule needs them) ---- */
-
-static size_t backlen_size(size_t l)
-{
-    return l <= 127 ? 1 : l < 16383 ? 2 : l < 2097151 ? 3 : l < 268435455 ? 4 : 5;
-}
-
-static size_t lp_int_size(int64_t v)
-{
-    if (v >= 0 && v <= 127)
-        return 2;
-    if (v >= -4096 && v <= 4095)
-        return 3;
-    if (v >= -32768 && v <= 32767)
-        return 4;
-    if (v >= -8388608 && v <= 8388607)
-        return 5;
-    if (v >= INT32_MIN && v <= INT32_MAX)
-        return 6;
-    return 10;
-}
-
-static size_t lp_str_size(const struct stream_str *s)
-{
-    long long v;
-    if (s->len < 21 && util_str_to_ll(s->ptr, s->len, &v))
-        return lp_int_size(v);
-    size_t l = s->len + (s->len < 64 ? 1 : s->len < 4096 ? 2 : 5);
-    return l + backlen_size(l);
-}
 
 /* ---- Walking every entry, tombstones included ---------------------------- */
 
@@ -300,56 +271,6 @@ static struct stream_str cell_text(const struct entry_walk *w, size_t i)
     return stream_cell_text(c, w->numbuf + i * STREAM_NODE_NUM_MAX);
 }
 
-/* Its length (what Redis's node-size rule counts). */
-static size_t cell_raw_len(const struct entry_walk *w, size_t i)
-{
-    const struct stream_cell *c = &w->c[i];
-    switch (c->kind) {
-    case STREAM_CELL_MASTER:
-        return w->view.cells[i].str.len;
-    case STREAM_CELL_STR:
-        return c->str.len;
-    case STREAM_CELL_INT: {
-        uint64_t a = c->num < 0 ? 0 - (uint64_t)c->num : (uint64_t)c->num;
-        size_t n = c->num < 0 ? 2 : 1;
-        while (a >= 10) {
-            a /= 10;
-            n++;
-        }
-        return n;
-    }
-    default:
-        return cell_text(w, i).len;
-    }
-}
-
-/* The raw length of the current entry's fields and values. */
-static size_t entry_raw_len(const struct entry_walk *w)
-{
-    if (w->allm)
-        return w->mraw;
-    size_t n = 0;
-    for (size_t i = 0; i < 2 * w->npairs; i++)
-        n += cell_raw_len(w, i);
-    return n;
-}
-
-/* Listpack bytes of cell i of the current entry. */
-static size_t cell_lp_size(const struct entry_walk *w, size_t i)
-{
-    const struct stream_cell *c = &w->c[i];
-    switch (c->kind) {
-    case STREAM_CELL_MASTER:
-        return w->mlen[i];
-    case STREAM_CELL_INT:
-        return lp_int_size(c->num);
-    default: {
-        struct stream_str t = cell_text(w, i);
-        return lp_str_size(&t);
-    }
-    }
-}
-
 /* Append cell i of the current entry to a listpack. */
 static void cell_lp_put(struct lp_builder *b, const struct entry_walk *w, size_t i)
 {
@@ -387,7 +308,7 @@ static void master_set(struct master_fields *m, const struct entry_walk *w)
     size_t npairs = w->npairs;
     size_t total = 0;
     for (size_t i = 0; i < npairs; i++)
-        total += cell_raw_len(w, 2 * i);
+        total += cell_text(w, 2 * i).len;
     if (npairs > m->fcap) {
         m->f = mem_realloc(m->f, npairs * sizeof(*m->f));
         m->fcap = npairs;
@@ -444,7 +365,7 @@ static void master_free(struct master_fields *m)
 
 /* ---- Writing ------------------------------------------------------------- */
 
-/* One planned listpack: how many entries of the walk it takes. */
+/* One listpack: how many entries of the walk it takes. */
 struct node_plan {
     uint64_t entries;
     uint64_t deleted;
@@ -467,86 +388,15 @@ static void plan_push(struct plan *p, uint64_t entries, uint64_t deleted)
         p->kept++;
 }
 
-/* Listpack bytes of the current walk entry's flags and ID deltas in a
- * node with master ID mid. */
-static size_t entry_id_size(const struct entry_walk *w, const struct stream_id *mid)
+/* One listpack per node of ours: XADD cuts our nodes where Redis cuts its
+ * listpacks, and a loaded node is the listpack it came from. */
+static void plan_nodes(const struct stream *s, struct plan *p)
 {
-    size_t n = lp_int_size(ITEM_SAMEFIELDS | ITEM_DELETED); /* every flags value is 1 byte */
-    return n + lp_int_size((int64_t)(w->id.ms - mid->ms)) +
-           lp_int_size((int64_t)(w->id.seq - mid->seq));
-}
-
-/* Listpack bytes of the rest of the entry (fields unless same, values,
- * lp-count): what an entry with the same cells shares. */
-static size_t entry_body_size(const struct entry_walk *w, bool same)
-{
-    size_t n = 0;
-    if (w->allm) {
-        n += w->msize_v + (same ? 0 : lp_int_size((int64_t)w->npairs) + w->msize_f);
-    } else {
-        if (!same) {
-            n += lp_int_size((int64_t)w->npairs);
-            for (size_t i = 0; i < w->npairs; i++)
-                n += cell_lp_size(w, 2 * i);
-        }
-        for (size_t i = 0; i < w->npairs; i++)
-            n += cell_lp_size(w, 2 * i + 1);
-    }
-    int64_t lp_count = (int64_t)w->npairs + 3 + (same ? 0 : (int64_t)w->npairs + 1);
-    return n + lp_int_size(lp_count);
-}
-
-/* Pass one: where Redis's XADD would have started each node. */
-static void plan_nodes(const struct stream *s, size_t max_bytes, size_t max_entries,
-                       struct plan *p)
-{
-    if (max_bytes == 0 || max_bytes > LISTPACK_MAX)
-        max_bytes = LISTPACK_MAX;
-    struct entry_walk w;
-    struct master_fields m = {0};
-    walk_init(&w, s);
-    bool open = false;
-    uint64_t n = 0, del = 0;
-    size_t lp_bytes = 0, fixed = 0, body = 0;
-    struct stream_id mid = {0, 0};
-    /* The previous entry's raw length, and in this listpack whether its
-     * fields were the master's and its body size: a repeat shares them. */
-    size_t raw = 0, bsize = 0;
-    bool same = false, cached = false;
-    while (walk_next(&w)) {
-        if (!w.repeat)
-            raw = entry_raw_len(&w);
-        if (open && (lp_bytes + raw >= max_bytes || (max_entries && n >= max_entries))) {
-            plan_push(p, n, del);
-            open = false;
-        }
-        if (!open) {
-            open = true;
-            cached = false;
-            master_set(&m, &w);
-            mid = w.id;
-            n = del = 0;
-            body = 0;
-            /* header, deleted (0), nfields, fields, the 0 terminator, EOF */
-            fixed = 6 + lp_int_size(0) + lp_int_size((int64_t)w.npairs) + lp_int_size(0) + 1;
-            for (size_t i = 0; i < w.npairs; i++)
-                fixed += cell_lp_size(&w, 2 * i);
-        }
-        if (!w.repeat || !cached) {
-            same = entry_same(&m, &w);
-            bsize = entry_body_size(&w, same);
-            cached = true;
-        }
-        body += entry_id_size(&w, &mid) + bsize;
-        n++;
-        if (w.deleted)
-            del++;
-        lp_bytes = fixed + lp_int_size((int64_t)n) + body;
-    }
-    if (open)
-        plan_push(p, n, del);
-    master_free(&m);
-    walk_free(&w);
+    struct stream_node_walk w;
+    memset(&w, 0, sizeof(w));
+    const struct stream_node *n;
+    while (stream_walk_nodes(s, &w, &n))
+        plan_push(p, (uint64_t)n->live + n->deleted, n->deleted);
 }
 
 static void id_to_be(unsigned char out[16], const struct stream_id *id)
@@ -591,7 +441,7 @@ static void lp_add_entry_body(struct lp_builder *b, const struct entry_walk *w, 
     lp_append_int(b, (int64_t)w->npairs + 3 + (same ? 0 : (int64_t)w->npairs + 1));
 }
 
-/* Pass two: build and write each planned node. */
+/* Build and write each node's listpack. */
 static void write_nodes(struct rdb_writer *wr, const struct stream *s, const struct plan *p)
 {
     struct entry_walk w;
@@ -616,7 +466,7 @@ static void write_nodes(struct rdb_writer *wr, const struct stream *s, const str
         uint32_t body_n = 0;
         for (uint64_t i = 0; i < np->entries; i++) {
             if (!walk_next(&w))
-                abort(); /* the plan came from the same walk */
+                abort(); /* the counts came from the nodes walked */
             if (i == 0) {
                 mid = w.id;
                 master_set(&m, &w);
@@ -823,8 +673,7 @@ static bool type_supported(int type)
            type == RDB_TYPE_STREAM_LISTPACKS_5;
 }
 
-int rdb_stream_write(struct rdb_writer *w, const struct stream *s, int type,
-                     size_t node_max_bytes, size_t node_max_entries)
+int rdb_stream_write(struct rdb_writer *w, const struct stream *s, int type)
 {
     if (w->err)
         return -1;
@@ -833,7 +682,7 @@ int rdb_stream_write(struct rdb_writer *w, const struct stream *s, int type,
         return -1;
     }
     struct plan p = {0};
-    plan_nodes(s, node_max_bytes, node_max_entries, &p);
+    plan_nodes(s, &p);
     write_nodes(w, s, &p);
     mem_free(p.v);
 
@@ -1076,6 +925,7 @@ static int load_node(struct rdb_reader *r, struct node_loader *l, const struct s
 
     uint64_t seen = 0, seen_deleted = 0;
     l->ntomb = 0;
+    stream_appender_new_node(&l->app);
     /* The previous entry's field and value elements: listpack bytes
      * lp[rep_pos .. + rep_len), rep_elems elements, SAMEFIELDS rep_same.
      * An entry whose elements are the very same bytes parses to the same
@@ -1152,6 +1002,8 @@ static int load_node(struct rdb_reader *r, struct node_loader *l, const struct s
         return fail(r, "stream node: master counts %lld live + %lld deleted, found %llu + %llu",
                     (long long)count, (long long)deleted,
                     (unsigned long long)(seen - seen_deleted), (unsigned long long)seen_deleted);
+    /* The node is this listpack: XADD goes on from its size. */
+    stream_node_set_lp_body(l->s->tail, len - lpsize_int(count) - lpsize_int(deleted));
     /* Tombstones go once the node is in, so our node keeps them unless it
      * holds nothing live (Redis frees such a node too). */
     for (size_t i = 0; i < l->ntomb; i++)

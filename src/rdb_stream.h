@@ -4,8 +4,8 @@
  * 10): the nodes as (master ID as 16-byte big-endian key string, listpack
  * string) pairs in Redis's stream-node layout (master entry, per-entry
  * flags, ID deltas, same-fields compression, lp-count, deleted flags),
- * built the way Redis builds them (new node when stream-node-max-bytes or
- * -max-entries is reached); then length, last ID, first ID, max-deleted-
+ * one per node of ours (XADD cuts them where Redis does; see
+ * stream_node_lp_bytes); then length, last ID, first ID, max-deleted-
  * entry-id, entries-added; groups with last-delivered-id and entries-read,
  * the global PEL (ID, delivery time, delivery count), consumers (name,
  * seen-time, their PEL IDs).  RDB_TYPE_STREAM_LISTPACKS_3 (Redis 7.2,
@@ -44,14 +44,13 @@ int rdb_stream_type_for(const struct stream *s, int rdbver);
  * such state stays loadable by Redis 7.0; DUMP uses it per payload. */
 int rdb_stream_rdbver_for(const struct stream *s);
 
-/* Write the object (not its type byte or key).  node_max_bytes and
- * node_max_entries are the config's stream-node-max-* (0 = no limit), used
- * to cut listpack nodes as Redis would.  0 or -1 (the writer's error). */
-int rdb_stream_write(struct rdb_writer *w, const struct stream *s, int type,
-                     size_t node_max_bytes, size_t node_max_entries);
+/* Write the object (not its type byte or key).  0 or -1 (the writer's
+ * error). */
+int rdb_stream_write(struct rdb_writer *w, const struct stream *s, int type);
 
-/* Read an object of type `type` into a new stream (node limits as given);
- * 0 with *out set, or -1 with the reason in r->err. */
+/* Read an object of type `type` into a new stream, one node per listpack
+ * (node limits as given, for the appends that follow); 0 with *out set,
+ * or -1 with the reason in r->err. */
 int rdb_stream_read(struct rdb_reader *r, int type, struct stream **out, size_t node_max_bytes,
                     size_t node_max_entries);
 

@@ -69,13 +69,14 @@ static void relink_node(struct stream *s, struct stream_node *n)
     *slot = n;
 }
 
-/* Should the tail stop taking entries before one of raw bytes is added? */
+/* Should the tail stop taking entries before one of raw bytes is added?
+ * Redis's XADD rule, on the bytes of the listpack Redis would hold. */
 static bool tail_is_full(const struct stream *s, const struct stream_node *t, size_t raw)
 {
     size_t max_bytes = s->node_max_bytes;
     if (max_bytes == 0 || max_bytes > STREAM_NODE_MAX_SIZE)
         max_bytes = STREAM_NODE_MAX_SIZE;
-    if (t->used + raw >= max_bytes)
+    if (stream_node_lp_bytes(t) + raw >= max_bytes)
         return true;
     return s->node_max_entries && (size_t)t->live + t->deleted >= s->node_max_entries;
 }
@@ -94,7 +95,7 @@ static int append_at(struct stream *s, const struct stream_id *idp, const struct
 
     struct stream_node *t = s->tail;
     size_t start = t ? t->used : 0;
-    if (t && tail_is_full(s, t, raw)) {
+    if (t && (a ? a->new_node : tail_is_full(s, t, raw))) {
         if (a)
             a->node_hint = t->used;
         struct stream_node *shrunk = stream_node_shrink(t);
@@ -112,6 +113,8 @@ static int append_at(struct stream *s, const struct stream_id *idp, const struct
         assert(added);
         (void)added;
         start = 0;
+        if (a)
+            a->new_node = false;
     } else {
         struct stream_node *moved;
         if (a) {
@@ -140,7 +143,6 @@ static int append_at(struct stream *s, const struct stream_id *idp, const struct
         a->rep_off = start; /* its cells are found when a repeat comes */
         a->rep_body = 0;
         a->rep_end = t->used;
-        a->rep_raw = raw;
     }
     s->tail = t;
     s->length++;
@@ -173,6 +175,7 @@ void stream_appender_init(struct stream_appender *a, struct stream *s)
     a->rep_node = NULL;
     a->rep_off = a->rep_body = 0;
     a->node_hint = 0;
+    a->new_node = false;
     stream_node_view_init_buffers(&a->view, a->cells, STREAM_APPENDER_CELLS, a->numbuf,
                                   sizeof(a->numbuf));
 }
@@ -198,7 +201,7 @@ int stream_appender_add_repeat(struct stream_appender *a, const struct stream_id
     struct stream_node *t = s->tail;
     if (!a->rep_off || !t || a->rep_node != t || a->rep_end != t->used ||
         !stream_id_eq(&a->rep_first, &t->first) || stream_id_is_zero(id) ||
-        stream_id_cmp(id, &s->last_id) <= 0 || tail_is_full(s, t, a->rep_raw))
+        stream_id_cmp(id, &s->last_id) <= 0 || a->new_node)
         return stream_appender_add(a, id, fv, npairs);
     if (!a->rep_body)
         a->rep_body = stream_node_entry_cells(t, a->rep_off, &a->rep_same);
@@ -219,6 +222,11 @@ int stream_appender_add_repeat(struct stream_appender *a, const struct stream_id
     s->entries_added++;
     s->last_id = *id;
     return STREAM_OK;
+}
+
+void stream_appender_new_node(struct stream_appender *a)
+{
+    a->new_node = true;
 }
 
 void stream_appender_release(struct stream_appender *a)

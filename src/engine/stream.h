@@ -62,13 +62,21 @@ int stream_append(struct stream *s, const struct stream_id_spec *spec,
 
 /* Appending many entries in a row (a snapshot load): stream_append with
  * an explicit ID, but the tail node's master entry stays decoded between
- * calls instead of being decoded for every entry.  Same checks, errors and
- * resulting stream as stream_append.  Between calls the stream may change
- * only through this appender and stream_delete.
+ * calls instead of being decoded for every entry.  Same checks and errors
+ * as stream_append.  Between calls the stream may change only through
+ * this appender and stream_delete.
+ *
+ * Nodes are the caller's: the appender never cuts one by itself (Redis
+ * keeps a loaded listpack whole, whatever its limits say), but starts a
+ * new one for the first add after stream_appender_new_node.  The caller
+ * also gives each node its listpack size (stream_node_set_lp_body), which
+ * it knows from the listpack it loads, before XADD appends to it.
  *
  *     struct stream_appender a;
  *     stream_appender_init(&a, s);
+ *     stream_appender_new_node(&a);
  *     rc = stream_appender_add(&a, &id, fv, npairs);  ...
+ *     stream_node_set_lp_body(s->tail, listpack_bytes_less_counts);
  *     stream_appender_release(&a);
  *
  * stream_appender_add_repeat is stream_appender_add for an entry whose
@@ -90,12 +98,12 @@ struct stream_appender {
     /* the entry the last add appended (for add_repeat): its bytes
      * rep_node->data[rep_off .. rep_end), rep_off 0 when there is none or
      * it is a master; its cells from rep_body (stream_node_entry_cells,
-     * found on the first repeat: 0 until then) with SAME_FIELDS rep_same;
-     * rep_raw its fields' and values' raw length */
+     * found on the first repeat: 0 until then) with SAME_FIELDS rep_same */
     const struct stream_node *rep_node;
     struct stream_id rep_first;
-    size_t rep_off, rep_body, rep_end, rep_raw;
+    size_t rep_off, rep_body, rep_end;
     bool rep_same;
+    bool new_node;                    /* the next add starts a node */
     /* data bytes of the last tail this appender filled: a new tail gets
      * about that much room at once instead of growing by doubling (each
      * step a copy) and shrinking at the end (another) */
@@ -103,6 +111,7 @@ struct stream_appender {
 };
 
 void stream_appender_init(struct stream_appender *a, struct stream *s);
+void stream_appender_new_node(struct stream_appender *a);
 int stream_appender_add(struct stream_appender *a, const struct stream_id *id,
                         const struct stream_str *fv, size_t npairs);
 int stream_appender_add_repeat(struct stream_appender *a, const struct stream_id *id,

@@ -42,6 +42,7 @@
 #include <assert.h>
 #include <string.h>
 
+#include "lpsize.h"
 #include "mem.h"
 
 #define HDR_DELETED 0x01u
@@ -399,7 +400,7 @@ static size_t encode_id_part(unsigned char *out, const struct stream_id *prev,
  * view and prev the previous entry's ID, both NULL for a master. */
 static size_t encode_entry(unsigned char *out, const struct stream_node_view *m,
                            const struct stream_id *prev, const struct stream_id *id,
-                           const struct stream_str *fv, size_t npairs)
+                           const struct stream_str *fv, size_t npairs, bool *same_out)
 {
     size_t n = 1;
     unsigned hdr = 0;
@@ -414,6 +415,8 @@ static size_t encode_entry(unsigned char *out, const struct stream_node_view *m,
             }
         }
     }
+    if (same_out)
+        *same_out = same;
     if (same)
         hdr |= HDR_SAME;
     else
@@ -428,6 +431,81 @@ static size_t encode_entry(unsigned char *out, const struct stream_node_view *m,
     return n;
 }
 
+/* ---- Redis listpack sizes (see stream_node_lp_bytes) ----
+ *
+ * Redis's stream listpack: a 6-byte header; the master entry (live count,
+ * deleted count, field count, the fields, a 0); then per entry its flags,
+ * ID as ms and seq relative to the node's first ID, the field count and
+ * fields unless they are the master's (SAMEFIELDS), the values, and the
+ * number of elements the entry took (lp-count); a 1-byte end mark. */
+#define LP_FRAME 7          /* header and end mark */
+
+static uint32_t lp_add(uint32_t body, size_t bytes)
+{
+    return bytes >= (size_t)(UINT32_MAX - body) ? UINT32_MAX : body + (uint32_t)bytes;
+}
+
+/* An entry's flags and ID elements in a node whose first ID is first. */
+static size_t lp_entry_id_size(const struct stream_id *first, const struct stream_id *id)
+{
+    return lpsize_int(0) /* flags: 0..3 */ + lpsize_int((int64_t)(id->ms - first->ms)) +
+           lpsize_int((int64_t)(id->seq - first->seq));
+}
+
+/* The rest of an entry: cells holds the bytes of its fields (unless same)
+ * and values; the field count and lp-count are added here. */
+static size_t lp_entry_rest_size(size_t npairs, bool same, size_t cells)
+{
+    size_t count = npairs + 3 + (same ? 0 : npairs + 1);
+    return cells + (same ? 0 : lpsize_int((int64_t)npairs)) + lpsize_int((int64_t)count);
+}
+
+static size_t lp_cells_size(const struct stream_str *fv, size_t npairs, bool same)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < npairs; i++) {
+        if (!same)
+            n += lpsize_str(fv[2 * i].ptr, fv[2 * i].len);
+        n += lpsize_str(fv[2 * i + 1].ptr, fv[2 * i + 1].len);
+    }
+    return n;
+}
+
+/* A new listpack's bytes (counts left out) with its first entry. */
+static size_t lp_new_size(const struct stream_id *id, const struct stream_str *fv, size_t npairs)
+{
+    size_t fields = 0, values = 0;
+    for (size_t i = 0; i < npairs; i++) {
+        fields += lpsize_str(fv[2 * i].ptr, fv[2 * i].len);
+        values += lpsize_str(fv[2 * i + 1].ptr, fv[2 * i + 1].len);
+    }
+    size_t master = lpsize_int((int64_t)npairs) + fields + lpsize_int(0);
+    return LP_FRAME + master + lp_entry_id_size(id, id) + lp_entry_rest_size(npairs, true, values);
+}
+
+size_t stream_node_lp_bytes(const struct stream_node *n)
+{
+    return (size_t)n->lp_body + lpsize_int(n->live) + lpsize_int(n->deleted);
+}
+
+void stream_node_set_lp_body(struct stream_node *n, size_t lp_body)
+{
+    n->lp_body = lp_add(0, lp_body);
+}
+
+/* Listpack bytes of entry e of a node whose first ID is first, from its
+ * fields and values (stream_node_read's); the first entry brings the
+ * listpack's frame and master entry. */
+static size_t lp_entry_size_of(const struct stream_id *first, const struct stream_node_entry *e,
+                               const struct stream_str *fv)
+{
+    if (e->off == 0)
+        return lp_new_size(first, fv, e->npairs);
+    return lp_entry_id_size(first, &e->id) +
+           lp_entry_rest_size(e->npairs, e->same_fields,
+                              lp_cells_size(fv, e->npairs, e->same_fields));
+}
+
 /* Room in the node's allocation beyond its header. */
 static size_t node_capacity(const struct stream_node *n)
 {
@@ -437,16 +515,16 @@ static size_t node_capacity(const struct stream_node *n)
 struct stream_node *stream_node_new(const struct stream_id *id, const struct stream_str *fv,
                                     size_t npairs)
 {
-    size_t len = encode_entry(NULL, NULL, NULL, id, fv, npairs);
+    size_t len = encode_entry(NULL, NULL, NULL, id, fv, npairs, NULL);
     struct stream_node *n = mem_alloc(sizeof(*n) + len);
     n->first = n->last = *id;
-    n->used = encode_entry(n->data, NULL, NULL, id, fv, npairs);
+    n->used = encode_entry(n->data, NULL, NULL, id, fv, npairs, NULL);
     assert(n->used == len);
     n->cap = node_capacity(n);
     n->live = 1;
     n->deleted = 0;
     n->master_nfields = (uint32_t)npairs;
-    n->reserved = 0;
+    n->lp_body = lp_add(0, lp_new_size(id, fv, npairs));
     return n;
 }
 
@@ -459,6 +537,11 @@ size_t stream_node_memory(const struct stream_node *n)
 {
     return mem_block_size(n);
 }
+
+static struct stream_node *append_entry(struct stream_node *n,
+                                        const struct stream_node_view *master,
+                                        const struct stream_id *id, const struct stream_str *fv,
+                                        size_t npairs, bool *same);
 
 /* Masters of up to this many cells are decoded on the stack by appends. */
 #define APPEND_STACK_CELLS 16
@@ -476,8 +559,13 @@ struct stream_node *stream_node_append(struct stream_node *n, const struct strea
     int rc = stream_node_view_load(&master, n);
     assert(rc == STREAM_OK);
     (void)rc;
-    n = stream_node_append_view(n, &master, id, fv, npairs);
+    bool same;
+    struct stream_id first = n->first;
+    n = append_entry(n, &master, id, fv, npairs, &same);
     stream_node_view_release(&master);
+    n->lp_body = lp_add(n->lp_body, lp_entry_id_size(&first, id) +
+                                        lp_entry_rest_size(npairs, same,
+                                                           lp_cells_size(fv, npairs, same)));
     return n;
 }
 
@@ -486,11 +574,19 @@ struct stream_node *stream_node_append_view(struct stream_node *n,
                                             const struct stream_id *id,
                                             const struct stream_str *fv, size_t npairs)
 {
+    return append_entry(n, master, id, fv, npairs, NULL);
+}
+
+static struct stream_node *append_entry(struct stream_node *n,
+                                        const struct stream_node_view *master,
+                                        const struct stream_id *id, const struct stream_str *fv,
+                                        size_t npairs, bool *same)
+{
     assert(master->node == n);
     assert(stream_id_cmp(id, &n->last) > 0);
     size_t bound = entry_bound(fv, npairs);
     if (n->cap - n->used >= bound) {
-        n->used += encode_entry(n->data + n->used, master, &n->last, id, fv, npairs);
+        n->used += encode_entry(n->data + n->used, master, &n->last, id, fv, npairs, same);
     } else {
         /* Encode first: the view's strings point into the node, which the
          * reallocation may move. */
@@ -498,7 +594,7 @@ struct stream_node *stream_node_append_view(struct stream_node *n,
         if (want < 2 * n->cap)
             want = 2 * n->cap;
         unsigned char *tmp = mem_alloc(bound);
-        size_t len = encode_entry(tmp, master, &n->last, id, fv, npairs);
+        size_t len = encode_entry(tmp, master, &n->last, id, fv, npairs, same);
         n = mem_realloc(n, sizeof(*n) + want);
         n->cap = node_capacity(n);
         memcpy(n->data + n->used, tmp, len);
@@ -747,6 +843,10 @@ void stream_node_drop_tombstones_after(struct stream_node *n, const struct strea
     n->used = cut;
     n->last = kept;
     n->deleted -= dropped;
+    /* Redis keeps such tombstones; our listpack has them no more. */
+    size_t body = stream_node_lp_body_of(n);
+    assert(body != SIZE_MAX);
+    stream_node_set_lp_body(n, body);
 }
 
 void stream_node_view_init(struct stream_node_view *v)
@@ -1105,7 +1205,7 @@ int stream_node_from_bytes(const struct stream_id *first, const void *data, size
     n->used = len;
     n->cap = node_capacity(n);
     n->live = n->deleted = 0;
-    n->reserved = 0;
+    n->lp_body = 0;
     /* The master's field count, needed before any entry can be walked. */
     uint64_t np;
     size_t off = 1;
@@ -1144,6 +1244,8 @@ int stream_node_from_bytes(const struct stream_id *first, const void *data, size
         }
         if (ncells)
             rc = stream_node_read(&v, &e, strs, numbuf);
+        if (rc == STREAM_OK)
+            n->lp_body = lp_add(n->lp_body, lp_entry_size_of(&n->first, &e, strs));
         n->last = e.id;
         if (e.deleted)
             n->deleted++;
@@ -1161,4 +1263,38 @@ int stream_node_from_bytes(const struct stream_id *first, const void *data, size
     }
     *out = n;
     return STREAM_OK;
+}
+
+size_t stream_node_lp_body_of(const struct stream_node *n)
+{
+    struct stream_node_view v;
+    stream_node_view_init(&v);
+    struct stream_str *strs = NULL;
+    char *numbuf = NULL;
+    size_t strs_cap = 0;
+    uint32_t body = 0;
+    int rc = stream_node_view_load(&v, n);
+    struct stream_node_cursor c;
+    struct stream_node_entry e;
+    stream_node_cursor_init(&c, n);
+    while (rc == STREAM_OK) {
+        int r = stream_node_cursor_next(&c, &e);
+        if (r <= 0) {
+            rc = r == 0 ? STREAM_OK : r;
+            break;
+        }
+        size_t ncells = 2 * (size_t)e.npairs;
+        if (ncells > strs_cap) {
+            strs = mem_realloc(strs, ncells * sizeof(*strs));
+            numbuf = mem_realloc(numbuf, ncells * STREAM_NODE_NUM_MAX);
+            strs_cap = ncells;
+        }
+        rc = stream_node_read(&v, &e, strs, numbuf);
+        if (rc == STREAM_OK)
+            body = lp_add(body, lp_entry_size_of(&n->first, &e, strs));
+    }
+    mem_free(strs);
+    mem_free(numbuf);
+    stream_node_view_release(&v);
+    return rc == STREAM_OK ? body : SIZE_MAX;
 }

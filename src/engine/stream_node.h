@@ -41,7 +41,9 @@ struct stream_node {
     uint32_t live;            /* entries not flagged deleted */
     uint32_t deleted;         /* entries flagged deleted */
     uint32_t master_nfields;  /* fields of the first entry */
-    uint32_t reserved;
+    uint32_t lp_body;         /* bytes Redis's listpack of these entries
+                               * takes, less its live and deleted counts
+                               * (stream_node_lp_bytes); saturates */
     unsigned char data[];
 };
 
@@ -111,6 +113,22 @@ struct stream_node *stream_node_new(const struct stream_id *id, const struct str
                                     size_t npairs);
 
 void stream_node_free(struct stream_node *n);
+
+/* Bytes of the listpack Redis would hold for n's entries, counts
+ * included: where XADD cuts nodes, Redis's rule is applied to it, so that
+ * a snapshot's nodes are the listpacks Redis would have (and XINFO's
+ * radix-tree figures agree).  Kept by stream_node_new, stream_node_append
+ * and stream_node_from_bytes; the bulk appends (stream_node_append_view,
+ * stream_node_append_cells) leave it to their caller, which knows it from
+ * the listpack it loads: stream_node_set_lp_body. */
+size_t stream_node_lp_bytes(const struct stream_node *n);
+
+/* Set n's lp_body: lp_bytes less the live and deleted count elements. */
+void stream_node_set_lp_body(struct stream_node *n, size_t lp_body);
+
+/* lp_body computed afresh from n's entries (what the appends would have
+ * kept), or SIZE_MAX when n's bytes are malformed. */
+size_t stream_node_lp_body_of(const struct stream_node *n);
 
 /* Bytes the node occupies (allocator's usable size). */
 size_t stream_node_memory(const struct stream_node *n);

@@ -347,13 +347,12 @@ static void assert_streams_equal(const struct stream *a, const struct stream *b)
 }
 
 /* The DUMP payload of s: type byte, object, RDB version 10, CRC64. */
-static unsigned char *dump_of(const struct stream *s, int type, size_t max_bytes,
-                              size_t max_entries, int compress, size_t *len)
+static unsigned char *dump_of(const struct stream *s, int type, int compress, size_t *len)
 {
     struct rdb_writer w;
     rdb_writer_init(&w, NULL, NULL, compress);
     rdb_write_byte(&w, (unsigned char)type);
-    ck_assert_int_eq(rdb_stream_write(&w, s, type, max_bytes, max_entries), 0);
+    ck_assert_int_eq(rdb_stream_write(&w, s, type), 0);
     rdb_write_byte(&w, RDB_VERSION_7_0);
     rdb_write_byte(&w, 0);
     rdb_write_checksum(&w, 1);
@@ -428,8 +427,7 @@ START_TEST(test_write_matches_oracle)
     unsigned char *dump = hex_decode(fx->dump, &len);
     struct built b;
     build(fx, &b);
-    unsigned char *got = dump_of(b.s, RDB_TYPE_STREAM_LISTPACKS_2, b.max_bytes, b.max_entries,
-                                 b.compress, &glen);
+    unsigned char *got = dump_of(b.s, RDB_TYPE_STREAM_LISTPACKS_2, b.compress, &glen);
     assert_same_bytes(fx->name, got, glen, dump, len);
     free(got);
     stream_free(b.s);
@@ -454,17 +452,19 @@ START_TEST(test_reload_same_bytes)
     struct stream *s;
     ck_assert_int_eq(rdb_stream_read(&r, RDB_TYPE_STREAM_LISTPACKS_2, &s, b.max_bytes,
                                      b.max_entries), 0);
-    unsigned char *got = dump_of(s, RDB_TYPE_STREAM_LISTPACKS_2, b.max_bytes, b.max_entries,
-                                 b.compress, &glen);
+    unsigned char *got = dump_of(s, RDB_TYPE_STREAM_LISTPACKS_2, b.compress, &glen);
     assert_same_bytes(fx->name, got, glen, dump, len);
     free(got);
     stream_free(s);
-    /* With much smaller nodes of our own the data is the same (tombstones
-     * alone in a node of ours are dropped, as Redis drops such nodes). */
+    /* Loaded under much smaller limits: each listpack still becomes one
+     * node (Redis keeps a loaded listpack whole), so the same bytes. */
     rdb_reader_init(&r, obj, olen);
     ck_assert_int_eq(rdb_stream_read(&r, RDB_TYPE_STREAM_LISTPACKS_2, &s, 7, 3), 0);
     ck_assert(stream_check(s));
     assert_streams_equal(s, b.s);
+    got = dump_of(s, RDB_TYPE_STREAM_LISTPACKS_2, b.compress, &glen);
+    assert_same_bytes(fx->name, got, glen, dump, len);
+    free(got);
     stream_free(s);
     stream_free(b.s);
     free(dump);
@@ -590,7 +590,7 @@ static struct stream *reload(const struct stream *s, int type)
 {
     struct rdb_writer w;
     rdb_writer_init(&w, NULL, NULL, 1);
-    ck_assert_int_eq(rdb_stream_write(&w, s, type, 4096, 100), 0);
+    ck_assert_int_eq(rdb_stream_write(&w, s, type), 0);
     struct rdb_reader r;
     rdb_reader_init(&r, w.buf, w.len);
     struct stream *out;
@@ -904,7 +904,7 @@ START_TEST(test_unknown_type)
     struct rdb_writer w;
     rdb_writer_init(&w, NULL, NULL, 0);
     s = stream_new(4096, 100);
-    ck_assert_int_eq(rdb_stream_write(&w, s, RDB_TYPE_HASH, 4096, 100), -1);
+    ck_assert_int_eq(rdb_stream_write(&w, s, RDB_TYPE_HASH), -1);
     stream_free(s);
     rdb_writer_free(&w);
 }
@@ -944,26 +944,49 @@ START_TEST(test_random_streams_roundtrip)
         }
         struct rdb_writer w;
         rdb_writer_init(&w, NULL, NULL, round & 1);
-        ck_assert_int_eq(rdb_stream_write(&w, s, RDB_TYPE_STREAM_LISTPACKS_2, mb, me), 0);
+        ck_assert_int_eq(rdb_stream_write(&w, s, RDB_TYPE_STREAM_LISTPACKS_2), 0);
         struct rdb_reader r;
+        /* Each node is one listpack, of the size XADD's rule measured. */
+        rdb_reader_init(&r, w.buf, w.len);
+        uint64_t nlp;
+        ck_assert_int_eq(rdb_read_len(&r, &nlp, NULL), 0);
+        ck_assert_uint_eq(nlp, stream_node_count(s));
+        struct stream_node_walk nw = {0};
+        const struct stream_node *node;
+        for (uint64_t k = 0; k < nlp; k++) {
+            char *key, *lp;
+            size_t klen, lplen;
+            ck_assert_int_eq(rdb_read_string(&r, &key, &klen), 0);
+            ck_assert_int_eq(rdb_read_string(&r, &lp, &lplen), 0);
+            ck_assert(stream_walk_nodes(s, &nw, &node));
+            ck_assert_uint_eq(lplen, stream_node_lp_bytes(node));
+            mem_free(key);
+            mem_free(lp);
+        }
         rdb_reader_init(&r, w.buf, w.len);
         struct stream *t;
         ck_assert_msg(rdb_stream_read(&r, RDB_TYPE_STREAM_LISTPACKS_2, &t, 4096, 100) == 0, "%s",
                       r.err);
         ck_assert(stream_check(t));
         assert_streams_equal(s, t);
-        /* Nodes of ours much smaller than the listpacks: the same data. */
+        /* Loaded under other limits: the same nodes, data and bytes. */
         struct stream *small;
         rdb_reader_init(&r, w.buf, w.len);
         ck_assert_msg(rdb_stream_read(&r, RDB_TYPE_STREAM_LISTPACKS_2, &small, 60, 3) == 0, "%s",
                       r.err);
         ck_assert(stream_check(small));
         assert_streams_equal(s, small);
+        ck_assert_uint_eq(stream_node_count(small), stream_node_count(s));
+        struct rdb_writer w3;
+        rdb_writer_init(&w3, NULL, NULL, round & 1);
+        ck_assert_int_eq(rdb_stream_write(&w3, small, RDB_TYPE_STREAM_LISTPACKS_2), 0);
+        assert_same_bytes("other limits", w3.buf, w3.len, w.buf, w.len);
+        rdb_writer_free(&w3);
         stream_free(small);
         /* And once more: a reload writes the same bytes. */
         struct rdb_writer w2;
         rdb_writer_init(&w2, NULL, NULL, round & 1);
-        ck_assert_int_eq(rdb_stream_write(&w2, t, RDB_TYPE_STREAM_LISTPACKS_2, mb, me), 0);
+        ck_assert_int_eq(rdb_stream_write(&w2, t, RDB_TYPE_STREAM_LISTPACKS_2), 0);
         assert_same_bytes("reload", w2.buf, w2.len, w.buf, w.len);
         rdb_writer_free(&w2);
         rdb_writer_free(&w);
