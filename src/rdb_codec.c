@@ -791,6 +791,64 @@ int rdb_read_string(struct rdb_reader *r, char **out, size_t *len)
     return 0;
 }
 
+int rdb_read_string_view(struct rdb_reader *r, const unsigned char **p, size_t *len,
+                         unsigned char *out, size_t out_cap)
+{
+    size_t start = r->pos;
+    uint64_t v;
+    int enc;
+    *p = NULL;
+    *len = 0;
+    if (rdb_read_len(r, &v, &enc) < 0)
+        return -1;
+    if (!enc) {
+        if (v > reader_left(r))
+            return reader_fail(r, "string of %llu bytes past the end (%zu left)",
+                               (unsigned long long)v, reader_left(r));
+        if (reader_take(r, (size_t)v, p, "truncated string") < 0)
+            return -1;
+        *len = (size_t)v;
+        return 0;
+    }
+    if (v <= 2) {
+        long long iv;
+        if (read_int_encoding(r, v, &iv) < 0)
+            return -1;
+        char buf[24];
+        int n = util_ll_to_str(buf, sizeof(buf), iv);
+        if ((size_t)n > out_cap) {
+            r->pos = start;
+            *len = (size_t)n;
+            return 1;
+        }
+        memcpy(out, buf, (size_t)n);
+        *p = out;
+        *len = (size_t)n;
+        return 0;
+    }
+    if (v != 3) {
+        r->pos--;
+        return reader_fail(r, "unknown string encoding %llu", (unsigned long long)v);
+    }
+    size_t at = r->pos;
+    const unsigned char *data;
+    uint64_t clen, ulen;
+    if (read_lzf_header(r, &data, &clen, &ulen) < 0)
+        return -1;
+    if (ulen > out_cap) {
+        r->pos = start;
+        *len = (size_t)ulen;
+        return 1;
+    }
+    if (rdb_lzf_decompress(data, (size_t)clen, out, (size_t)ulen) != ulen) {
+        r->pos = at;
+        return reader_fail(r, "invalid LZF compressed string");
+    }
+    *p = out;
+    *len = (size_t)ulen;
+    return 0;
+}
+
 int rdb_read_string_ll(struct rdb_reader *r, long long *out)
 {
     size_t start = r->pos;

@@ -154,6 +154,13 @@ int rdb_read_len(struct rdb_reader *r, uint64_t *out, int *encoded);
 /* A string in any of its encodings; *out is mem_alloc'd (NUL-terminated,
  * free with mem_free), *len its length. */
 int rdb_read_string(struct rdb_reader *r, char **out, size_t *len);
+/* rdb_read_string without allocating: a plain string is left in the
+ * reader's buffer (*p points there), an integer or LZF string is put in
+ * out (out_cap bytes).  0; 1 when out is too small (*len the room needed,
+ * the reader not moved); -1 on failure (r->err).  Touches nothing but r
+ * and out, so a helper thread may call it. */
+int rdb_read_string_view(struct rdb_reader *r, const unsigned char **p, size_t *len,
+                         unsigned char *out, size_t out_cap);
 /* A string that must be a canonical integer (stream IDs' parts, counts). */
 int rdb_read_string_ll(struct rdb_reader *r, long long *out);
 int rdb_read_millis(struct rdb_reader *r, int64_t *out);

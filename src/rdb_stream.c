@@ -79,6 +79,7 @@
 #include "lpsize.h"
 #include "mem.h"
 #include "rdb_codec.h"
+#include "rdb_prefetch.h"
 #include "stream.h"
 #include "stream_group.h"
 #include "stream_idmp.h"
@@ -1011,6 +1012,20 @@ static int load_node(struct rdb_reader *r, struct node_loader *l, const struct s
     return 0;
 }
 
+/* A string of a node pair read here: left in the input, or put in *buf
+ * (mem_alloc'd, grown as needed). */
+static int read_view(struct rdb_reader *r, const unsigned char **p, size_t *len,
+                     unsigned char **buf, size_t *cap)
+{
+    int rc;
+    while ((rc = rdb_read_string_view(r, p, len, *buf, *cap)) == 1) {
+        *cap = *len > 2 * *cap ? *len : 2 * *cap;
+        mem_free(*buf);
+        *buf = mem_alloc(*cap);
+    }
+    return rc;
+}
+
 static int read_nodes(struct rdb_reader *r, struct stream *s)
 {
     uint64_t n;
@@ -1018,28 +1033,36 @@ static int read_nodes(struct rdb_reader *r, struct stream *s)
         return -1;
     struct node_loader l = {.s = s};
     stream_appender_init(&l.app, s);
+    /* Many nodes: their listpacks are decompressed ahead on a thread. */
+    struct rdb_prefetch *pf = n >= RDB_PREFETCH_MIN_NODES ? rdb_prefetch_start(r, n) : NULL;
+    unsigned char *kbuf = NULL, *lbuf = NULL;
+    size_t kcap = 0, lcap = 0;
     int rc = 0;
     for (uint64_t i = 0; i < n && rc == 0; i++) {
-        char *key = NULL, *lp = NULL;
+        const unsigned char *key, *lp;
         size_t klen, lplen;
-        if (rdb_read_string(r, &key, &klen) < 0 || rdb_read_string(r, &lp, &lplen) < 0) {
+        if (pf ? rdb_prefetch_next(pf, r, &key, &klen, &lp, &lplen) < 0
+               : read_view(r, &key, &klen, &kbuf, &kcap) < 0 ||
+                     read_view(r, &lp, &lplen, &lbuf, &lcap) < 0) {
             rc = -1;
         } else if (klen != 16) {
             rc = fail(r, "stream node key of %zu bytes, not a 16-byte ID", klen);
         } else {
             struct stream_id mid = {0, 0};
             for (int j = 0; j < 8; j++) {
-                mid.ms = mid.ms << 8 | (unsigned char)key[j];
-                mid.seq = mid.seq << 8 | (unsigned char)key[8 + j];
+                mid.ms = mid.ms << 8 | key[j];
+                mid.seq = mid.seq << 8 | key[8 + j];
             }
             if (l.any && stream_id_cmp(&mid, &l.prev) <= 0)
                 rc = fail(r, "stream node keys do not rise");
             else
-                rc = load_node(r, &l, &mid, (const unsigned char *)lp, lplen);
+                rc = load_node(r, &l, &mid, lp, lplen);
         }
-        mem_free(key);
-        mem_free(lp);
     }
+    if (pf)
+        rdb_prefetch_stop(pf);
+    mem_free(kbuf);
+    mem_free(lbuf);
     loader_free(&l);
     return rc;
 }
