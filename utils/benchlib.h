@@ -1,8 +1,8 @@
 /* benchlib.h -- the small helpers the benchmark load generators share
- * (pubsubbench, blockbench, groupbench, soakload, xaddbench).  Each tool is
- * one .c file that its script (bench-pubsub.sh, bench-block.sh,
- * bench-groups.sh, soak.sh, bench-aof.sh) compiles together with
- * benchlib.c. */
+ * (pubsubbench, blockbench, groupbench, soakload, xaddbench, cmdtime).
+ * Each tool is one .c file that its script (bench-pubsub.sh,
+ * bench-block.sh, bench-groups.sh, soak.sh, bench-aof.sh, bench-rdb.sh)
+ * compiles together with benchlib.c. */
 #ifndef RUNNEL_BENCHLIB_H
 #define RUNNEL_BENCHLIB_H
 
