@@ -740,54 +740,25 @@ static int read_lzf_header(struct rdb_reader *r, const unsigned char **data, uin
 
 int rdb_read_string(struct rdb_reader *r, char **out, size_t *len)
 {
-    uint64_t v;
-    int enc;
     *out = NULL;
-    *len = 0;
-    if (rdb_read_len(r, &v, &enc) < 0)
-        return -1;
-    if (enc) {
-        if (v <= 2) {
-            long long iv;
-            if (read_int_encoding(r, v, &iv) < 0)
-                return -1;
-            char buf[24];
-            int n = util_ll_to_str(buf, sizeof(buf), iv);
-            *out = mem_strndup(buf, (size_t)n);
-            *len = (size_t)n;
-            return 0;
-        }
-        if (v != 3) {
-            r->pos--;
-            return reader_fail(r, "unknown string encoding %llu", (unsigned long long)v);
-        }
-        size_t start = r->pos;
-        const unsigned char *data;
-        uint64_t clen, ulen;
-        if (read_lzf_header(r, &data, &clen, &ulen) < 0)
-            return -1;
-        char *s = mem_alloc((size_t)ulen + 1);
-        if (rdb_lzf_decompress(data, (size_t)clen, s, (size_t)ulen) != ulen) {
-            mem_free(s);
-            r->pos = start;
-            return reader_fail(r, "invalid LZF compressed string");
-        }
-        s[ulen] = '\0';
-        *out = s;
-        *len = (size_t)ulen;
-        return 0;
-    }
+    unsigned char digits[24];
     const unsigned char *p;
-    if (v > reader_left(r))
-        return reader_fail(r, "string of %llu bytes past the end (%zu left)",
-                           (unsigned long long)v, reader_left(r));
-    if (reader_take(r, (size_t)v, &p, "truncated string") < 0)
+    int rc = rdb_read_string_view(r, &p, len, digits, sizeof(digits));
+    if (rc < 0)
         return -1;
-    char *s = mem_alloc((size_t)v + 1);
-    memcpy(s, p, (size_t)v);
-    s[v] = '\0';
+    char *s = mem_alloc(*len + 1);
+    if (rc == 1) {
+        /* An LZF string: decompressed straight into the copy. */
+        if (rdb_read_string_view(r, &p, len, (unsigned char *)s, *len) != 0) {
+            mem_free(s);
+            *len = 0;
+            return -1;
+        }
+    } else if (*len) {
+        memcpy(s, p, *len);
+    }
+    s[*len] = '\0';
     *out = s;
-    *len = (size_t)v;
     return 0;
 }
 

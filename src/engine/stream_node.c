@@ -130,42 +130,6 @@ static inline int64_t unzigzag(uint64_t u)
 
 /* ---- numbers as text ---- */
 
-/* Canonical integer exactly as Redis's string2ll() accepts and its ll2string
- * writes back: "0", or an optional '-' and digits without leading zeros,
- * within int64. */
-static bool parse_canon_int(const char *p, size_t len, int64_t *out)
-{
-    if (len == 0 || len > 20)
-        return false;
-    bool neg = p[0] == '-';
-    size_t i = neg;
-    if (i == len)
-        return false;
-    if (p[i] == '0') {
-        if (len != 1)
-            return false;
-        *out = 0;
-        return true;
-    }
-    uint64_t v = 0;
-    for (; i < len; i++) {
-        unsigned d = (unsigned)(unsigned char)p[i] - '0';
-        if (d > 9 || v > (UINT64_MAX - d) / 10)
-            return false;
-        v = v * 10 + d;
-    }
-    if (neg) {
-        if (v > (uint64_t)INT64_MAX + 1)
-            return false;
-        *out = (int64_t)(0 - v);
-    } else {
-        if (v > (uint64_t)INT64_MAX)
-            return false;
-        *out = (int64_t)v;
-    }
-    return true;
-}
-
 /* A decimal that round-trips through (mantissa, scale): optional '-', an
  * integer part "0" or without leading zeros, '.', 1..8 digits, at most 17
  * digits in all, and not a negative zero. */
@@ -261,7 +225,9 @@ static void classify(const struct stream_str *s, struct cell_class *c)
     unsigned char first = (unsigned char)s->ptr[0];
     if (first != '-' && (first < '0' || first > '9'))
         return;
-    if (parse_canon_int(s->ptr, s->len, &c->num)) {
+    /* Canonical integers exactly as Redis's string2ll() accepts and its
+     * ll2string writes back, which are also what a listpack stores as one. */
+    if (lpsize_parse_int(s->ptr, s->len, &c->num)) {
         if (zigzag(c->num) < INT_ZZ_LIMIT)
             c->kind = STREAM_CELL_INT;
         return;
@@ -1194,6 +1160,60 @@ struct stream_str stream_cell_text(const struct stream_cell *c, char *buf)
     }
 }
 
+/* Walk n's entries, each read whole (which checks every cell), and give
+ * each to fn with its fields and values; STREAM_OK, or the first error,
+ * the bytes' or fn's. */
+typedef int (*entry_fn)(void *ud, const struct stream_node_entry *e, const struct stream_str *fv);
+
+static int walk_entries(const struct stream_node *n, entry_fn fn, void *ud)
+{
+    struct stream_node_view v;
+    stream_node_view_init(&v);
+    struct stream_str *strs = NULL;
+    char *numbuf = NULL;
+    size_t strs_cap = 0;
+    int rc = stream_node_view_load(&v, n);
+    struct stream_node_cursor c;
+    struct stream_node_entry e;
+    stream_node_cursor_init(&c, n);
+    while (rc == STREAM_OK) {
+        int r = stream_node_cursor_next(&c, &e);
+        if (r <= 0) {
+            rc = r;
+            break;
+        }
+        size_t ncells = 2 * (size_t)e.npairs;
+        if (ncells > strs_cap) {
+            strs = mem_realloc(strs, ncells * sizeof(*strs));
+            numbuf = mem_realloc(numbuf, ncells * STREAM_NODE_NUM_MAX);
+            strs_cap = ncells;
+        }
+        if (ncells)
+            rc = stream_node_read(&v, &e, strs, numbuf);
+        if (rc == STREAM_OK)
+            rc = fn(ud, &e, strs);
+    }
+    mem_free(strs);
+    mem_free(numbuf);
+    stream_node_view_release(&v);
+    return rc;
+}
+
+/* from_bytes: IDs rising, the counts, the listpack size. */
+static int adopt_entry(void *ud, const struct stream_node_entry *e, const struct stream_str *fv)
+{
+    struct stream_node *n = ud;
+    if (e->off > 0 && stream_id_cmp(&e->id, &n->last) <= 0)
+        return STREAM_ERR_CORRUPT;
+    n->lp_body = lp_add(n->lp_body, lp_entry_size_of(&n->first, e, fv));
+    n->last = e->id;
+    if (e->deleted)
+        n->deleted++;
+    else
+        n->live++;
+    return STREAM_OK;
+}
+
 int stream_node_from_bytes(const struct stream_id *first, const void *data, size_t len,
                            struct stream_node **out)
 {
@@ -1214,50 +1234,7 @@ int stream_node_from_bytes(const struct stream_id *first, const void *data, size
         return STREAM_ERR_CORRUPT;
     }
     n->master_nfields = (uint32_t)np;
-
-    struct stream_node_view v;
-    stream_node_view_init(&v);
-    struct stream_str *strs = NULL;
-    char *numbuf = NULL;
-    size_t strs_cap = 0;
-    int rc = stream_node_view_load(&v, n);
-    struct stream_node_cursor c;
-    struct stream_node_entry e;
-    stream_node_cursor_init(&c, n);
-    while (rc == STREAM_OK) {
-        int r = stream_node_cursor_next(&c, &e);
-        if (r == 0)
-            break;
-        if (r < 0) {
-            rc = r;
-            break;
-        }
-        if (e.off > 0 && stream_id_cmp(&e.id, &n->last) <= 0) {
-            rc = STREAM_ERR_CORRUPT;
-            break;
-        }
-        size_t ncells = 2 * (size_t)e.npairs;
-        if (ncells > strs_cap) {
-            strs = mem_realloc(strs, ncells * sizeof(*strs));
-            numbuf = mem_realloc(numbuf, ncells * STREAM_NODE_NUM_MAX);
-            strs_cap = ncells;
-        }
-        if (ncells)
-            rc = stream_node_read(&v, &e, strs, numbuf);
-        if (rc == STREAM_OK)
-            n->lp_body = lp_add(n->lp_body, lp_entry_size_of(&n->first, &e, strs));
-        n->last = e.id;
-        if (e.deleted)
-            n->deleted++;
-        else
-            n->live++;
-    }
-    mem_free(strs);
-    mem_free(numbuf);
-    stream_node_view_release(&v);
-    if (rc == STREAM_OK && n->live == 0)
-        rc = STREAM_ERR_CORRUPT;
-    if (rc != STREAM_OK) {
+    if (walk_entries(n, adopt_entry, n) != STREAM_OK || n->live == 0) {
         mem_free(n);
         return STREAM_ERR_CORRUPT;
     }
@@ -1265,36 +1242,15 @@ int stream_node_from_bytes(const struct stream_id *first, const void *data, size
     return STREAM_OK;
 }
 
+static int add_lp_size(void *ud, const struct stream_node_entry *e, const struct stream_str *fv)
+{
+    struct stream_node *sum = ud; /* first and lp_body used */
+    sum->lp_body = lp_add(sum->lp_body, lp_entry_size_of(&sum->first, e, fv));
+    return STREAM_OK;
+}
+
 size_t stream_node_lp_body_of(const struct stream_node *n)
 {
-    struct stream_node_view v;
-    stream_node_view_init(&v);
-    struct stream_str *strs = NULL;
-    char *numbuf = NULL;
-    size_t strs_cap = 0;
-    uint32_t body = 0;
-    int rc = stream_node_view_load(&v, n);
-    struct stream_node_cursor c;
-    struct stream_node_entry e;
-    stream_node_cursor_init(&c, n);
-    while (rc == STREAM_OK) {
-        int r = stream_node_cursor_next(&c, &e);
-        if (r <= 0) {
-            rc = r == 0 ? STREAM_OK : r;
-            break;
-        }
-        size_t ncells = 2 * (size_t)e.npairs;
-        if (ncells > strs_cap) {
-            strs = mem_realloc(strs, ncells * sizeof(*strs));
-            numbuf = mem_realloc(numbuf, ncells * STREAM_NODE_NUM_MAX);
-            strs_cap = ncells;
-        }
-        rc = stream_node_read(&v, &e, strs, numbuf);
-        if (rc == STREAM_OK)
-            body = lp_add(body, lp_entry_size_of(&n->first, &e, strs));
-    }
-    mem_free(strs);
-    mem_free(numbuf);
-    stream_node_view_release(&v);
-    return rc == STREAM_OK ? body : SIZE_MAX;
+    struct stream_node sum = {.first = n->first};
+    return walk_entries(n, add_lp_size, &sum) == STREAM_OK ? sum.lp_body : SIZE_MAX;
 }

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "lpsize.h"
 #include "mem.h"
 
 #define STROBJ_GROW_STEP (1024 * 1024) /* sds's SDS_MAX_PREALLOC */
@@ -17,39 +18,10 @@ static struct strobj *strobj_alloc(size_t cap)
 
 bool strobj_parse_ll(const char *p, size_t len, long long *out)
 {
-    if (len == 0 || len > 20)
+    int64_t v;
+    if (!lpsize_parse_int(p, len, &v))
         return false;
-    size_t i = 0;
-    bool neg = false;
-    if (p[0] == '-') {
-        neg = true;
-        i = 1;
-        if (len == 1)
-            return false;
-    }
-    if (p[i] == '0') {
-        /* "0" alone: no leading zeros, no "-0". */
-        if (neg || len != 1)
-            return false;
-        *out = 0;
-        return true;
-    }
-    uint64_t v = 0;
-    for (; i < len; i++) {
-        unsigned d = (unsigned)(unsigned char)p[i] - '0';
-        if (d > 9 || v > (UINT64_MAX - d) / 10)
-            return false;
-        v = v * 10 + d;
-    }
-    if (neg) {
-        if (v > (uint64_t)INT64_MAX + 1)
-            return false;
-        *out = (long long)(0 - v);
-    } else {
-        if (v > (uint64_t)INT64_MAX)
-            return false;
-        *out = (long long)v;
-    }
+    *out = (long long)v;
     return true;
 }
 

@@ -19,18 +19,8 @@
 #include "rdb_pipe.h"
 
 #include "fixtures/rdb/codec_fixtures.h"
+#include "unit/test_rng.h"
 
-static uint64_t rng_state;
-
-static uint64_t rng(void)
-{
-    uint64_t x = rng_state;
-    x ^= x >> 12;
-    x ^= x << 25;
-    x ^= x >> 27;
-    rng_state = x;
-    return x * 0x2545F4914F6CDD1DULL;
-}
 
 static unsigned char *hex_decode(const char *hex, size_t *len)
 {
@@ -72,11 +62,11 @@ START_TEST(test_crc64)
 {
     ck_assert(rdb_crc64(0, "123456789", 9) == 0xe9c6d914c4b8d9caULL);
     ck_assert(rdb_crc64(0, "", 0) == 0);
-    rng_state = 7;
+    test_rng_state = 7;
     size_t n = 100003;
     unsigned char *p = malloc(n);
     for (size_t i = 0; i < n; i++)
-        p[i] = (unsigned char)rng();
+        p[i] = (unsigned char)test_rng();
     uint64_t whole = rdb_crc64(0, p, n);
     ck_assert(whole == crc_bitwise(p, n));
     /* Any split gives the same result (the slicing path and the tail). */
@@ -91,7 +81,7 @@ START_TEST(test_crc64)
      * c before p equals the bitwise CRC of p with c XORed into its first
      * 8 bytes). */
     for (size_t len = 8; len < 300; len++) {
-        uint64_t init = rng();
+        uint64_t init = test_rng();
         unsigned char *q = malloc(len);
         memcpy(q, p + len, len);
         for (int i = 0; i < 8; i++)
@@ -108,17 +98,17 @@ END_TEST
 /* The same construction as make_string() in gen_codec_fixtures.py. */
 static unsigned char *lzf_case_string(int i, size_t *len)
 {
-    rng_state = 0x9E3779B97F4A7C15ULL ^ (uint64_t)i;
-    if (!rng_state)
-        rng_state = 1;
-    size_t n = 21 + (size_t)(rng() % (i < 150 ? 40 : i < 260 ? 600 : 20000));
-    uint64_t alpha = 1 + rng() % (i % 3 == 0 ? 4 : i % 3 == 1 ? 26 : 256);
+    test_rng_state = 0x9E3779B97F4A7C15ULL ^ (uint64_t)i;
+    if (!test_rng_state)
+        test_rng_state = 1;
+    size_t n = 21 + (size_t)(test_rng() % (i < 150 ? 40 : i < 260 ? 600 : 20000));
+    uint64_t alpha = 1 + test_rng() % (i % 3 == 0 ? 4 : i % 3 == 1 ? 26 : 256);
     unsigned char *s = malloc(n + 20);
     size_t k = 0;
     while (k < n) {
-        uint64_t b = rng() % alpha;
-        uint64_t c = rng();
-        size_t run = 1 + (c % 4 == 0 ? (size_t)(rng() % 12) : 0);
+        uint64_t b = test_rng() % alpha;
+        uint64_t c = test_rng();
+        size_t run = 1 + (c % 4 == 0 ? (size_t)(test_rng() % 12) : 0);
         for (size_t j = 0; j < run && k < n + 12; j++)
             s[k++] = (unsigned char)(alpha > 26 ? b : 'a' + b);
     }
@@ -224,12 +214,12 @@ static void lzf_roundtrip(const unsigned char *in, size_t n)
 
 START_TEST(test_lzf_roundtrips)
 {
-    rng_state = 99;
+    test_rng_state = 99;
     for (size_t n = 0; n < 300; n++) {
         unsigned char *p = malloc(n ? n : 1);
         uint64_t alpha = 1 + n % 7;
         for (size_t i = 0; i < n; i++)
-            p[i] = (unsigned char)('a' + rng() % alpha);
+            p[i] = (unsigned char)('a' + test_rng() % alpha);
         lzf_roundtrip(p, n);
         free(p);
     }
@@ -238,7 +228,7 @@ START_TEST(test_lzf_roundtrips)
     size_t n = 70000;
     unsigned char *p = malloc(n);
     for (size_t i = 0; i < n; i++)
-        p[i] = (unsigned char)rng();
+        p[i] = (unsigned char)test_rng();
     lzf_roundtrip(p, n);
     size_t cap = n - 4;
     unsigned char *c = malloc(cap);
@@ -249,7 +239,7 @@ START_TEST(test_lzf_roundtrips)
     for (size_t k = 0; k < sizeof(periods) / sizeof(periods[0]); k++) {
         unsigned char *seg = malloc(periods[k]);
         for (size_t i = 0; i < periods[k]; i++)
-            seg[i] = (unsigned char)rng();
+            seg[i] = (unsigned char)test_rng();
         for (size_t i = 0; i < n; i++)
             p[i] = seg[i % periods[k]];
         lzf_roundtrip(p, n);
@@ -275,13 +265,13 @@ START_TEST(test_lzf_corrupt_input)
     ck_assert_uint_eq(rdb_lzf_decompress(bad4, sizeof(bad4), out, 10), 0);
     /* Random garbage, and every truncation of a valid stream, into an
      * exact-size buffer: never a write or read outside (ASan). */
-    rng_state = 5;
+    test_rng_state = 5;
     for (int round = 0; round < 3000; round++) {
-        size_t n = 1 + rng() % 64;
+        size_t n = 1 + test_rng() % 64;
         unsigned char *in = malloc(n);
         for (size_t i = 0; i < n; i++)
-            in[i] = (unsigned char)rng();
-        size_t cap = 1 + rng() % 500;
+            in[i] = (unsigned char)test_rng();
+        size_t cap = 1 + test_rng() % 500;
         unsigned char *o = malloc(cap);
         size_t got = rdb_lzf_decompress(in, n, o, cap);
         ck_assert(got == 0 || got == cap);
@@ -656,16 +646,16 @@ END_TEST
  * inline, integer strings, the checksum after a drain). */
 static void pipe_script(struct rdb_writer *w, const unsigned char *big, size_t bign)
 {
-    rng_state = 4242;
+    test_rng_state = 4242;
     unsigned char s[6000];
     for (int i = 0; i < 4000; i++) {
         rdb_write_len(w, (uint64_t)i * 977);
-        size_t n = 1 + (size_t)(rng() % (i % 50 == 0 ? sizeof(s) : 90));
-        uint64_t alpha = 1 + rng() % 30;
+        size_t n = 1 + (size_t)(test_rng() % (i % 50 == 0 ? sizeof(s) : 90));
+        uint64_t alpha = 1 + test_rng() % 30;
         for (size_t k = 0; k < n; k++)
-            s[k] = (unsigned char)('a' + rng() % alpha);
+            s[k] = (unsigned char)('a' + test_rng() % alpha);
         rdb_write_string(w, s, n);
-        rdb_write_string_ll(w, (long long)rng() % 100000);
+        rdb_write_string_ll(w, (long long)test_rng() % 100000);
         if (i % 700 == 0)
             rdb_write_raw(w, big, bign); /* more than a chunk */
         if (i % 1500 == 0) {
@@ -680,9 +670,9 @@ START_TEST(test_writer_pipe)
 {
     size_t bign = 3 * 1024 * 1024 + 17;
     unsigned char *big = malloc(bign);
-    rng_state = 7;
+    test_rng_state = 7;
     for (size_t i = 0; i < bign; i++)
-        big[i] = i < bign / 2 ? (unsigned char)('a' + (i / 7) % 5) : (unsigned char)rng();
+        big[i] = i < bign / 2 ? (unsigned char)('a' + (i / 7) % 5) : (unsigned char)test_rng();
     for (int compress = 0; compress <= 1; compress++) {
         struct sink a = {NULL, 0, 0, -1}, b = {NULL, 0, 0, -1};
         struct rdb_writer wa, wb;

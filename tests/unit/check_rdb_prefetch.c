@@ -16,18 +16,8 @@
 #include "mem.h"
 #include "rdb_codec.h"
 #include "rdb_prefetch.h"
+#include "unit/test_rng.h"
 
-static uint64_t rng_state;
-
-static uint64_t rng(void)
-{
-    uint64_t x = rng_state;
-    x ^= x >> 12;
-    x ^= x << 25;
-    x ^= x >> 27;
-    rng_state = x;
-    return x * 0x2545F4914F6CDD1DULL;
-}
 
 /* npairs pairs in RDB string encodings (big: some of 100-300 KB). */
 static unsigned char *make_pairs(size_t npairs, int compress, int big, size_t *len)
@@ -40,7 +30,7 @@ static unsigned char *make_pairs(size_t npairs, int compress, int big, size_t *l
         for (int k = 0; k < 16; k++)
             key[k] = (unsigned char)(i >> (k % 8));
         rdb_write_string(&w, key, sizeof(key));
-        uint64_t x = rng();
+        uint64_t x = test_rng();
         size_t vlen;
         switch (x % 8) {
         case 0:
@@ -57,7 +47,7 @@ static unsigned char *make_pairs(size_t npairs, int compress, int big, size_t *l
             break;
         }
         for (size_t k = 0; k < vlen; k++)
-            v[k] = (char)(x & 1 ? 'a' + (k / 7) % 5 : (int)(rng() & 0xff));
+            v[k] = (char)(x & 1 ? 'a' + (k / 7) % 5 : (int)(test_rng() & 0xff));
         rdb_write_string(&w, v, vlen);
     }
     free(v);
@@ -160,7 +150,7 @@ static void free_pairs(size_t n, char **keys, size_t *klens, char **lps, size_t 
 
 START_TEST(test_same_pairs)
 {
-    rng_state = 0x9e3779b97f4a7c15ULL + (uint64_t)_i;
+    test_rng_state = 0x9e3779b97f4a7c15ULL + (uint64_t)_i;
     size_t n = 300, len;
     unsigned char *buf = make_pairs(n, _i, 1, &len);
     char **keys, **lps;
@@ -187,7 +177,7 @@ static void assert_same_outcome(const struct outcome *a, const struct outcome *b
 
 START_TEST(test_cuts_and_flips_fail_alike)
 {
-    rng_state = 77 + (uint64_t)_i;
+    test_rng_state = 77 + (uint64_t)_i;
     size_t n = 120, len;
     unsigned char *buf = make_pairs(n, _i, 0, &len);
     /* Cuts: a few hundred spread over the input, the first bytes all. */
@@ -202,8 +192,8 @@ START_TEST(test_cuts_and_flips_fail_alike)
     unsigned char *copy = malloc(len);
     for (int round = 0; round < 200; round++) {
         memcpy(copy, buf, len);
-        size_t at = rng() % len;
-        copy[at] ^= (unsigned char)(1 + rng() % 255);
+        size_t at = test_rng() % len;
+        copy[at] ^= (unsigned char)(1 + test_rng() % 255);
         struct outcome a, b;
         char **keys, **lps;
         size_t *klens, *lplens, *ends;
@@ -221,7 +211,7 @@ END_TEST
  * leaks (SANITIZE=1). */
 START_TEST(test_stop_early)
 {
-    rng_state = 5;
+    test_rng_state = 5;
     size_t n = 400, len;
     unsigned char *buf = make_pairs(n, 1, 1, &len);
     for (size_t take = 0; take < 70; take += 7) {
