@@ -783,6 +783,8 @@ struct node_loader {
     struct stream_id *tomb;       /* tombstones of the node, deleted after it */
     size_t ntomb, tcap;
     struct stream_appender app;   /* appends to s */
+    size_t prev_lp;               /* the previous listpack's bytes */
+    size_t prev_used;             /* and its node's */
 };
 
 static void loader_free(struct node_loader *l)
@@ -926,7 +928,11 @@ static int load_node(struct rdb_reader *r, struct node_loader *l, const struct s
 
     uint64_t seen = 0, seen_deleted = 0;
     l->ntomb = 0;
-    stream_appender_new_node(&l->app);
+    /* Our node for it will be about as much smaller than the listpack as
+     * the last one was: room for that (and a little) up front, so that it
+     * neither grows nor is moved when it shrinks to fit. */
+    size_t want = l->prev_lp ? (size_t)((double)l->prev_used * (double)len / (double)l->prev_lp) : 0;
+    stream_appender_new_node(&l->app, want + want / 32 + 16);
     /* The previous entry's field and value elements: listpack bytes
      * lp[rep_pos .. + rep_len), rep_elems elements, SAMEFIELDS rep_same.
      * An entry whose elements are the very same bytes parses to the same
@@ -1005,6 +1011,8 @@ static int load_node(struct rdb_reader *r, struct node_loader *l, const struct s
                     (unsigned long long)(seen - seen_deleted), (unsigned long long)seen_deleted);
     /* The node is this listpack: XADD goes on from its size. */
     stream_node_set_lp_body(l->s->tail, len - lpsize_int(count) - lpsize_int(deleted));
+    l->prev_lp = len;
+    l->prev_used = l->s->tail->used;
     /* Tombstones go once the node is in, so our node keeps them unless it
      * holds nothing live (Redis frees such a node too). */
     for (size_t i = 0; i < l->ntomb; i++)

@@ -107,7 +107,9 @@ static int append_at(struct stream *s, const struct stream_id *idp, const struct
         t = stream_node_new(&id, fv, npairs);
         /* A little over the last node's size: nodes cut by the same
          * rules tend to end alike. */
-        if (a && a->node_hint)
+        if (a && a->node_want > 16)
+            t = stream_node_reserve(t, a->node_want);
+        else if (a && a->node_hint)
             t = stream_node_reserve(t, a->node_hint + a->node_hint / 16 + 32);
         bool added = index_insert(s->nodes, &id, t);
         assert(added);
@@ -175,6 +177,7 @@ void stream_appender_init(struct stream_appender *a, struct stream *s)
     a->rep_node = NULL;
     a->rep_off = a->rep_body = 0;
     a->node_hint = 0;
+    a->node_want = 0;
     a->new_node = false;
     stream_node_view_init_buffers(&a->view, a->cells, STREAM_APPENDER_CELLS, a->numbuf,
                                   sizeof(a->numbuf));
@@ -224,9 +227,10 @@ int stream_appender_add_repeat(struct stream_appender *a, const struct stream_id
     return STREAM_OK;
 }
 
-void stream_appender_new_node(struct stream_appender *a)
+void stream_appender_new_node(struct stream_appender *a, size_t want)
 {
     a->new_node = true;
+    a->node_want = want;
 }
 
 void stream_appender_release(struct stream_appender *a)

@@ -68,13 +68,15 @@ int stream_append(struct stream *s, const struct stream_id_spec *spec,
  *
  * Nodes are the caller's: the appender never cuts one by itself (Redis
  * keeps a loaded listpack whole, whatever its limits say), but starts a
- * new one for the first add after stream_appender_new_node.  The caller
+ * new one for the first add after stream_appender_new_node, with room for
+ * `want` bytes of entries when that is not 0 (a loader that can tell how
+ * big the node will be spares it growing and shrinking).  The caller
  * also gives each node its listpack size (stream_node_set_lp_body), which
  * it knows from the listpack it loads, before XADD appends to it.
  *
  *     struct stream_appender a;
  *     stream_appender_init(&a, s);
- *     stream_appender_new_node(&a);
+ *     stream_appender_new_node(&a, 0);
  *     rc = stream_appender_add(&a, &id, fv, npairs);  ...
  *     stream_node_set_lp_body(s->tail, listpack_bytes_less_counts);
  *     stream_appender_release(&a);
@@ -108,10 +110,11 @@ struct stream_appender {
      * about that much room at once instead of growing by doubling (each
      * step a copy) and shrinking at the end (another) */
     size_t node_hint;
+    size_t node_want;                 /* room the next new node gets, or 0 */
 };
 
 void stream_appender_init(struct stream_appender *a, struct stream *s);
-void stream_appender_new_node(struct stream_appender *a);
+void stream_appender_new_node(struct stream_appender *a, size_t want);
 int stream_appender_add(struct stream_appender *a, const struct stream_id *id,
                         const struct stream_str *fv, size_t npairs);
 int stream_appender_add_repeat(struct stream_appender *a, const struct stream_id *id,

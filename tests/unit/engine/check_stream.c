@@ -1309,7 +1309,7 @@ START_TEST(test_appender_matches_append)
             struct stream_id_spec sp = explicit_id(id.ms, id.seq);
             ck_assert_int_eq(stream_append(a, &sp, fv, np, 0, NULL), STREAM_OK);
             if (stream_id_eq(&a->tail->first, &id))
-                stream_appender_new_node(&app);
+                stream_appender_new_node(&app, 0);
             ck_assert_int_eq(stream_appender_add(&app, &id, fv, np), STREAM_OK);
             /* the same ID again, and one below: refused by both */
             ck_assert_int_eq(stream_append(a, &sp, fv, np, 0, NULL),
@@ -1394,7 +1394,7 @@ START_TEST(test_appender_repeat_matches_append)
             struct stream_id_spec sp = explicit_id(id.ms, id.seq);
             ck_assert_int_eq(stream_append(a, &sp, fv, np, 0, NULL), STREAM_OK);
             if (stream_id_eq(&a->tail->first, &id))
-                stream_appender_new_node(&app);
+                stream_appender_new_node(&app, 0);
             int rc = repeat ? stream_appender_add_repeat(&app, &id, fv, np)
                             : stream_appender_add(&app, &id, fv, np);
             ck_assert_int_eq(rc, STREAM_OK);
