@@ -1,14 +1,14 @@
 /* rdb_pipe.c -- a file writer's LZF, CRC and write() on a helper thread;
  * see rdb_pipe.h.
  *
- *   caller --put_raw/put_string--> chunk[submitted % 4] --submit-->
+ *   caller --put_raw/put_string--> chunk[submitted % 8] --submit-->
  *   thread: records in order --> inner writer (LZF, CRC, buffer, flush)
  *
  * A chunk holds records: a kind byte, a 32-bit length (host order: the
  * bytes never leave the process) and the bytes.  Consecutive raw writes
  * grow one record.  The caller fills chunk number `submitted` while the
  * thread works through `consumed` .. `submitted` - 1; the caller waits
- * when all four are queued, the thread when none is.  The mutex hands each
+ * when all eight are queued, the thread when none is.  The mutex hands each
  * chunk over, so its bytes (and the inner writer's state, at a drain) are
  * seen whole by the other side. */
 #include "rdb_pipe.h"

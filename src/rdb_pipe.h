@@ -5,8 +5,10 @@
  * rdb_pipe_start, the writer's calls queue their bytes -- raw, or strings
  * over 20 bytes that may be compressed -- in a few fixed chunks, and the
  * thread feeds them to an inner synchronous writer (the same code, so the
- * same bytes in the same order).  Memory: four 1 MiB chunks and a scratch
- * buffer, whatever the dataset; a string too big for a chunk is written by
+ * same bytes in the same order); while the thread is behind, the caller
+ * compresses strings itself and queues the result.  Memory: eight 64 KiB
+ * chunks (little to copy-on-write when a SAVE follows a fork) and scratch
+ * buffers, whatever the dataset; a string too big for a chunk is written by
  * the calling thread once the queue is empty.
  *
  * The thread allocates nothing (rdb_writer_prepare made its buffers) and
