@@ -366,40 +366,6 @@ static void master_free(struct master_fields *m)
 
 /* ---- Writing ------------------------------------------------------------- */
 
-/* One listpack: how many entries of the walk it takes. */
-struct node_plan {
-    uint64_t entries;
-    uint64_t deleted;
-};
-
-struct plan {
-    struct node_plan *v;
-    size_t n, cap;
-    size_t kept;        /* nodes with a live entry: the ones written */
-};
-
-static void plan_push(struct plan *p, uint64_t entries, uint64_t deleted)
-{
-    if (p->n == p->cap) {
-        p->cap = p->cap ? p->cap * 2 : 16;
-        p->v = mem_realloc(p->v, p->cap * sizeof(*p->v));
-    }
-    p->v[p->n++] = (struct node_plan){entries, deleted};
-    if (deleted < entries)
-        p->kept++;
-}
-
-/* One listpack per node of ours: XADD cuts our nodes where Redis cuts its
- * listpacks, and a loaded node is the listpack it came from. */
-static void plan_nodes(const struct stream *s, struct plan *p)
-{
-    struct stream_node_walk w;
-    memset(&w, 0, sizeof(w));
-    const struct stream_node *n;
-    while (stream_walk_nodes(s, &w, &n))
-        plan_push(p, (uint64_t)n->live + n->deleted, n->deleted);
-}
-
 static void id_to_be(unsigned char out[16], const struct stream_id *id)
 {
     for (int i = 0; i < 8; i++) {
@@ -442,22 +408,23 @@ static void lp_add_entry_body(struct lp_builder *b, const struct entry_walk *w, 
     lp_append_int(b, (int64_t)w->npairs + 3 + (same ? 0 : (int64_t)w->npairs + 1));
 }
 
-/* Build and write each node's listpack. */
-static void write_nodes(struct rdb_writer *wr, const struct stream *s, const struct plan *p)
+/* Build and write each node's listpack: XADD cuts our nodes where Redis
+ * cuts its listpacks and a loaded node is the listpack it came from, so
+ * the node headers give the count and each listpack's entries (every node
+ * holds a live entry: the engine frees one that does not). */
+static void write_nodes(struct rdb_writer *wr, const struct stream *s)
 {
     struct entry_walk w;
     struct master_fields m = {0};
     struct lp_builder b;
     walk_init(&w, s);
     lp_builder_init(&b);
-    rdb_write_len(wr, p->kept);
-    for (size_t k = 0; k < p->n; k++) {
-        const struct node_plan *np = &p->v[k];
-        if (np->deleted == np->entries) {
-            for (uint64_t i = 0; i < np->entries; i++)
-                walk_next(&w);
-            continue;
-        }
+    rdb_write_len(wr, stream_node_count(s));
+    struct stream_node_walk nodes;
+    memset(&nodes, 0, sizeof(nodes));
+    const struct stream_node *node;
+    while (stream_walk_nodes(s, &nodes, &node)) {
+        uint64_t entries = (uint64_t)node->live + node->deleted;
         struct stream_id mid = {0, 0};
         lp_builder_restart(&b);
         /* The previous entry's body elements in b (same: its fields were
@@ -465,14 +432,14 @@ static void write_nodes(struct rdb_writer *wr, const struct stream *s, const str
         bool cached = false, same = false;
         size_t body_off = 0, body_len = 0;
         uint32_t body_n = 0;
-        for (uint64_t i = 0; i < np->entries; i++) {
+        for (uint64_t i = 0; i < entries; i++) {
             if (!walk_next(&w))
                 abort(); /* the counts came from the nodes walked */
             if (i == 0) {
                 mid = w.id;
                 master_set(&m, &w);
-                lp_append_int(&b, (int64_t)(np->entries - np->deleted));
-                lp_append_int(&b, (int64_t)np->deleted);
+                lp_append_int(&b, (int64_t)node->live);
+                lp_append_int(&b, (int64_t)node->deleted);
                 lp_append_int(&b, (int64_t)w.npairs);
                 for (size_t j = 0; j < w.npairs; j++)
                     cell_lp_put(&b, &w, 2 * j);
@@ -682,10 +649,7 @@ int rdb_stream_write(struct rdb_writer *w, const struct stream *s, int type)
         w->err = EINVAL;
         return -1;
     }
-    struct plan p = {0};
-    plan_nodes(s, &p);
-    write_nodes(w, s, &p);
-    mem_free(p.v);
+    write_nodes(w, s);
 
     rdb_write_len(w, s->length);
     rdb_write_len(w, s->last_id.ms);
