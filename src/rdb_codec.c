@@ -349,7 +349,7 @@ size_t rdb_lzf_decompress(const void *in, size_t len, void *out, size_t cap)
 
 /* ---- Writer ------------------------------------------------------------------- */
 
-#define WRITER_BUF_SIZE (64 * 1024)
+#define WRITER_BUF_SIZE RDB_WRITER_BUF_SIZE
 
 void rdb_writer_init(struct rdb_writer *w, rdb_flush_fn flush, void *ud, int compress)
 {
@@ -357,6 +357,20 @@ void rdb_writer_init(struct rdb_writer *w, rdb_flush_fn flush, void *ud, int com
     w->flush = flush;
     w->ud = ud;
     w->compress = compress;
+}
+
+size_t rdb_lzf_table_bytes(void)
+{
+    return sizeof(struct lzf_table);
+}
+
+void rdb_writer_lend(struct rdb_writer *w, void *buf, void *lzf)
+{
+    w->buf = buf;
+    w->cap = buf ? WRITER_BUF_SIZE : 0;
+    w->len = 0;
+    w->lzf = lzf;
+    w->lent = 1;
 }
 
 /* Record the first failure; every later call then fails at once. */
@@ -386,14 +400,19 @@ void rdb_writer_free(struct rdb_writer *w)
 {
     if (w->pipe)
         rdb_pipe_stop(w);
-    mem_free(w->buf);
-    mem_free(w->lzf);
+    if (!w->lent) {
+        mem_free(w->buf);
+        mem_free(w->lzf);
+    }
+    w->lent = 0;
     w->buf = NULL;
     w->lzf = NULL;
     w->len = w->cap = 0;
 }
 
-/* Make room for n more bytes in the buffer (memory writers grow it). */
+/* Make room for n more bytes in the buffer (memory writers grow it; a
+ * file writer never needs to, rdb_write_raw flushes first, so a lent
+ * buffer keeps its size). */
 static void writer_reserve(struct rdb_writer *w, size_t n)
 {
     if (w->cap - w->len >= n)

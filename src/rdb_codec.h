@@ -100,9 +100,19 @@ struct rdb_writer {
     struct rdb_pipe *pipe; /* rdb_pipe.c's helper thread, or NULL; while
                           * it runs, crc and total are brought up to date
                           * by rdb_writer_flush and rdb_write_checksum */
+    int lent;            /* buf and lzf belong to the caller (rdb_writer_lend) */
 };
 
 void rdb_writer_init(struct rdb_writer *w, rdb_flush_fn flush, void *ud, int compress);
+/* A file writer's buffer and an LZF table: their sizes, for memory a
+ * caller keeps between writers and lends them (rdb_pipe.c). */
+#define RDB_WRITER_BUF_SIZE (64 * 1024)
+size_t rdb_lzf_table_bytes(void);
+/* Give a file writer nothing was written to yet its buffer
+ * (RDB_WRITER_BUF_SIZE bytes) and LZF table (rdb_lzf_table_bytes(), zeroed
+ * the first time, then as an earlier writer left it) from the caller's
+ * memory; rdb_writer_free leaves them to the caller. */
+void rdb_writer_lend(struct rdb_writer *w, void *buf, void *lzf);
 /* Flush what is buffered (file writers); 0 or -1. */
 int rdb_writer_flush(struct rdb_writer *w);
 void rdb_writer_free(struct rdb_writer *w);

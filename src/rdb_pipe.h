@@ -11,7 +11,11 @@
  * buffers, whatever the dataset; a string too big for a chunk is written by
  * the calling thread once the queue is empty.
  *
- * The thread allocates nothing (rdb_writer_prepare made its buffers) and
+ * A process keeps its pipe between snapshots -- the thread waits for the
+ * next one, the buffers stay -- in memory a fork does not share (see
+ * rdb_pipe.c); a child makes its own.
+ *
+ * The thread allocates nothing (its writers' buffers are the pipe's) and
  * calls nothing of the server: only the codec and the flush callback,
  * which from then on runs on the thread, never on two threads at once.
  * Errors reach the writer's err when chunks are handed over, and at the
@@ -37,7 +41,9 @@ int rdb_pipe_put_string(struct rdb_writer *w, const void *p, size_t len);
 int rdb_pipe_drain(struct rdb_writer *w);
 /* rdb_pipe_drain, then the inner writer's flush. */
 int rdb_pipe_flush(struct rdb_writer *w);
-/* Finish what is queued, stop the thread and free everything. */
+/* Finish what is queued and detach the pipe from the writer: the kept
+ * pipe waits for the next rdb_pipe_start, another one (started while the
+ * kept one was in use) stops its thread and is freed. */
 void rdb_pipe_stop(struct rdb_writer *w);
 
 #endif

@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "mem.h"
 #include "rdb_codec.h"
@@ -666,6 +668,102 @@ static void pipe_script(struct rdb_writer *w, const unsigned char *big, size_t b
     rdb_write_checksum(w, 1);
 }
 
+/* Run pipe_script through w (a pipe started on it, or not) into a fresh
+ * sink; the bytes, or NULL with *len 0 when the writer failed. */
+static unsigned char *pipe_run(int piped, int compress, const unsigned char *big, size_t bign,
+                               size_t *len)
+{
+    struct sink k = {NULL, 0, 0, -1};
+    struct rdb_writer w;
+    rdb_writer_init(&w, sink_write, &k, compress);
+    if (piped)
+        ck_assert_int_eq(rdb_pipe_start(&w), 0);
+    pipe_script(&w, big, bign);
+    int rc = rdb_writer_flush(&w);
+    rdb_writer_free(&w);
+    *len = rc == 0 ? k.len : 0;
+    return k.buf;
+}
+
+static unsigned char *pipe_big(size_t *bign)
+{
+    *bign = 3 * 1024 * 1024 + 17;
+    unsigned char *big = malloc(*bign);
+    test_rng_state = 7;
+    for (size_t i = 0; i < *bign; i++)
+        big[i] = i < *bign / 2 ? (unsigned char)('a' + (i / 7) % 5) : (unsigned char)test_rng();
+    return big;
+}
+
+/* The process keeps its pipe between writers (rdb_pipe.c): what one
+ * writer left in it -- an error, LZF tables' state -- changes nothing for
+ * the next; a second writer while the kept pipe is busy gets a pipe of
+ * its own; and a forked child, where the parent's pipe is not mapped,
+ * makes its own and writes the same bytes. */
+START_TEST(test_writer_pipe_kept)
+{
+    size_t bign, plain_len, n;
+    unsigned char *big = pipe_big(&bign);
+    unsigned char *plain = pipe_run(0, 1, big, bign, &plain_len);
+    ck_assert_uint_gt(plain_len, 0);
+    /* A failed writer leaves its error in the kept pipe. */
+    struct sink f = {NULL, 0, 0, 2};
+    struct rdb_writer w;
+    rdb_writer_init(&w, sink_write, &f, 1);
+    ck_assert_int_eq(rdb_pipe_start(&w), 0);
+    for (int i = 0; i < 10 && !w.err; i++)
+        rdb_write_raw(&w, big, bign);
+    ck_assert_int_eq(w.err, ENOSPC);
+    rdb_writer_free(&w);
+    free(f.buf);
+    for (int round = 0; round < 3; round++) {
+        unsigned char *b = pipe_run(1, 1, big, bign, &n);
+        ck_assert_uint_eq(n, plain_len);
+        ck_assert(!memcmp(b, plain, n));
+        free(b);
+    }
+    /* Two at once: the second is not the kept one. */
+    struct sink ka = {NULL, 0, 0, -1}, kb = {NULL, 0, 0, -1};
+    struct rdb_writer wa, wb;
+    rdb_writer_init(&wa, sink_write, &ka, 1);
+    rdb_writer_init(&wb, sink_write, &kb, 1);
+    ck_assert_int_eq(rdb_pipe_start(&wa), 0);
+    ck_assert_int_eq(rdb_pipe_start(&wb), 0);
+    ck_assert(wa.pipe != wb.pipe);
+    pipe_script(&wa, big, bign);
+    pipe_script(&wb, big, bign);
+    ck_assert_int_eq(rdb_writer_flush(&wa), 0);
+    ck_assert_int_eq(rdb_writer_flush(&wb), 0);
+    ck_assert_uint_eq(ka.len, plain_len);
+    ck_assert_uint_eq(kb.len, plain_len);
+    ck_assert(!memcmp(ka.buf, plain, plain_len) && !memcmp(kb.buf, plain, plain_len));
+    rdb_writer_free(&wb);
+    rdb_writer_free(&wa);
+    free(ka.buf);
+    free(kb.buf);
+    /* A child: 0 when its bytes match, 1 when not; a touch of the
+     * parent's unmapped pipe would kill it with SIGSEGV. */
+    fflush(NULL);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        unsigned char *b = pipe_run(1, 1, big, bign, &n);
+        _exit(n == plain_len && !memcmp(b, plain, n) ? 0 : 1);
+    }
+    int status = 0;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert(WIFEXITED(status));
+    ck_assert_int_eq(WEXITSTATUS(status), 0);
+    /* And the parent's kept pipe still works after the fork. */
+    unsigned char *b = pipe_run(1, 1, big, bign, &n);
+    ck_assert_uint_eq(n, plain_len);
+    ck_assert(!memcmp(b, plain, n));
+    free(b);
+    free(plain);
+    free(big);
+}
+END_TEST
+
 START_TEST(test_writer_pipe)
 {
     size_t bign = 3 * 1024 * 1024 + 17;
@@ -1060,6 +1158,7 @@ static Suite *rdb_codec_suite(void)
     tcase_add_test(tc, test_reader_truncations);
     tcase_add_test(tc, test_writer_sink);
     tcase_add_test(tc, test_writer_pipe);
+    tcase_add_test(tc, test_writer_pipe_kept);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("listpack");
