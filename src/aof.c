@@ -29,18 +29,28 @@
 
 #define AOF_FSYNC_LAG_MS 2000 /* everysec: how long a write waits for the bio */
 
-/* Preallocation (aof-preallocate yes): the bio thread writes zeros ahead
- * of the log, AOF_PREALLOC_CHUNK at a time, whenever less than half a
- * chunk is left.  The log's writes then overwrite blocks the file already
+/* Preallocation (aof-preallocate yes): the bio thread writes padding
+ * ahead of the log, AOF_PREALLOC_CHUNK at a time, whenever less than half
+ * a chunk is left.  The log's writes then overwrite blocks the file already
  * has, and their fdatasync flushes data only: no size change, no journal
- * commit for it (appending: ~2-4x the time per fdatasync on ext4 here).
- * PostgreSQL zero-fills its WAL segments for the same reason.  The first
- * extension starts AOF_PREALLOC_GAP past the log's end so that writes
- * meanwhile need not wait for it.  The zeros past the log's end are cut
- * off whenever a file is closed; after a crash they stay, and the loader
- * reads them as the end (aof_scan's zero_tail). */
+ * commit for it (appending: ~1.6x the time per fdatasync on ext4 here).
+ * PostgreSQL zero-fills its WAL segments for the same reason.  When less
+ * than AOF_PREALLOC_GAP is ahead (a new file), the loop writes that much
+ * itself first, so that its writes need not wait for the thread's chunk.
+ *
+ * The padding is not zeros but lines Redis's loaders skip: every byte is
+ * '#' except the last of each AOF_PAD_LINE-byte line, counted from the
+ * file's start, which is '\n'.  Redis 7.0 and redis-check-aof take a line
+ * starting with '#' for an annotation, so a file a crash left padded loads
+ * in Redis as it is, and one Redis appended to afterwards too (the padding
+ * ends with a whole line).  What follows the log's end must never be a
+ * bare '\n' (no '#' before it: Redis would stop at it, "Bad file format"),
+ * so a write that would end just before a line's '\n' adds the annotation
+ * "#\n" (aof_pad_fix).  The padding is cut off whenever a file is closed;
+ * after a crash it stays, and Runnel's loader skips it (aof_scan). */
 #define AOF_PREALLOC_CHUNK (8LL << 20)
 #define AOF_PREALLOC_GAP (1LL << 20)
+#define AOF_PAD_LINE 4096LL
 
 enum { AOF_JOB_NONE = 0, AOF_JOB_FSYNC, AOF_JOB_EXTEND, AOF_JOB_CLOSE };
 
@@ -186,12 +196,12 @@ int aof_open_incr(struct server *srv, const char *name)
     a->fd = fd;
     a->fd_prealloc = prealloc;
     a->file_size = aof_log_end(fd, size);
-    if (!prealloc && a->file_size < size) {
-        /* Zeros a crash left after the log (a preallocating run, or a file
-         * system's extended but unwritten tail): appends must follow the
-         * log, not the zeros. */
+    if (a->file_size < size) {
+        /* Padding a crash left after the log (or zeros: an older run's, a
+         * file system's extended but unwritten tail): appends must follow
+         * the log, and new padding is written as it is now. */
         if (ftruncate(fd, (off_t)a->file_size) < 0) {
-            log_warning("Can't cut the zeros off the end of the append-only file %s: %s", name,
+            log_warning("Can't cut the padding off the end of the append-only file %s: %s", name,
                         strerror(errno));
             close(fd);
             a->fd = -1;
@@ -376,19 +386,51 @@ static void aof_bio_stop(struct aof *a)
 
 /* --- Preallocation (see AOF_PREALLOC_CHUNK) ------------------------------ */
 
-/* The thread's job: zeros over [from, to), written out as it goes (so
- * the loop's fdatasync never finds many of them dirty), then one
- * fdatasync for the new size.  Returns `to`, or -errno after cutting the
- * file back to `from` (the loop never writes at or past `from` while the
- * job runs, so nothing of the log is lost). */
+/* The padding's bytes for [at, at + n) (see AOF_PAD_LINE). */
+static void aof_pad_fill(char *p, long long at, size_t n)
+{
+    memset(p, '#', n);
+    long long first = at / AOF_PAD_LINE * AOF_PAD_LINE + AOF_PAD_LINE - 1;
+    for (long long nl = first; nl < at + (long long)n; nl += AOF_PAD_LINE)
+        p[nl - at] = '\n';
+}
+
+/* Padding over [from, to) with pwrite; 0, or -errno. */
+static int aof_pad_write(int fd, long long from, long long to)
+{
+    char block[1 << 16];
+    for (long long at = from; at < to;) {
+        size_t n = (size_t)(to - at < (long long)sizeof(block) ? to - at : (long long)sizeof(block));
+        aof_pad_fill(block, at, n);
+        size_t done = 0;
+        if (write_all_at(fd, block, n, at, &done) < 0)
+            return -errno;
+        at += (long long)n;
+    }
+    return 0;
+}
+
+/* The end of the padding that starts `n` bytes from `at`: a line's end,
+ * so that the file ends with a whole '#' line. */
+static long long aof_pad_end(long long at, long long n)
+{
+    return (at + n + AOF_PAD_LINE - 1) / AOF_PAD_LINE * AOF_PAD_LINE;
+}
+
+/* The thread's job: padding over [from, to), written out as it goes (so
+ * the loop's fdatasync never finds much of it dirty), then one fdatasync
+ * for the new size.  Returns `to`, or -errno after cutting the file back
+ * to `from` (the loop never writes at or past `from` while the job runs,
+ * so nothing of the log is lost). */
 static long long aof_bio_extend(int fd, long long from, long long to)
 {
-    static const char zeros[1 << 16];
+    static char pad[1 << 16];
     long long at = from, synced = from;
     int err = 0;
     while (at < to && !err) {
-        size_t n = (size_t)(to - at < (long long)sizeof(zeros) ? to - at : (long long)sizeof(zeros));
-        ssize_t w = pwrite(fd, zeros, n, (off_t)at);
+        size_t n = (size_t)(to - at < (long long)sizeof(pad) ? to - at : (long long)sizeof(pad));
+        aof_pad_fill(pad, at, n);
+        ssize_t w = pwrite(fd, pad, n, (off_t)at);
         if (w < 0 && errno == EINTR)
             continue;
         if (w <= 0) {
@@ -408,13 +450,21 @@ static long long aof_bio_extend(int fd, long long from, long long to)
     if (!err)
         return to;
     if (ftruncate(fd, (off_t)from) < 0) {
-        /* Zeros past the log's end are harmless; the next close cuts them. */
+        /* Padding past the log's end is harmless; the next close cuts it. */
     }
     return -(long long)err;
 }
 
-/* Where the log in a file of `size` bytes ends: before the zeros it ends
- * with (a log's last byte is never zero: items end in "\n"). */
+static int aof_pad_byte(int c)
+{
+    return c == '#' || c == '\n' || c == '\0';
+}
+
+/* Where the log in a file of `size` bytes ends: before the padding (or
+ * the zeros of older files, or of a file system's unwritten tail) it ends
+ * with.  A whole log ends with "\r\n", and padding never holds '\r': the
+ * end is after the last byte that is not padding, and after the '\n'
+ * that follows it when it is a '\r'. */
 static long long aof_log_end(int fd, long long size)
 {
     char block[1 << 16];
@@ -425,13 +475,33 @@ static long long aof_log_end(int fd, long long size)
         if (n != end - from)
             return size; /* unreadable: take the size, never lose bytes */
         long long i = n;
-        while (i > 0 && block[i - 1] == '\0')
+        while (i > 0 && aof_pad_byte((unsigned char)block[i - 1]))
             i--;
-        if (i > 0)
-            return from + i;
+        if (i > 0) {
+            long long stop = from + i - 1;
+            char next = 0;
+            if (block[i - 1] == '\r' && stop + 1 < size &&
+                pread(fd, &next, 1, (off_t)(stop + 1)) == 1 && next == '\n')
+                return stop + 2;
+            return stop + 1;
+        }
         end = from;
     }
     return 0;
+}
+
+/* Before writing len bytes at the log's end: if they would end where the
+ * padding has a line's '\n', add the annotation "#\n" to them so that
+ * the padding left after the log starts with '#'.  Returns len, or
+ * len + 2. */
+static size_t aof_pad_fix(struct aof *a, size_t len)
+{
+    long long end = a->file_size + (long long)len;
+    if (!a->fd_prealloc || end >= a->alloc_end || end % AOF_PAD_LINE != AOF_PAD_LINE - 1)
+        return len;
+    reply_raw(&a->buf, "#\n", 2);
+    a->appended += 2; /* offsets count every byte of the buffer */
+    return len + 2;
 }
 
 /* Take the result of a finished extension. */
@@ -490,8 +560,24 @@ static void aof_prealloc_maybe(struct server *srv)
         return;
     }
     long long from = a->alloc_end;
-    if (from < a->file_size + AOF_PREALLOC_GAP)
-        from = a->file_size + AOF_PREALLOC_GAP;
+    if (from < a->file_size + AOF_PREALLOC_GAP) {
+        /* No hole may open between the log and the padding (it would
+         * read as zeros): the loop pads up to the gap itself (~1 MiB into
+         * the page cache, the next fdatasync takes it out). */
+        long long to = aof_pad_end(a->file_size, AOF_PREALLOC_GAP);
+        int rc = aof_pad_write(a->fd, from, to);
+        if (rc < 0) {
+            if (ftruncate(a->fd, (off_t)from) < 0) {
+                /* Padding past the log is harmless; the next close cuts it. */
+            }
+            log_warning("Can't preallocate space for the append-only file: %s (the log goes on "
+                        "appending; next try in 10 seconds)",
+                        strerror(-rc));
+            a->prealloc_retry_ms = server_mstime(srv) + 10000;
+            return;
+        }
+        a->alloc_end = from = to;
+    }
     a->ext_from = from;
     pthread_mutex_lock(&a->bio.mu);
     a->bio.ext_fd = a->fd;
@@ -662,11 +748,14 @@ void aof_flush(struct server *srv, int force)
                        "Redis.");
         }
         a->postponed_since = 0;
-        size_t len = reply_pending(&a->buf);
         size_t done = 0;
         aof_prealloc_take(srv);
+        size_t len = reply_pending(&a->buf);
         if (a->ext_from >= 0 && a->file_size + (long long)len > a->ext_from)
-            aof_prealloc_wait(srv); /* it would write where the zeros go */
+            aof_prealloc_wait(srv); /* it would write where the padding goes */
+        len = aof_pad_fix(a, len);
+        if (a->ext_from >= 0 && a->file_size + (long long)len > a->ext_from)
+            aof_prealloc_wait(srv); /* "#\n" reaches it */
         long long write_start = util_ustime();
         int write_rc = a->fd_prealloc
                            ? write_all_at(a->fd, a->buf.buf + a->buf.sent, len, a->file_size, &done)

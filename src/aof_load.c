@@ -122,13 +122,13 @@ int aof_load_file(struct server *srv, const char *path, int last)
         enum aof_item k = aof_scan_next(&scan, &c->parser, &it);
         if (k == AOF_ITEM_END)
             break;
-        if (k == AOF_ITEM_TRUNCATED && it.zero_tail) {
-            /* Zeros from an item boundary to the end: space the writer had
-             * preallocated (aof-preallocate) when the server stopped
-             * without closing the file.  The log ends here; the writer
-             * reuses the space. */
+        if (k == AOF_ITEM_TRUNCATED && it.pad_tail) {
+            /* Padding (or an older run's zeros) from an item boundary to
+             * the end: space the writer had preallocated (aof-preallocate)
+             * when the server stopped without closing the file.  The log
+             * ends here; the writer cuts it and pads afresh. */
             log_verbose("AOF %s: %zu bytes of preallocated space after the last command",
-                        base_name(path), it.zero_tail);
+                        base_name(path), it.pad_tail);
             break;
         }
         if (k == AOF_ITEM_TRUNCATED) {

@@ -208,12 +208,49 @@ static enum aof_item scan_fail_item(struct aof_scan *s, struct resp_parser *p,
     it->line = s->in_multi ? s->multi_line : s->line;
     it->end = s->len;
     it->bad = rc == SCAN_BAD ? f->bad : s->len;
-    it->zero_tail = 0;
+    it->pad_tail = 0;
     memcpy(it->error, f->error, sizeof(it->error));
     s->done = 1;
     if (p)
         resp_request_reset(p);
     return rc == SCAN_BAD ? AOF_ITEM_CORRUPT : AOF_ITEM_TRUNCATED;
+}
+
+/* Is a line of '#' only, ended by '\n', at s->pos (aof.c's padding, or
+ * the "#\n" it adds)?  Then *end is past its '\n'. */
+static int scan_pad_line(const struct aof_scan *s, size_t *end)
+{
+    size_t q = s->pos;
+    while (q < s->len && s->buf[q] == '#')
+        q++;
+    if (q == s->len || s->buf[q] != '\n')
+        return 0;
+    *end = q + 1;
+    return 1;
+}
+
+/* Where the run of padding bytes ('#', '\n', zeros) from `from` ends. */
+static size_t scan_pad_run(const struct aof_scan *s, size_t from)
+{
+    size_t q = from;
+    while (q < s->len && (s->buf[q] == '#' || s->buf[q] == '\n' || s->buf[q] == '\0'))
+        q++;
+    return q;
+}
+
+/* Padding bytes from s->pos to the end that are not whole padding lines
+ * (a cut one, zeros): the log ends where they start. */
+static enum aof_item scan_pad_tail(struct aof_scan *s, struct resp_parser *p,
+                                   struct aof_scan_item *it, struct scan_fail *f)
+{
+    size_t n = s->len - s->pos;
+    f->bad = s->len;
+    snprintf(f->error, sizeof(f->error),
+             "The file ends with %zu bytes of padding or zeros (an interrupted write)", n);
+    enum aof_item k = scan_fail_item(s, p, it, SCAN_TRUNC, f);
+    if (!s->in_multi)
+        it->pad_tail = n;
+    return k;
 }
 
 /* Is argv[0] the command `name` (ASCII, any case)? */
@@ -235,6 +272,11 @@ enum aof_item aof_scan_next(struct aof_scan *s, struct resp_parser *p, struct ao
     it->bad = 0;
     if (s->done)
         goto at_end;
+    /* Padding lines are invisible, like whitespace between items. */
+    while (s->pos < s->len && s->buf[s->pos] == '#' && scan_pad_line(s, &end)) {
+        s->pos = end;
+        s->line++;
+    }
     if (s->pos == s->len) {
         if (s->in_multi) {
             f.bad = s->len;
@@ -252,6 +294,8 @@ enum aof_item aof_scan_next(struct aof_scan *s, struct resp_parser *p, struct ao
             return scan_fail_item(s, p, it, rc, &f);
         break;
     case '#':
+        if (scan_pad_run(s, s->pos) == s->len)
+            return scan_pad_tail(s, p, it, &f);
         rc = scan_walk_annotation(s, &end, &f);
         if (rc != SCAN_OK)
             return scan_fail_item(s, p, it, rc, &f);
@@ -264,19 +308,12 @@ enum aof_item aof_scan_next(struct aof_scan *s, struct resp_parser *p, struct ao
         s->line++;
         return AOF_ITEM_ANNOTATION;
     case '\0': {
-        /* Zeros to the end are an interrupted write; anything after them
-         * is damage, judged at the first non-zero byte. */
-        size_t q = s->pos;
-        while (q < s->len && s->buf[q] == '\0')
-            q++;
-        if (q == s->len) {
-            snprintf(f.error, sizeof(f.error),
-                     "The file ends with %zu zero bytes (an interrupted write)", q - s->pos);
-            enum aof_item k = scan_fail_item(s, p, it, SCAN_TRUNC, &f);
-            if (!s->in_multi)
-                it->zero_tail = q - it->start;
-            return k;
-        }
+        /* Zeros (with padding) to the end are an interrupted write or an
+         * older run's preallocation; anything after them is damage, judged
+         * at the first byte that is not padding. */
+        size_t q = scan_pad_run(s, s->pos);
+        if (q == s->len)
+            return scan_pad_tail(s, p, it, &f);
         scan_bad(&f, q, "Bad file format: zero bytes in the middle of the file");
         return scan_fail_item(s, p, it, SCAN_BAD, &f);
     }

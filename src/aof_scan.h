@@ -4,12 +4,14 @@
  *
  *     *<argc>\r\n ($<len>\r\n<len bytes>\r\n){argc}   a command (RESP multibulk)
  *     #<text>\r\n                                      an annotation (e.g. #TS:<unix time>)
+ *     #...#\n                                         padding: '#' only, any length,
+ *                                                      skipped (aof.c's preallocation)
  *
  * aof_scan_next() returns them one at a time with exact offsets, and when
  * the bytes stop making sense it says how:
  *
  *   TRUNCATED  the file ends inside an item (or inside a MULTI whose EXEC
- *              never came, or with zero bytes only): what is there is a
+ *              never came, or with padding bytes only): what is there is a
  *              prefix of something valid, as a crash during an append
  *              leaves it.  Everything before it->start is whole; cutting
  *              the file there repairs it.
@@ -86,11 +88,13 @@ struct aof_scan_item {
     size_t bad;            /* CORRUPT: offset of the first bad byte */
     const char *text;      /* ANNOTATION: after '#', without "\r\n" (in buf) */
     size_t text_len;
-    /* TRUNCATED: the number of zero bytes the file ends with when they
-     * start where an item would (outside a MULTI), else 0.  A server that
+    /* TRUNCATED: the number of padding bytes ('#', '\n', zeros) the
+     * file ends with when they start where an item would (outside a
+     * MULTI) and are not whole padding lines, else 0.  A server that
      * preallocates its log (aof-preallocate) leaves such a tail after a
-     * crash; it is the end of the log, not damage. */
-    size_t zero_tail;
+     * crash (older versions wrote zeros); it is the end of the log, not
+     * damage. */
+    size_t pad_tail;
     char error[256];       /* TRUNCATED, CORRUPT: why, without the offset */
 };
 

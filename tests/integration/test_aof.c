@@ -284,9 +284,14 @@ static void first_start_layout(const char *const *args, const char *ext)
     ck_assert_int_eq(test_info_ll(c, "aof_enabled"), 1);
     redisFree(c);
     path_in(&s, "appendonly.aof.1.incr.aof", path, sizeof(path));
-    char *inc = test_read_file(path, NULL);
-    ck_assert_str_eq(inc, "*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n"
-                          "*5\r\n$4\r\nXADD\r\n$1\r\ns\r\n$3\r\n1-1\r\n$1\r\na\r\n$1\r\nb\r\n");
+    size_t len;
+    char *inc = test_read_file(path, &len);
+    static const char log[] = "*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n"
+                              "*5\r\n$4\r\nXADD\r\n$1\r\ns\r\n$3\r\n1-1\r\n$1\r\na\r\n$1\r\nb\r\n";
+    /* The log, then the padding written ahead of it (if any yet). */
+    ck_assert_uint_ge(len, sizeof(log) - 1);
+    ck_assert(!memcmp(inc, log, sizeof(log) - 1));
+    ck_assert(len == sizeof(log) - 1 || inc[sizeof(log) - 1] == '#');
     free(inc);
     test_server_stop(&s);
 }
@@ -735,63 +740,100 @@ END_TEST
 
 /* --- Preallocation (aof-preallocate) ------------------------------------------ */
 
-/* The bytes of the incr file on disk, and whether any is zero. */
-static long incr_file(const struct test_server *s, int *has_zero)
+/* The bytes of the incr file on disk; *padded: whether the log in it is
+ * followed by aof.c's padding ('#' lines of 4096 bytes counted from the
+ * file's start, the file ending with a whole one).  Zero bytes, or
+ * padding of any other shape, fail the test. */
+static long incr_file(const struct test_server *s, long long log_len, int *padded)
 {
     char path[512];
     path_in(s, "appendonly.aof.1.incr.aof", path, sizeof(path));
     size_t len;
     char *b = test_read_file(path, &len);
-    *has_zero = memchr(b, '\0', len) != NULL;
+    ck_assert_msg(memchr(b, '\0', len) == NULL, "zero bytes in the incr file");
+    *padded = (long long)len > log_len;
+    for (size_t i = (size_t)log_len; i < len; i++)
+        ck_assert_msg(b[i] == (i % 4096 == 4095 ? '\n' : '#'), "padding byte %zu is %d", i,
+                      b[i]);
+    ck_assert(!*padded || len % 4096 == 0);
     free(b);
     return (long)len;
 }
 
-/* Zeros are written ahead of the log while it runs; a SIGKILL leaves them
- * and the next start reads them as the log's end (even with
- * aof-load-truncated no: nothing was cut) and reuses the space; a clean
- * stop cuts them off, so Redis's tools see a file like their own. */
+/* Does redis-check-aof (redis-tools) take the directory as valid? */
+static int redis_check_aof_ok(const struct test_server *s)
+{
+    char cmd[700];
+    snprintf(cmd, sizeof(cmd), "redis-check-aof %s/appendonlydir/appendonly.aof.manifest "
+             ">/dev/null 2>&1", s->dir);
+    return system(cmd) == 0;
+}
+
+/* The incr log's length, from INFO. */
+static long long incr_log(redisContext *c)
+{
+    return test_info_ll(c, "aof_current_size") - test_info_ll(c, "aof_base_size");
+}
+
+/* Padding is written ahead of the log while it runs.  A SIGKILL leaves
+ * it: the next start reads it as the log's end (even with
+ * aof-load-truncated no: nothing was cut), and so do Redis 7.0 and
+ * redis-check-aof, which take '#' lines for annotations -- also after
+ * Redis appended to the file.  A clean stop cuts it off. */
 START_TEST(test_preallocation)
 {
     struct test_server s;
     ck_assert_int_eq(test_server_start(&s, AOF_ALWAYS), 0);
     redisContext *c = test_connect(&s);
     fill_stream(c, "pre", 100);
-    long long logical = test_info_ll(c, "aof_current_size");
-    int zero = 0;
+    long long logical = incr_log(c);
+    int padded = 0;
     long long t0 = test_mono_ms();
-    while (incr_file(&s, &zero) <= logical && test_mono_ms() - t0 < 10000)
+    while (incr_file(&s, logical, &padded) <= logical + (1 << 20) && test_mono_ms() - t0 < 10000)
         test_sleep_ms(20);
-    ck_assert_msg(incr_file(&s, &zero) > logical + (1 << 20),
-                  "no preallocation: file %ld bytes, log %lld", incr_file(&s, &zero), logical);
-    ck_assert(zero);
+    ck_assert_msg(incr_file(&s, logical, &padded) > logical + (1 << 20),
+                  "no preallocation: file %ld bytes, log %lld", incr_file(&s, logical, &padded),
+                  logical);
     redisFree(c);
 
-    /* Crash: the zeros stay; the log ends before them. */
+    /* Crash: the padding stays; for Redis's tools too it is no damage. */
     ck_assert_int_eq(test_server_halt(&s, SIGKILL), 128 + SIGKILL);
-    static const char *const strict[] = {"--appendonly",         "yes", "--appendfsync", "always",
-                                         "--aof-load-truncated", "no",  NULL};
-    ck_assert_int_eq(test_server_start_again(&s, strict), 0);
-    c = test_connect(&s);
-    ck_assert_int_eq(test_int(c, "XLEN pre"), 100);
-    ck_assert_int_eq(test_info_ll(c, "aof_current_size"), logical);
-    fill_stream(c, "pre", 10); /* written over the zeros */
-    long long incr_log = test_info_ll(c, "aof_current_size") - test_info_ll(c, "aof_base_size");
-    redisFree(c);
-    ck_assert_int_eq(test_server_halt(&s, SIGTERM), 0);
-    ck_assert_int_eq(incr_file(&s, &zero), incr_log);
-    ck_assert(!zero);
-
-    /* After the clean stop Redis 7.0 loads the directory as it is. */
+    incr_file(&s, logical, &padded);
+    ck_assert(padded);
+    ck_assert(redis_check_aof_ok(&s));
     static const char *const rargs[] = {"--appendonly", "yes", NULL};
     struct test_oracle o;
+    ck_assert_int_eq(test_oracle_start(&o, s.dir, rargs), 0);
+    c = test_oracle_connect(&o);
+    ck_assert_int_eq(test_int(c, "XLEN pre"), 100);
+    fill_stream(c, "pre", 5); /* Redis appends after the padding */
+    redisFree(c);
+    test_oracle_stop(&o);
+    ck_assert(redis_check_aof_ok(&s));
+
+    static const char *const strict[] = {"--appendonly",         "yes", "--aof-load-truncated",
+                                         "no",                   "--appendfsync", "always",
+                                         NULL};
+    ck_assert_int_eq(test_server_start_again(&s, strict), 0);
+    c = test_connect(&s);
+    ck_assert_int_eq(test_int(c, "XLEN pre"), 105);
+    fill_stream(c, "pre", 5);
+    long long incr_len = incr_log(c);
+    redisFree(c);
+    ck_assert_int_eq(test_server_halt(&s, SIGTERM), 0);
+    ck_assert_int_eq(incr_file(&s, incr_len, &padded), incr_len);
+    ck_assert(!padded);
+
+    /* After the clean stop Redis 7.0 loads the directory as it is. */
     ck_assert_int_eq(test_oracle_start(&o, s.dir, rargs), 0);
     c = test_oracle_connect(&o);
     ck_assert_int_eq(test_int(c, "XLEN pre"), 110);
     redisFree(c);
     test_oracle_stop(&o);
 
-    /* A zero tail inside a MULTI is a cut transaction, not preallocation. */
+    /* A zero tail inside a MULTI is a cut transaction, not preallocation
+     * (zeros: what an older Runnel preallocated, or a file system's
+     * unwritten tail). */
     char path[512];
     path_in(&s, "appendonly.aof.1.incr.aof", path, sizeof(path));
     size_t len;
@@ -813,26 +855,25 @@ START_TEST(test_preallocation)
     ck_assert_int_eq(test_server_start(&s, off), 0);
     c = test_connect(&s);
     fill_stream(c, "pre", 100);
-    ck_assert_int_eq(test_info_ll(c, "aof_current_size") - test_info_ll(c, "aof_base_size"),
-                     incr_file(&s, &zero));
-    ck_assert(!zero);
+    incr_len = incr_log(c);
+    ck_assert_int_eq(incr_file(&s, incr_len, &padded), incr_len);
     redisFree(c);
     test_server_stop(&s);
 
-    /* A crash with preallocation, then a start without it: the zeros are
-     * cut at once, so what it appends follows the log (a crash again, and
-     * the file still loads). */
+    /* A crash with preallocation, then a start without it: the padding
+     * is cut at once, so what it appends follows the log (a crash again,
+     * and the file still loads). */
     ck_assert_int_eq(test_server_start(&s, AOF_ALWAYS), 0);
     c = test_connect(&s);
     fill_stream(c, "mix", 50);
+    incr_len = incr_log(c);
     t0 = test_mono_ms();
-    while (incr_file(&s, &zero) < (1 << 20) && test_mono_ms() - t0 < 10000)
+    while (incr_file(&s, incr_len, &padded) < (1 << 20) && test_mono_ms() - t0 < 10000)
         test_sleep_ms(20);
     redisFree(c);
     ck_assert_int_eq(test_server_halt(&s, SIGKILL), 128 + SIGKILL);
     ck_assert_int_eq(test_server_start_again(&s, off), 0);
-    incr_file(&s, &zero);
-    ck_assert(!zero);
+    ck_assert_int_eq(incr_file(&s, incr_len, &padded), incr_len);
     c = test_connect(&s);
     fill_stream(c, "mix", 10);
     redisFree(c);
@@ -840,6 +881,63 @@ START_TEST(test_preallocation)
     ck_assert_int_eq(test_server_start_again(&s, strict), 0);
     c = test_connect(&s);
     ck_assert_int_eq(test_int(c, "XLEN mix"), 60);
+    redisFree(c);
+    test_server_stop(&s);
+}
+END_TEST
+
+/* A write that would end just before one of the padding's '\n' (so that
+ * a bare "\n" would follow the log, which Redis refuses) brings the
+ * annotation "#\n" with it: after a crash there Redis 7.0 loads the file
+ * as it is. */
+START_TEST(test_preallocation_line_end)
+{
+    struct test_server s;
+    ck_assert_int_eq(test_server_start(&s, AOF_ALWAYS), 0);
+    redisContext *c = test_connect(&s);
+    static char v[6000];
+    memset(v, 'v', sizeof(v));
+    test_ok(c, "XADD k 1-1 f x"); /* the SELECT goes before this one */
+    long long t0 = test_mono_ms();
+    int padded = 0;
+    while (incr_file(&s, incr_log(c), &padded) < (1 << 20) && test_mono_ms() - t0 < 10000)
+        test_sleep_ms(20);
+    long long l0 = incr_log(c);
+    test_ok(c, "XADD k 2-1 f %b", v, (size_t)1000);
+    long long d0 = incr_log(c) - l0; /* with 1000 bytes; 4-digit lengths */
+    long long l1 = incr_log(c);
+    long long want = 1000 + (((4095 - l1 - d0) % 4096) + 4096) % 4096;
+    test_ok(c, "XADD k 3-1 f %b", v, (size_t)want);
+    long long l2 = incr_log(c);
+    ck_assert_int_eq(l2, l1 + d0 + (want - 1000) + 2);
+    ck_assert_int_eq((l2 - 2) % 4096, 4095);
+    incr_file(&s, l2, &padded); /* the padding resumes after "#\n" */
+    ck_assert(padded);
+    redisFree(c);
+    ck_assert_int_eq(test_server_halt(&s, SIGKILL), 128 + SIGKILL);
+
+    char path[512];
+    path_in(&s, "appendonly.aof.1.incr.aof", path, sizeof(path));
+    size_t len;
+    char *b = test_read_file(path, &len);
+    ck_assert_uint_gt(len, (size_t)l2);
+    ck_assert(!memcmp(b + l2 - 4, "\r\n#\n", 4));
+    ck_assert_int_eq(b[l2], '#');
+    free(b);
+    ck_assert(redis_check_aof_ok(&s));
+    static const char *const rargs[] = {"--appendonly", "yes", NULL};
+    struct test_oracle o;
+    ck_assert_int_eq(test_oracle_start(&o, s.dir, rargs), 0);
+    c = test_oracle_connect(&o);
+    ck_assert_int_eq(test_int(c, "XLEN k"), 3);
+    redisReply *r = test_cmd(c, "XRANGE k 3-1 3-1");
+    ck_assert_int_eq((long long)r->element[0]->element[1]->element[1]->len, want);
+    freeReplyObject(r);
+    redisFree(c);
+    test_oracle_stop(&o);
+    ck_assert_int_eq(test_server_start_again(&s, AOF_ALWAYS), 0);
+    c = test_connect(&s);
+    ck_assert_int_eq(test_int(c, "XLEN k"), 3);
     redisFree(c);
     test_server_stop(&s);
 }
@@ -1067,6 +1165,7 @@ Suite *aof_suite(void)
     tcase_add_test(tc, test_appendonly_on_off_on);
     tcase_add_test(tc, test_rewrite_waits_for_bgsave);
     tcase_add_test(tc, test_preallocation);
+    tcase_add_test(tc, test_preallocation_line_end);
     tcase_add_test(tc, test_everysec_fsync_lag);
     tcase_add_test(tc, test_truncated_tail_every_byte);
     tcase_add_test(tc, test_corrupt_middle_refuses);

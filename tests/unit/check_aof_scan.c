@@ -77,7 +77,7 @@ static void file_cmd(struct file *f, ...)
 
 struct got {
     enum aof_item k;
-    size_t start, end, bad, item_start, zero_tail;
+    size_t start, end, bad, item_start, pad_tail;
     long long line, item_line;
     char render[512]; /* "[a|b]" for a command, "#text" for an annotation */
     char error[256];
@@ -128,7 +128,7 @@ static void scan_all(const char *src, size_t len, int check_multi, long long max
         g->end = it.end;
         g->line = it.line;
         if (k == AOF_ITEM_TRUNCATED)
-            g->zero_tail = it.zero_tail;
+            g->pad_tail = it.pad_tail;
         ck_assert_uint_le(it.start, len);
         ck_assert_uint_le(it.end, len);
         if (k == AOF_ITEM_COMMAND) {
@@ -473,26 +473,72 @@ static void expect_fail(const char *text, int ngood, enum aof_item k, size_t sta
 }
 
 /* Zeros where an item would start, to the end: a preallocated tail
- * (zero_tail says how long) -- not inside a MULTI. */
-START_TEST(test_zero_tail)
+ * (pad_tail says how long) -- not inside a MULTI. */
+START_TEST(test_pad_tail)
 {
     struct result r;
     scan_all("*1\r\n$4\r\nPING\r\n\0\0\0", 17, 1, LLONG_MAX, &r);
     ck_assert_int_eq(r.n, 2);
     ck_assert_int_eq(r.items[1].k, AOF_ITEM_TRUNCATED);
     ck_assert_uint_eq(r.items[1].start, 14);
-    ck_assert_uint_eq(r.items[1].zero_tail, 3);
+    ck_assert_uint_eq(r.items[1].pad_tail, 3);
     scan_all("\0", 1, 1, LLONG_MAX, &r);
     ck_assert_int_eq(r.items[0].k, AOF_ITEM_TRUNCATED);
-    ck_assert_uint_eq(r.items[0].zero_tail, 1);
+    ck_assert_uint_eq(r.items[0].pad_tail, 1);
     /* Inside a MULTI: a cut transaction, not a tail. */
     scan_all("*1\r\n$5\r\nMULTI\r\n\0\0", 17, 1, LLONG_MAX, &r);
     ck_assert_int_eq(r.items[1].k, AOF_ITEM_TRUNCATED);
     ck_assert_uint_eq(r.items[1].start, 0);
-    ck_assert_uint_eq(r.items[1].zero_tail, 0);
+    ck_assert_uint_eq(r.items[1].pad_tail, 0);
     /* Zeros inside half a command are damage, not a tail. */
     scan_all("*1\r\n$4\r\nPI\0\0\0\0", 14, 1, LLONG_MAX, &r);
     ck_assert_int_eq(r.items[0].k, AOF_ITEM_CORRUPT);
+    /* aof.c's padding: '#' to a line's '\n', or cut, or zeros after it. */
+    const char *cut = "*1\r\n$4\r\nPING\r\n#\n####";
+    scan_all(cut, strlen(cut), 1, LLONG_MAX, &r);
+    ck_assert_int_eq(r.n, 2);
+    ck_assert_int_eq(r.items[0].k, AOF_ITEM_COMMAND);
+    ck_assert_int_eq(r.items[1].k, AOF_ITEM_TRUNCATED);
+    ck_assert_uint_eq(r.items[1].start, 16);
+    ck_assert_uint_eq(r.items[1].pad_tail, 4);
+    scan_all("###\0\0", 5, 1, LLONG_MAX, &r);
+    ck_assert_int_eq(r.items[0].k, AOF_ITEM_TRUNCATED);
+    ck_assert_uint_eq(r.items[0].pad_tail, 5);
+    /* "#" then a byte that is not padding: an annotation's rules (here
+     * a cut one), not a tail. */
+    scan_all("#\0x", 3, 1, LLONG_MAX, &r);
+    ck_assert_int_eq(r.items[0].k, AOF_ITEM_TRUNCATED);
+    ck_assert_uint_eq(r.items[0].pad_tail, 0);
+}
+END_TEST
+
+/* Whole padding lines are skipped wherever they are, whatever their
+ * length: a file a crash left padded, and one Redis appended to after
+ * that, load as the commands they hold. */
+START_TEST(test_pad_lines)
+{
+    static char buf[3 * 4096 + 64];
+    size_t n = 0;
+    memcpy(buf + n, "*1\r\n$4\r\nPING\r\n", 14);
+    n += 14;
+    memcpy(buf + n, "#\n", 2); /* the annotation aof.c adds */
+    n += 2;
+    memset(buf + n, '#', 2 * 4096 - 1);
+    n += 2 * 4096 - 1;
+    buf[n++] = '\n';
+    const char *rest = "###\n#TS:17\r\n*1\r\n$4\r\nPING\r\n####\n";
+    memcpy(buf + n, rest, strlen(rest));
+    n += strlen(rest);
+    struct result r;
+    scan_all(buf, n, 1, LLONG_MAX, &r);
+    ck_assert_int_eq(r.n, 4);
+    ck_assert_int_eq(r.items[0].k, AOF_ITEM_COMMAND);
+    ck_assert_int_eq(r.items[1].k, AOF_ITEM_ANNOTATION);
+    ck_assert_int_eq(r.items[2].k, AOF_ITEM_COMMAND);
+    ck_assert_uint_eq(r.items[2].start, 14 + 2 + 2 * 4096 + 4 + 8);
+    ck_assert_int_eq(r.items[3].k, AOF_ITEM_END);
+    /* Not padding: '#' text without "\r\n" is still a bad annotation. */
+    expect_fail("#abc\n", 0, AOF_ITEM_CORRUPT, 0, 4, "Annotation line must end with");
 }
 END_TEST
 
@@ -566,8 +612,9 @@ START_TEST(test_item_starts)
     expect_fail("REDIS0009", 0, AOF_ITEM_CORRUPT, 0, 0, "Bad file format");
     /* Zeros to the end: an interrupted write, a cut. */
     expect_fail_n("*1\r\n$4\r\nPING\r\n\0\0\0", 17, 1, AOF_ITEM_TRUNCATED, 14, 0,
-                  "The file ends with 3 zero bytes");
-    expect_fail_n("\0", 1, 0, AOF_ITEM_TRUNCATED, 0, 0, "The file ends with 1 zero bytes");
+                  "The file ends with 3 bytes of padding or zeros");
+    expect_fail_n("\0", 1, 0, AOF_ITEM_TRUNCATED, 0, 0,
+                  "The file ends with 1 bytes of padding or zeros");
     /* Zeros and then anything: damage, judged at the first non-zero. */
     expect_fail_n("\0\0*1\r\n$4\r\nPING\r\n", 16, 0, AOF_ITEM_CORRUPT, 0, 2,
                   "Bad file format: zero bytes");
@@ -588,7 +635,10 @@ START_TEST(test_annotations)
     ck_assert_int_eq(r.items[2].line, 3);
 
     expect_fail("#ts\n", 0, AOF_ITEM_CORRUPT, 0, 3, "Annotation line must end with \\r\\n");
-    expect_fail("#\n", 0, AOF_ITEM_CORRUPT, 0, 1, "Annotation line must end with \\r\\n");
+    /* "#\n" is padding (aof.c), not a bad annotation. */
+    scan_all("#\n", 2, 1, LLONG_MAX, &r);
+    ck_assert_int_eq(r.n, 1);
+    ck_assert_int_eq(r.items[0].k, AOF_ITEM_END);
     expect_fail("#TS:1", 0, AOF_ITEM_TRUNCATED, 0, 0, "Unexpected end of file reading an anno");
     expect_fail("#TS:1\r", 0, AOF_ITEM_TRUNCATED, 0, 0, "Unexpected end of file");
 
@@ -754,7 +804,8 @@ static Suite *scan_suite(void)
     TCase *tc = tcase_create("sample");
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, test_sample_items);
-    tcase_add_test(tc, test_zero_tail);
+    tcase_add_test(tc, test_pad_tail);
+    tcase_add_test(tc, test_pad_lines);
     tcase_add_test(tc, test_empty_buffer);
     tcase_add_test(tc, test_every_cut);
     tcase_add_test(tc, test_prefix_property_sample);

@@ -257,7 +257,7 @@ START_TEST(test_truncated_and_fixed)
     memset(z + 67, 0, 40);
     write_file("z.aof", z, 107);
     ck_assert_int_eq(tool(path_of("z.aof"), NULL), 1);
-    HAS("zero bytes");
+    HAS("bytes of padding or zeros");
     ck_assert_int_eq(tool("--fix", path_of("z.aof"), NULL), 0);
     ck_assert_int_eq(size_of("z.aof"), 67);
     remove_dir();
