@@ -94,6 +94,10 @@ START_TEST(all_pause_ends_by_itself)
      * timeout; then they run in order. */
     test_ok(ctl, "CLIENT PAUSE 200 ALL");
     test_send(w, "SET a 1");
+    /* Two connections: on a busy machine the server could read the GET
+     * first if both arrived in one wake-up; "in order" means in the order
+     * the server read them, so let the SET arrive well before. */
+    test_sleep_ms(50);
     test_send(ctl, "GET a");
     redisReply *r = test_reply(w);
     ck_assert_str_eq(r->str, "OK");
