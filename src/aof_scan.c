@@ -272,11 +272,6 @@ enum aof_item aof_scan_next(struct aof_scan *s, struct resp_parser *p, struct ao
     it->bad = 0;
     if (s->done)
         goto at_end;
-    /* Padding lines are invisible, like whitespace between items. */
-    while (s->pos < s->len && s->buf[s->pos] == '#' && scan_pad_line(s, &end)) {
-        s->pos = end;
-        s->line++;
-    }
     if (s->pos == s->len) {
         if (s->in_multi) {
             f.bad = s->len;
@@ -294,8 +289,33 @@ enum aof_item aof_scan_next(struct aof_scan *s, struct resp_parser *p, struct ao
             return scan_fail_item(s, p, it, rc, &f);
         break;
     case '#':
-        if (scan_pad_run(s, s->pos) == s->len)
-            return scan_pad_tail(s, p, it, &f);
+        if (scan_pad_line(s, &end)) {
+            /* Padding: an annotation of '#'s (text after the first, no
+             * "\r\n"), which nothing reads. */
+            it->text = s->buf + s->pos + 1;
+            it->text_len = end - s->pos - 2;
+            it->start = s->pos;
+            it->end = end;
+            it->line = s->line;
+            s->pos = end;
+            s->line++;
+            return AOF_ITEM_ANNOTATION;
+        }
+        {
+            /* Padding bytes to the end: a cut padding line, an interrupted
+             * write.  A run that cannot start an annotation (a '\n' or a
+             * zero in it, or too long) is damage judged where it ends, as
+             * zeros are: so a cut inside it is always a tail. */
+            size_t q = scan_pad_run(s, s->pos);
+            if (q == s->len)
+                return scan_pad_tail(s, p, it, &f);
+            if (q - s->pos >= AOF_ANNOTATION_MAX_LINE - 1 ||
+                memchr(s->buf + s->pos, '\n', q - s->pos) ||
+                memchr(s->buf + s->pos, '\0', q - s->pos)) {
+                scan_bad(&f, q, "Bad file format: padding in the middle of the file");
+                return scan_fail_item(s, p, it, SCAN_BAD, &f);
+            }
+        }
         rc = scan_walk_annotation(s, &end, &f);
         if (rc != SCAN_OK)
             return scan_fail_item(s, p, it, rc, &f);

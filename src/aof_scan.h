@@ -4,8 +4,9 @@
  *
  *     *<argc>\r\n ($<len>\r\n<len bytes>\r\n){argc}   a command (RESP multibulk)
  *     #<text>\r\n                                      an annotation (e.g. #TS:<unix time>)
- *     #...#\n                                         padding: '#' only, any length,
- *                                                      skipped (aof.c's preallocation)
+ *     #...#\n                                         padding: '#' only, any length
+ *                                                      (aof.c's preallocation), an
+ *                                                      annotation of '#'s to its reader
  *
  * aof_scan_next() returns them one at a time with exact offsets, and when
  * the bytes stop making sense it says how:

@@ -5,7 +5,8 @@
  * file.  Checked on every call:
  *   - items tile the file: each starts where the previous one ended, within
  *     the buffer; a command has argc >= 1 with NUL-terminated arguments
- *     whose sizes fit in the item; an annotation's text lies inside it;
+ *     whose sizes fit in the item; an annotation's text lies inside it (a
+ *     padding line's is '#' only);
  *   - a failure's repair point is at or before the failed item, its bad
  *     byte inside the buffer; the parser is idle after it and every later
  *     call returns END;
@@ -115,8 +116,14 @@ static void fuzz_scan_buf(const uint8_t *src, size_t len, int check_multi, long 
             resp_request_reset(&p);
         } else if (k == AOF_ITEM_ANNOTATION) {
             FUZZ_CHECK(it.text == buf + it.start + 1);
-            FUZZ_CHECK(it.text_len + 3 == it.end - it.start);
-            FUZZ_CHECK(it.text_len + 3 <= AOF_ANNOTATION_MAX_LINE);
+            if (it.text_len + 3 == it.end - it.start && buf[it.end - 2] == '\r') {
+                FUZZ_CHECK(it.text_len + 3 <= AOF_ANNOTATION_MAX_LINE);
+            } else { /* padding: '#' only, then '\n', any length */
+                FUZZ_CHECK(it.text_len + 2 == it.end - it.start);
+                FUZZ_CHECK(buf[it.end - 1] == '\n');
+                for (size_t i = 0; i < it.text_len; i++)
+                    FUZZ_CHECK(it.text[i] == '#');
+            }
             f->hash = fuzz_mix(f->hash, it.text, it.text_len);
         } else if (k == AOF_ITEM_END) {
             FUZZ_CHECK(it.start == len && prev_end == len);

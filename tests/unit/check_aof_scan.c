@@ -148,7 +148,14 @@ static void scan_all(const char *src, size_t len, int check_multi, long long max
             resp_request_reset(&p);
         } else if (k == AOF_ITEM_ANNOTATION) {
             ck_assert_ptr_eq(it.text, buf + it.start + 1);
-            ck_assert_uint_eq(it.text_len, it.end - it.start - 3);
+            if (buf[it.end - 2] == '\r') {
+                ck_assert_uint_eq(it.text_len, it.end - it.start - 3);
+            } else { /* padding: '#' only, then '\n' */
+                ck_assert_uint_eq(it.text_len, it.end - it.start - 2);
+                ck_assert_int_eq(buf[it.end - 1], '\n');
+                for (size_t i = 0; i < it.text_len; i++)
+                    ck_assert_int_eq(it.text[i], '#');
+            }
             g->render[0] = '#';
             render_add(g->render, 1, sizeof(g->render), it.text, it.text_len);
         } else if (k == AOF_ITEM_TRUNCATED || k == AOF_ITEM_CORRUPT) {
@@ -496,25 +503,35 @@ START_TEST(test_pad_tail)
     /* aof.c's padding: '#' to a line's '\n', or cut, or zeros after it. */
     const char *cut = "*1\r\n$4\r\nPING\r\n#\n####";
     scan_all(cut, strlen(cut), 1, LLONG_MAX, &r);
-    ck_assert_int_eq(r.n, 2);
+    ck_assert_int_eq(r.n, 3);
     ck_assert_int_eq(r.items[0].k, AOF_ITEM_COMMAND);
-    ck_assert_int_eq(r.items[1].k, AOF_ITEM_TRUNCATED);
-    ck_assert_uint_eq(r.items[1].start, 16);
-    ck_assert_uint_eq(r.items[1].pad_tail, 4);
+    ck_assert_int_eq(r.items[1].k, AOF_ITEM_ANNOTATION);
+    ck_assert_int_eq(r.items[2].k, AOF_ITEM_TRUNCATED);
+    ck_assert_uint_eq(r.items[2].start, 16);
+    ck_assert_uint_eq(r.items[2].pad_tail, 4);
     scan_all("###\0\0", 5, 1, LLONG_MAX, &r);
     ck_assert_int_eq(r.items[0].k, AOF_ITEM_TRUNCATED);
     ck_assert_uint_eq(r.items[0].pad_tail, 5);
-    /* "#" then a byte that is not padding: an annotation's rules (here
-     * a cut one), not a tail. */
+    /* Padding bytes, then one that is not: damage, judged at that byte
+     * (a cut before it would be a tail), and so is a '#' run too long
+     * for an annotation; a short '#' run is an annotation's start. */
     scan_all("#\0x", 3, 1, LLONG_MAX, &r);
-    ck_assert_int_eq(r.items[0].k, AOF_ITEM_TRUNCATED);
-    ck_assert_uint_eq(r.items[0].pad_tail, 0);
+    ck_assert_int_eq(r.items[0].k, AOF_ITEM_CORRUPT);
+    ck_assert_uint_eq(r.items[0].bad, 2);
+    static char run[1100];
+    memset(run, '#', sizeof(run));
+    run[sizeof(run) - 1] = 'x';
+    scan_all(run, sizeof(run), 1, LLONG_MAX, &r);
+    ck_assert_int_eq(r.items[0].k, AOF_ITEM_CORRUPT);
+    ck_assert_uint_eq(r.items[0].bad, sizeof(run) - 1);
+    scan_all("##TS:1\r\n", 8, 1, LLONG_MAX, &r);
+    ck_assert_int_eq(r.items[0].k, AOF_ITEM_ANNOTATION);
 }
 END_TEST
 
-/* Whole padding lines are skipped wherever they are, whatever their
- * length: a file a crash left padded, and one Redis appended to after
- * that, load as the commands they hold. */
+/* Whole padding lines are annotations (that nothing applies) wherever
+ * they are, whatever their length: a file a crash left padded, and one
+ * Redis appended to after that, load as the commands they hold. */
 START_TEST(test_pad_lines)
 {
     static char buf[3 * 4096 + 64];
@@ -531,12 +548,17 @@ START_TEST(test_pad_lines)
     n += strlen(rest);
     struct result r;
     scan_all(buf, n, 1, LLONG_MAX, &r);
-    ck_assert_int_eq(r.n, 4);
-    ck_assert_int_eq(r.items[0].k, AOF_ITEM_COMMAND);
-    ck_assert_int_eq(r.items[1].k, AOF_ITEM_ANNOTATION);
-    ck_assert_int_eq(r.items[2].k, AOF_ITEM_COMMAND);
-    ck_assert_uint_eq(r.items[2].start, 14 + 2 + 2 * 4096 + 4 + 8);
-    ck_assert_int_eq(r.items[3].k, AOF_ITEM_END);
+    static const enum aof_item want[] = {AOF_ITEM_COMMAND,    AOF_ITEM_ANNOTATION,
+                                         AOF_ITEM_ANNOTATION, AOF_ITEM_ANNOTATION,
+                                         AOF_ITEM_ANNOTATION, AOF_ITEM_COMMAND,
+                                         AOF_ITEM_ANNOTATION, AOF_ITEM_END};
+    ck_assert_int_eq(r.n, 8);
+    for (int i = 0; i < 8; i++)
+        ck_assert_int_eq(r.items[i].k, want[i]);
+    ck_assert_uint_eq(r.items[1].end, 16);               /* "#\n" */
+    ck_assert_uint_eq(r.items[2].end, 16 + 2 * 4096);    /* a long padding line */
+    ck_assert_str_eq(r.items[4].render, "#TS:17");
+    ck_assert_uint_eq(r.items[5].start, 14 + 2 + 2 * 4096 + 4 + 8);
     /* Not padding: '#' text without "\r\n" is still a bad annotation. */
     expect_fail("#abc\n", 0, AOF_ITEM_CORRUPT, 0, 4, "Annotation line must end with");
 }
@@ -637,8 +659,9 @@ START_TEST(test_annotations)
     expect_fail("#ts\n", 0, AOF_ITEM_CORRUPT, 0, 3, "Annotation line must end with \\r\\n");
     /* "#\n" is padding (aof.c), not a bad annotation. */
     scan_all("#\n", 2, 1, LLONG_MAX, &r);
-    ck_assert_int_eq(r.n, 1);
-    ck_assert_int_eq(r.items[0].k, AOF_ITEM_END);
+    ck_assert_int_eq(r.n, 2);
+    ck_assert_int_eq(r.items[0].k, AOF_ITEM_ANNOTATION);
+    ck_assert_int_eq(r.items[1].k, AOF_ITEM_END);
     expect_fail("#TS:1", 0, AOF_ITEM_TRUNCATED, 0, 0, "Unexpected end of file reading an anno");
     expect_fail("#TS:1\r", 0, AOF_ITEM_TRUNCATED, 0, 0, "Unexpected end of file");
 
