@@ -166,7 +166,9 @@ int aof_load_file(struct server *srv, const char *path, int last)
             rc = -1;
             break;
         }
+        long long errors = srv->stat.total_error_replies;
         conn_run_request(c);
+        command_note_source_errors(c, errors, false);
         if (c->out.len > 0) {
             if (c->out.buf[0] == '-' && nerrors++ < 5)
                 log_verbose("AOF %s offset %zu: a command answered %.*s", base_name(path),

@@ -294,6 +294,40 @@ void command_call(struct conn *c, struct command *cmd)
     observe_call(c, cmd, duration);
 }
 
+/* Redis's afterErrorReply for the clients that replay another server's
+ * writes -- a master link, the AOF loader: an error answered to them means
+ * this data set went apart from its source.  Each is counted in INFO's
+ * unexpected_error_replies and logged; propagation-error-behavior panic
+ * stops the server (for the AOF too), panic-on-replicas only a read-only
+ * replica on its master's commands, as Redis's serverPanic does. */
+void command_note_source_errors(struct conn *c, long long errors_before, bool master_link)
+{
+    struct server *srv = c->srv;
+    long long n = srv->stat.total_error_replies - errors_before;
+    if (n <= 0)
+        return;
+    srv->stat.unexpected_error_replies += n;
+    const char *name = c->lastcmd ? c->lastcmd->fullname : "<unknown>";
+    const char *who = master_link ? "replica" : "AOF loader";
+    const char *to = master_link ? "master" : "AOF file";
+    size_t len = c->out.len;
+    while (len > 0 && (c->out.buf[len - 1] == '\r' || c->out.buf[len - 1] == '\n'))
+        len--;
+    log_warning("== CRITICAL == This %s is sending an error to its %s: '%.*s' after processing "
+                "the command '%s'",
+                who, to, (int)(len > 256 ? 256 : len), c->out.buf, name);
+    int behavior = srv->cfg.propagation_error_behavior;
+    bool panic = master_link ? srv->cfg.replica_read_only &&
+                                   behavior != CONFIG_PROPAGATION_ERROR_IGNORE
+                             : behavior == CONFIG_PROPAGATION_ERROR_PANIC;
+    if (panic) {
+        log_warning("This %s panicked sending an error to its %s after processing the "
+                    "command '%s' (propagation-error-behavior %s)",
+                    who, to, name, config_propagation_error_names[behavior]);
+        abort();
+    }
+}
+
 /* Redis's rejectCommand: the error, or for EXEC the transaction aborted
  * with it (EXECABORT ... because of: <error>). */
 static void reject_exec_aware(struct conn *c, struct command *cmd, const char *err)

@@ -90,6 +90,11 @@ void command_dispatch(struct conn *c);
 /* Run an already looked-up command (EXEC does this for its queue). */
 void command_call(struct conn *c, struct command *cmd);
 
+/* After a master link's or the AOF loader's command: errors it answered
+ * since errors_before (stat.total_error_replies) are counted, logged, and
+ * may stop the server per propagation-error-behavior. */
+void command_note_source_errors(struct conn *c, long long errors_before, bool master_link);
+
 /* Common replies with Redis's exact texts. */
 void reply_wrong_arity(struct conn *c, const struct command *cmd);
 void reply_syntax_error(struct conn *c);

@@ -51,6 +51,8 @@ const char *const config_loglevel_names[] = {"debug", "verbose", "notice", "warn
 const char *const config_appendfsync_names[] = {"everysec", "always", "no", NULL};
 const char *const config_protected_names[] = {"no", "yes", "local", NULL};
 const char *const config_diskless_load_names[] = {"disabled", "on-empty-db", "swapdb", NULL};
+const char *const config_propagation_error_names[] = {"ignore", "panic", "panic-on-replicas",
+                                                      NULL};
 /* Redis's names and order, so that an unknown name gets Redis's list. */
 const char *const config_maxmemory_policy_names[] = {
     "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", "allkeys-lru",

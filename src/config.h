@@ -172,6 +172,7 @@ struct config {
     /* Replication (repl_master.c, repl_replica.c). */
     char *replicaof;          /* "host port" from the config file, or "" */
     int replica_read_only;
+    int propagation_error_behavior; /* enum config_propagation_error */
     int repl_ping_replica_period;
     long long repl_backlog_size; /* bytes (at least 16k in use, as Redis) */
     long long repl_backlog_ttl;  /* seconds a master without replicas keeps it */
@@ -247,6 +248,10 @@ extern const char *const config_protected_names[];
 enum config_diskless_load { CONFIG_DISKLESS_LOAD_DISABLED, CONFIG_DISKLESS_LOAD_ON_EMPTY_DB,
                             CONFIG_DISKLESS_LOAD_SWAPDB };
 extern const char *const config_diskless_load_names[];
+/* propagation-error-behavior values, in the order of config_propagation_error_names. */
+enum config_propagation_error { CONFIG_PROPAGATION_ERROR_IGNORE, CONFIG_PROPAGATION_ERROR_PANIC,
+                                CONFIG_PROPAGATION_ERROR_PANIC_ON_REPLICAS };
+extern const char *const config_propagation_error_names[];
 extern const char *const config_maxmemory_policy_names[];
 extern const char *const config_supervised_names[];
 
@@ -357,6 +362,9 @@ extern const char *const config_supervised_names[];
       CONFIG_MULTI_ARG, NULL)                                                                 \
     X(REPLICA_READ_ONLY, "replica-read-only", CONFIG_TYPE_BOOL,                               \
       CONFIG_OFF(replica_read_only), "yes", 0, 1, CONFIG_MUTABLE, NULL)                       \
+    X(PROPAGATION_ERROR_BEHAVIOR, "propagation-error-behavior", CONFIG_TYPE_ENUM,             \
+      CONFIG_OFF(propagation_error_behavior), "ignore", 0, 0, CONFIG_MUTABLE,                 \
+      config_propagation_error_names)                                                         \
     X(REPL_PING_REPLICA_PERIOD, "repl-ping-replica-period", CONFIG_TYPE_INT,                  \
       CONFIG_OFF(repl_ping_replica_period), "10", 1, INT_MAX, CONFIG_MUTABLE, NULL)           \
     X(REPL_BACKLOG_SIZE, "repl-backlog-size", CONFIG_TYPE_MEMORY,                             \

@@ -35,6 +35,7 @@
 #include <event2/event.h>
 
 #include "aof.h"
+#include "command.h"
 #include "conn.h"
 #include "log.h"
 #include "mem.h"
@@ -297,7 +298,9 @@ static void apply_stream(struct server *srv)
         if (st == RESP_INCOMPLETE)
             break;
         if (r->mc->parser.argc > 0) {
+            long long errors = srv->stat.total_error_replies;
             conn_run_request(r->mc);
+            command_note_source_errors(r->mc, errors, true);
             r->mc->out.len = r->mc->out.sent = 0;
         } else {
             resp_request_reset(&r->mc->parser);

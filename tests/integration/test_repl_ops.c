@@ -304,6 +304,42 @@ START_TEST(test_announce_and_info_vs_oracle)
 }
 END_TEST
 
+/* A replica whose data went apart from its master's answers the master's
+ * write with an error: Redis's afterErrorReply counts it in INFO's
+ * unexpected_error_replies and, with propagation-error-behavior
+ * panic-on-replicas (or panic) on a read-only replica, stops the replica.
+ * The Redis suite's "XREADGROUP from PEL inside MULTI" sets that option on
+ * its replica so that a bad propagation cannot pass unnoticed. */
+START_TEST(test_propagation_error_behavior)
+{
+    struct test_server m, r;
+    ck_assert_int_eq(test_server_start(&m, FAST_SYNC), 0);
+    redisContext *mc = test_connect(&m), *rc;
+    start_replica(&r, &rc, m.port, NULL);
+    test_status(rc, "OK", "CONFIG SET replica-read-only no");
+    test_ok(rc, "SET k str");
+    test_status(rc, "OK", "CONFIG SET replica-read-only yes");
+    ck_assert_int_eq(test_info_ll(rc, "unexpected_error_replies"), 0);
+
+    /* ignore (the default): counted, logged, the link goes on. */
+    ck_assert_int_eq(test_int(mc, "LPUSH k a"), 1); /* WRONGTYPE on the replica */
+    test_repl_wait_converged(mc, rc);
+    ck_assert_int_eq(test_info_ll(rc, "unexpected_error_replies"), 1);
+    test_ok(rc, "PING");
+
+    /* panic-on-replicas: the next such error stops the replica. */
+    test_status(rc, "OK", "CONFIG SET propagation-error-behavior panic-on-replicas");
+    ck_assert_int_eq(test_int(mc, "LPUSH k b"), 2);
+    for (int i = 0; i < 500 && test_server_alive(&r); i++)
+        test_sleep_ms(10);
+    ck_assert_msg(!test_server_alive(&r), "the replica went on after the error");
+    redisFree(rc);
+    test_server_stop(&r);
+    redisFree(mc);
+    test_server_stop(&m);
+}
+END_TEST
+
 Suite *repl_ops_suite(void);
 Suite *repl_ops_suite(void)
 {
@@ -315,6 +351,7 @@ Suite *repl_ops_suite(void)
     tcase_add_test(tc, test_serve_stale_data);
     tcase_add_test(tc, test_master_client_and_kill);
     tcase_add_test(tc, test_announce_and_info_vs_oracle);
+    tcase_add_test(tc, test_propagation_error_behavior);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1187,11 +1187,12 @@ START_TEST(test_get_match)
 
     /* PORT then p*: port once, as PORT, then the other p* options. */
     config_match(&m, 2, p8, NULL);
-    ck_assert_int_eq(m.count, 4);
+    ck_assert_int_eq(m.count, 5);
     ck_assert(memcmp(m.name[0], "PORT", 4) == 0);
     ck_assert_int_eq(m.id[1], CONFIG_ID_PROTO_MAX_BULK_LEN);
     ck_assert_int_eq(m.id[2], CONFIG_ID_PIDFILE);
-    ck_assert_int_eq(m.id[3], CONFIG_ID_PROTECTED_MODE);
+    ck_assert_int_eq(m.id[3], CONFIG_ID_PROPAGATION_ERROR_BEHAVIOR);
+    ck_assert_int_eq(m.id[4], CONFIG_ID_PROTECTED_MODE);
 
     /* Counted patterns: bytes past a NUL still count. */
     config_match(&m, 1, p9, l9);
