@@ -15,6 +15,8 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -286,6 +288,27 @@ static int fsync_dir_of(const char *path)
     return rc;
 }
 
+static void *close_main(void *arg)
+{
+    close((int)(intptr_t)arg);
+    return NULL;
+}
+
+/* Close fd on a short-lived thread (here, if none can be started). */
+static void close_in_background(int fd)
+{
+    pthread_attr_t attr;
+    pthread_t t;
+    if (pthread_attr_init(&attr) != 0) {
+        close(fd);
+        return;
+    }
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    if (pthread_create(&t, &attr, close_main, (void *)(intptr_t)fd) != 0)
+        close(fd);
+    pthread_attr_destroy(&attr);
+}
+
 int rdb_save_file(struct server *srv, const char *path, char *err, size_t errlen)
 {
     char tmp[4200];
@@ -329,7 +352,13 @@ int rdb_save_file(struct server *srv, const char *path, char *err, size_t errlen
         unlink(tmp);
         return -1;
     }
+    /* The file being replaced stays open across the rename, so that the
+     * rename does not free its pages and blocks (~3 ms for 6 MB here, in
+     * the loop); a thread's close does (Redis closes an old AOF so). */
+    int old_fd = open(path, O_RDONLY | O_CLOEXEC);
     if (rename(tmp, path) < 0) {
+        if (old_fd >= 0)
+            close(old_fd);
         snprintf(err, errlen,
                  "Error moving temp DB file %s on the final destination %s (in server root dir "
                  "%s): %s",
@@ -337,6 +366,8 @@ int rdb_save_file(struct server *srv, const char *path, char *err, size_t errlen
         unlink(tmp);
         return -1;
     }
+    if (old_fd >= 0)
+        close_in_background(old_fd);
     if (fsync_dir_of(path) < 0) {
         snprintf(err, errlen, "Failed to fsync the directory of %s: %s", path, strerror(errno));
         return -1;
