@@ -20,7 +20,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#define PIPE_CHUNK ((size_t)1 << 16)
+#define PIPE_CHUNK ((size_t)1 << 18)
 #define PIPE_CHUNKS 8
 #define PIPE_STR_MAX (PIPE_CHUNK / 2)  /* larger strings: written inline */
 #define REC_HDR 5
