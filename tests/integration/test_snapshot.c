@@ -10,6 +10,7 @@
  * rules firing, SHUTDOWN SAVE/NOSAVE/FORCE, LASTSAVE, -MISCONF after a
  * failed BGSAVE, one child at a time, and the dirty counter's rules. */
 #include <check.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -208,6 +209,57 @@ START_TEST(test_save_restart)
     ck_assert_int_eq(system(cmd), 0);
     free(before);
     free(after);
+    redisFree(c);
+    test_server_stop(&s);
+}
+END_TEST
+
+/* The server's open files that were deleted: a replaced dump.rdb the
+ * background close has not closed yet. */
+static int deleted_fds(pid_t pid)
+{
+    char dir[64];
+    snprintf(dir, sizeof(dir), "/proc/%ld/fd", (long)pid);
+    DIR *d = opendir(dir);
+    ck_assert_ptr_nonnull(d);
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        char path[400], target[600];
+        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+        ssize_t len = readlink(path, target, sizeof(target) - 1);
+        if (len > 0) {
+            target[len] = '\0';
+            n += strstr(target, "(deleted)") != NULL;
+        }
+    }
+    closedir(d);
+    return n;
+}
+
+/* SAVE over an existing dump.rdb closes the replaced file off the loop;
+ * it must still be closed (no descriptor or disk space held), every time,
+ * and the new file is the one in place. */
+START_TEST(test_save_replaces_file)
+{
+    struct test_server s;
+    ck_assert_int_eq(test_server_start(&s, NO_RULES), 0);
+    redisContext *c = test_connect(&s);
+    fill(c);
+    int before = deleted_fds(s.pid); /* the harness's own, if any */
+    for (int i = 0; i < 5; i++) {
+        test_ok(c, "XADD more * n %d", i);
+        test_ok(c, "SAVE");
+    }
+    long long t0 = test_mono_ms();
+    while (deleted_fds(s.pid) > before && test_mono_ms() - t0 < 5000)
+        test_sleep_ms(10);
+    ck_assert_int_eq(deleted_fds(s.pid), before);
+    redisFree(c);
+    test_server_halt(&s, SIGKILL);
+    ck_assert_int_eq(test_server_start_again(&s, NO_RULES), 0);
+    c = test_connect(&s);
+    ck_assert_int_eq(test_int(c, "XLEN more"), 5);
     redisFree(c);
     test_server_stop(&s);
 }
@@ -844,6 +896,7 @@ Suite *snapshot_suite(void)
     TCase *tc = tcase_create("round_trip");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_save_restart);
+    tcase_add_test(tc, test_save_replaces_file);
     tcase_add_test(tc, test_bgsave_restart);
     tcase_add_test(tc, test_debug_reload);
     tcase_add_test(tc, test_newer_state_versions);
