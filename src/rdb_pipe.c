@@ -14,6 +14,7 @@
 #include "rdb_pipe.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
@@ -292,12 +293,37 @@ static void pipe_free(struct rdb_pipe *pp, bool started)
     munmap(pp->map, pp->map_len);
 }
 
+/* Keep the thread off the caller's CPU while a snapshot runs, or let it
+ * anywhere the caller may run (off: false).  Without it, the thread woken
+ * at every hand-over was often placed on the caller's CPU (the kernel
+ * favours the waker's) and the two shared one core for a while: a 1M-entry
+ * SAVE took 30-34 ms instead of 24-26 ms in about a third of the runs
+ * here, most of them right after a BGSAVE.  Only CPUs the caller may use
+ * are chosen (a cpuset or taskset stays respected); with one, nothing. */
+static void pipe_place(struct rdb_pipe *pp, bool off)
+{
+#ifdef __linux__
+    cpu_set_t set;
+    if (pthread_getaffinity_np(pthread_self(), sizeof(set), &set) != 0)
+        return;
+    int cpu = sched_getcpu();
+    if (off && cpu >= 0 && CPU_ISSET(cpu, &set) && CPU_COUNT(&set) > 1)
+        CPU_CLR(cpu, &set);
+    pthread_setaffinity_np(pp->thread, sizeof(set), &set);
+#else
+    (void)pp;
+    (void)off;
+#endif
+}
+
 void rdb_pipe_stop(struct rdb_writer *w)
 {
     struct rdb_pipe *pp = w->pipe;
     rdb_pipe_drain(w);
     w->pipe = NULL;
     pp->in_use = false;
+    if (pp == kept)
+        pipe_place(pp, false);
     if (pp != kept)
         pipe_free(pp, true);
 }
@@ -345,6 +371,7 @@ int rdb_pipe_start(struct rdb_writer *w)
     pp->len = 0;
     pp->raw_hdr = NO_RECORD;
     pp->in_use = true;
+    pipe_place(pp, true);
     w->pipe = pp;
     return 0;
 }
