@@ -870,6 +870,14 @@ int aof_reply_allowed(struct server *srv, struct conn *c)
     return aof_release_offset(a, srv) >= c->aof_wait;
 }
 
+int aof_fsync_due(const struct server *srv)
+{
+    const struct aof *a = srv->aof;
+    return a && a->state != AOF_OFF && a->fd >= 0 &&
+           srv->cfg.appendfsync == CONFIG_APPENDFSYNC_ALWAYS && !a->write_errno &&
+           a->hard_appended > a->synced;
+}
+
 void aof_before_sleep(struct server *srv)
 {
     struct aof *a = srv->aof;

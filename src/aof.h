@@ -144,6 +144,10 @@ int aof_load_at_start(struct server *srv);
 
 /* before_sleep: write the buffer and fsync per policy. */
 void aof_before_sleep(struct server *srv);
+/* Will aof_before_sleep fsync data changes (appendfsync always)?  The
+ * loop then takes in requests that arrived meanwhile first (group
+ * commit, server.c). */
+int aof_fsync_due(const struct server *srv);
 /* Cron: everysec fsync, retrying a failed write, the rewrite child,
  * automatic rewrites. */
 void aof_cron(struct server *srv);

@@ -46,6 +46,7 @@
 #include "util.h"
 
 #define SERVER_RESERVED_FDS 32
+#define SERVER_GATHER_ROUNDS 4 /* non-blocking looks before an fsync (appendfsync always) */
 
 /* The server's clock is read once per command (command_call), once per
  * loop iteration and once per cron run, and cached: every use inside one
@@ -512,7 +513,17 @@ static void server_before_sleep(struct server *srv)
     }
 
     /* 2. The AOF: one write (and under appendfsync always one fsync) for
-     * every unit of this iteration, before any reply acknowledges one. */
+     * every unit of this iteration, before any reply acknowledges one.
+     * Group commit: before an fsync, the requests that arrived while this
+     * batch ran are taken in too (a look at the sockets that does not
+     * wait), so that their writes share it instead of paying for the
+     * next.  With 50 clients at pipeline 1 a batch was ~36 requests,
+     * because the rest were still on their way when the loop looked. */
+    for (int round = 0; round < SERVER_GATHER_ROUNDS && aof_fsync_due(srv); round++) {
+        long long before = srv->stat.numcommands;
+        if (event_base_loop(srv->base, EVLOOP_NONBLOCK) < 0 || srv->stat.numcommands == before)
+            break;
+    }
     aof_before_sleep(srv);
 
     /* 3. Replies and closes. */
