@@ -253,6 +253,21 @@ static enum aof_item scan_pad_tail(struct aof_scan *s, struct resp_parser *p,
     return k;
 }
 
+/* The annotation at s->pos, ending at end, its text after the '#' and
+ * text_len bytes long; the scan moves past it. */
+static enum aof_item scan_annotation_item(struct aof_scan *s, struct aof_scan_item *it,
+                                          size_t end, size_t text_len)
+{
+    it->text = s->buf + s->pos + 1;
+    it->text_len = text_len;
+    it->start = s->pos;
+    it->end = end;
+    it->line = s->line;
+    s->pos = end;
+    s->line++;
+    return AOF_ITEM_ANNOTATION;
+}
+
 /* Is argv[0] the command `name` (ASCII, any case)? */
 static int scan_is_cmd(const struct resp_parser *p, const char *name, size_t n)
 {
@@ -288,45 +303,26 @@ enum aof_item aof_scan_next(struct aof_scan *s, struct resp_parser *p, struct ao
         if (rc != SCAN_OK)
             return scan_fail_item(s, p, it, rc, &f);
         break;
-    case '#':
-        if (scan_pad_line(s, &end)) {
-            /* Padding: an annotation of '#'s (text after the first, no
-             * "\r\n"), which nothing reads. */
-            it->text = s->buf + s->pos + 1;
-            it->text_len = end - s->pos - 2;
-            it->start = s->pos;
-            it->end = end;
-            it->line = s->line;
-            s->pos = end;
-            s->line++;
-            return AOF_ITEM_ANNOTATION;
-        }
-        {
-            /* Padding bytes to the end: a cut padding line, an interrupted
-             * write.  A run that cannot start an annotation (a '\n' or a
-             * zero in it, or too long) is damage judged where it ends, as
-             * zeros are: so a cut inside it is always a tail. */
-            size_t q = scan_pad_run(s, s->pos);
-            if (q == s->len)
-                return scan_pad_tail(s, p, it, &f);
-            if (q - s->pos >= AOF_ANNOTATION_MAX_LINE - 1 ||
-                memchr(s->buf + s->pos, '\n', q - s->pos) ||
-                memchr(s->buf + s->pos, '\0', q - s->pos)) {
-                scan_bad(&f, q, "Bad file format: padding in the middle of the file");
-                return scan_fail_item(s, p, it, SCAN_BAD, &f);
-            }
+    case '#': {
+        if (scan_pad_line(s, &end)) /* padding: its text is '#'s, no "\r\n" */
+            return scan_annotation_item(s, it, end, end - s->pos - 2);
+        /* Padding bytes to the end: a cut padding line, an interrupted
+         * write.  A run that cannot start an annotation (a '\n' or a zero
+         * in it, or too long) is damage judged where it ends, as zeros
+         * are: so a cut inside it is always a tail. */
+        size_t q = scan_pad_run(s, s->pos);
+        if (q == s->len)
+            return scan_pad_tail(s, p, it, &f);
+        if (q - s->pos >= AOF_ANNOTATION_MAX_LINE - 1 || memchr(s->buf + s->pos, '\n', q - s->pos) ||
+            memchr(s->buf + s->pos, '\0', q - s->pos)) {
+            scan_bad(&f, q, "Bad file format: padding in the middle of the file");
+            return scan_fail_item(s, p, it, SCAN_BAD, &f);
         }
         rc = scan_walk_annotation(s, &end, &f);
         if (rc != SCAN_OK)
             return scan_fail_item(s, p, it, rc, &f);
-        it->text = s->buf + s->pos + 1;
-        it->text_len = end - s->pos - 3;
-        it->start = s->pos;
-        it->end = end;
-        it->line = s->line;
-        s->pos = end;
-        s->line++;
-        return AOF_ITEM_ANNOTATION;
+        return scan_annotation_item(s, it, end, end - s->pos - 3);
+    }
     case '\0': {
         /* Zeros (with padding) to the end are an interrupted write or an
          * older run's preallocation; anything after them is damage, judged
